@@ -1,0 +1,2 @@
+// The app core's public surface. The desk (openDesk) is re-exported here as it lands.
+export {};
