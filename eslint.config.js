@@ -15,7 +15,9 @@ export default ts.config(
 		languageOptions: {
 			globals: { ...globals.browser, ...globals.node },
 			parserOptions: {
-				projectService: true,
+				projectService: {
+					allowDefaultProject: ['src/service-worker.ts', 'playwright.config.ts', 'scripts/*.mjs']
+				},
 				extraFileExtensions: ['.svelte'],
 				tsconfigRootDir: import.meta.dirname
 			}
@@ -34,7 +36,7 @@ export default ts.config(
 		}
 	},
 	{
-		files: ['**/*.js'],
+		files: ['**/*.js', '**/*.mjs'],
 		...ts.configs.disableTypeChecked
 	}
 );

@@ -1,0 +1,56 @@
+import { test as base, expect, type BrowserContext } from '@playwright/test';
+
+/** Every request the browser made during a test, by URL, page and service worker alike. */
+export interface RequestLog {
+	urls: string[];
+	/** Requests to an origin that is neither the app's nor one the test serves itself. */
+	foreign(): string[];
+	/** Declares another origin the test itself serves the app from. */
+	allowOrigin(origin: string): void;
+}
+
+function recordRequests(context: BrowserContext, origin: string): RequestLog {
+	const urls: string[] = [];
+	const allowed = new Set([origin]);
+	context.on('request', (request) => urls.push(request.url()));
+	return {
+		urls,
+		foreign: () =>
+			urls.filter((url) => {
+				if (url.startsWith('data:') || url.startsWith('blob:') || url === 'about:blank') return false;
+				return !allowed.has(new URL(url).origin);
+			}),
+		allowOrigin: (other) => allowed.add(other)
+	};
+}
+
+/**
+ * The base test for every browser test: it records each request and fails the test when
+ * anything left the app's origin (zero server trust, checked on every walk).
+ */
+export const test = base.extend<{ requests: RequestLog }>({
+	requests: [
+		async ({ context, baseURL }, use) => {
+			const origin = new URL(baseURL ?? 'http://localhost:4173').origin;
+			const log = recordRequests(context, origin);
+			await use(log);
+			expect(log.foreign(), 'requests to another origin').toEqual([]);
+		},
+		{ auto: true }
+	]
+});
+
+export { expect };
+
+/** Waits until a service worker controls the page, so that a reload works offline. */
+export async function waitForServiceWorker(page: import('@playwright/test').Page): Promise<void> {
+	await page.evaluate(async () => {
+		await navigator.serviceWorker.ready;
+		if (navigator.serviceWorker.controller) return;
+		await new Promise<void>((resolve) => {
+			navigator.serviceWorker.addEventListener('controllerchange', () => {
+				resolve();
+			});
+		});
+	});
+}
