@@ -1,0 +1,68 @@
+/**
+ * Object identifiers used by the CMS layer. One constant per line so that helpers can
+ * append without conflicts; never rewrite this file wholesale.
+ */
+
+// Content types (RFC 5652, RFC 5083)
+export const OID_DATA = '1.2.840.113549.1.7.1';
+export const OID_SIGNED_DATA = '1.2.840.113549.1.7.2';
+export const OID_ENVELOPED_DATA = '1.2.840.113549.1.7.3';
+export const OID_AUTH_ENVELOPED_DATA = '1.2.840.113549.1.9.16.1.23';
+
+// Signed attributes (RFC 5652, RFC 8551)
+export const OID_ATTR_CONTENT_TYPE = '1.2.840.113549.1.9.3';
+export const OID_ATTR_MESSAGE_DIGEST = '1.2.840.113549.1.9.4';
+export const OID_ATTR_SIGNING_TIME = '1.2.840.113549.1.9.5';
+export const OID_ATTR_SMIME_CAPABILITIES = '1.2.840.113549.1.9.15';
+
+// Digests
+export const OID_MD5 = '1.2.840.113549.2.5';
+export const OID_SHA1 = '1.3.14.3.2.26';
+export const OID_SHA224 = '2.16.840.1.101.3.4.2.4';
+export const OID_SHA256 = '2.16.840.1.101.3.4.2.1';
+export const OID_SHA384 = '2.16.840.1.101.3.4.2.2';
+export const OID_SHA512 = '2.16.840.1.101.3.4.2.3';
+
+// RSA
+export const OID_RSA_ENCRYPTION = '1.2.840.113549.1.1.1';
+export const OID_MD5_WITH_RSA = '1.2.840.113549.1.1.4';
+export const OID_SHA1_WITH_RSA = '1.2.840.113549.1.1.5';
+export const OID_RSAES_OAEP = '1.2.840.113549.1.1.7';
+export const OID_MGF1 = '1.2.840.113549.1.1.8';
+export const OID_RSASSA_PSS = '1.2.840.113549.1.1.10';
+export const OID_SHA256_WITH_RSA = '1.2.840.113549.1.1.11';
+export const OID_SHA384_WITH_RSA = '1.2.840.113549.1.1.12';
+export const OID_SHA512_WITH_RSA = '1.2.840.113549.1.1.13';
+export const OID_SHA224_WITH_RSA = '1.2.840.113549.1.1.14';
+
+// Elliptic curves
+export const OID_EC_PUBLIC_KEY = '1.2.840.10045.2.1';
+export const OID_ECDSA_WITH_SHA1 = '1.2.840.10045.4.1';
+export const OID_ECDSA_WITH_SHA224 = '1.2.840.10045.4.3.1';
+export const OID_ECDSA_WITH_SHA256 = '1.2.840.10045.4.3.2';
+export const OID_ECDSA_WITH_SHA384 = '1.2.840.10045.4.3.3';
+export const OID_ECDSA_WITH_SHA512 = '1.2.840.10045.4.3.4';
+export const OID_CURVE_P256 = '1.2.840.10045.3.1.7';
+export const OID_CURVE_P384 = '1.3.132.0.34';
+export const OID_CURVE_P521 = '1.3.132.0.35';
+export const OID_X25519 = '1.3.101.110';
+export const OID_ED25519 = '1.3.101.112';
+
+// Content encryption (advertised in SMIMECapabilities)
+export const OID_AES128_CBC = '2.16.840.1.101.3.4.1.2';
+export const OID_AES192_CBC = '2.16.840.1.101.3.4.1.22';
+export const OID_AES256_CBC = '2.16.840.1.101.3.4.1.42';
+export const OID_AES128_GCM = '2.16.840.1.101.3.4.1.6';
+export const OID_AES192_GCM = '2.16.840.1.101.3.4.1.26';
+export const OID_AES256_GCM = '2.16.840.1.101.3.4.1.46';
+export const OID_DES_EDE3_CBC = '1.2.840.113549.3.7';
+export const OID_CHACHA20_POLY1305 = '1.2.840.113549.1.9.16.3.18';
+
+// Certificate extensions and purposes (RFC 5280)
+export const OID_EXT_SUBJECT_KEY_IDENTIFIER = '2.5.29.14';
+export const OID_EXT_KEY_USAGE = '2.5.29.15';
+export const OID_EXT_BASIC_CONSTRAINTS = '2.5.29.19';
+export const OID_EXT_AUTHORITY_KEY_IDENTIFIER = '2.5.29.35';
+export const OID_EXT_EXTENDED_KEY_USAGE = '2.5.29.37';
+export const OID_EKU_ANY = '2.5.29.37.0';
+export const OID_EKU_EMAIL_PROTECTION = '1.3.6.1.5.5.7.3.4';
