@@ -1,0 +1,224 @@
+/**
+ * Certificate path building and validation against the admin's imported certificates.
+ *
+ * There are no built-in CAs. Any imported certificate is an anchor: a CA, or a contact's
+ * own leaf (like OpenSSL's PARTIAL_CHAIN). Anchors are matched by the exact certificate or
+ * by an issuer whose key verifies the signature, never by subject name alone.
+ */
+import * as asn1js from 'asn1js';
+import * as pkijs from 'pkijs';
+
+/** Longest path considered, leaf and anchor included. */
+const MAX_PATH = 10;
+/** Untrusted (bundled) certificates considered at most; Zammad refuses more than 20. */
+export const MAX_UNTRUSTED = 20;
+/** Signature checks allowed for one evaluation, to bound the work. */
+const MAX_SIGNATURE_CHECKS = 64;
+
+const EKU_EMAIL = '1.3.6.1.5.5.7.3.4';
+const EKU_ANY = '2.5.29.37.0';
+
+/** Options of {@link evaluateTrust}. */
+export interface EvaluateTrustOptions {
+	/** DER of the end-entity certificate. */
+	leaf: Uint8Array;
+	/** Intermediates that may help build the path (from the message, or the store). */
+	untrusted: Uint8Array[];
+	/** The imported certificates: each is a trust anchor. */
+	anchors: Uint8Array[];
+	/** The signing time claimed by the signature, if any. */
+	signingTime?: Date;
+	now: Date;
+	crypto: Crypto;
+	/** 'sign' checks digitalSignature/nonRepudiation; 'encrypt' keyEncipherment/keyAgreement. */
+	purpose: 'sign' | 'encrypt';
+}
+
+/** A certificate on the path that is outside its validity at the signing time or now. */
+export interface ExpiredCertificate {
+	certificate: Uint8Array;
+	notBefore: Date;
+	notAfter: Date;
+	/** When it was not valid: 'now', 'signing-time' or both. */
+	when: ('now' | 'signing-time')[];
+}
+
+/** The verdict on a certificate. */
+export type TrustResult =
+	| {
+			status: 'trusted';
+			/** DER, leaf first, anchor last. */
+			path: Uint8Array[];
+			anchor: Uint8Array;
+			/** Certificates on the path not valid now or at the signing time (empty when all are). */
+			expired: ExpiredCertificate[];
+	  }
+	/** No path to an anchor. */
+	| { status: 'untrusted'; reason: string }
+	/** The leaf is not fit for the purpose, or cannot be read. */
+	| { status: 'invalid'; reason: string };
+
+interface Node {
+	der: Uint8Array;
+	cert: pkijs.Certificate;
+	hex: string;
+}
+
+/**
+ * Decides whether `leaf` chains to one of `anchors`, checking each issuer signature with
+ * WebCrypto, the leaf's key usage and extended key usage for the purpose, and that
+ * intermediates are CAs. Expired certificates do not break the path; they are listed.
+ * Never throws for well-formed calls: unreadable certificates are ignored (or make the
+ * result 'invalid' when it is the leaf).
+ */
+export async function evaluateTrust(o: EvaluateTrustOptions): Promise<TrustResult> {
+	const allowed = new Set(['leaf', 'untrusted', 'anchors', 'signingTime', 'now', 'crypto', 'purpose']);
+	for (const k of Object.keys(o)) if (!allowed.has(k)) throw new TypeError(`Unknown option ${k}.`);
+	const leaf = parse(o.leaf);
+	if (!leaf) return { status: 'invalid', reason: 'The certificate cannot be read.' };
+	const usage = checkPurpose(leaf.cert, o.purpose);
+	if (usage) return { status: 'invalid', reason: usage };
+	if (o.untrusted.length > MAX_UNTRUSTED)
+		return { status: 'untrusted', reason: `The message bundles more than ${String(MAX_UNTRUSTED)} certificates.` };
+	const anchors = o.anchors.map(parse).filter((n): n is Node => n !== null);
+	const anchorSet = new Set(anchors.map((a) => a.hex));
+	const untrusted = o.untrusted
+		.map(parse)
+		.filter((n): n is Node => n !== null && !anchorSet.has(n.hex));
+	const ctx: Ctx = { anchors, anchorSet, untrusted, crypto: o.crypto, checks: 0, cache: new Map() };
+	const path = await build(ctx, [leaf]);
+	if (!path) return { status: 'untrusted', reason: 'The certificate does not chain to an imported certificate.' };
+	const expired: ExpiredCertificate[] = [];
+	for (const n of path) {
+		const notBefore = n.cert.notBefore.value;
+		const notAfter = n.cert.notAfter.value;
+		const when: ExpiredCertificate['when'] = [];
+		const outside = (t: Date): boolean => t < notBefore || t > notAfter;
+		if (o.signingTime && outside(o.signingTime)) when.push('signing-time');
+		if (outside(o.now)) when.push('now');
+		if (when.length > 0) expired.push({ certificate: n.der, notBefore, notAfter, when });
+	}
+	const anchor = path[path.length - 1] ?? leaf;
+	return { status: 'trusted', path: path.map((n) => n.der), anchor: anchor.der, expired };
+}
+
+interface Ctx {
+	anchors: Node[];
+	anchorSet: Set<string>;
+	untrusted: Node[];
+	crypto: Crypto;
+	checks: number;
+	cache: Map<string, boolean>;
+}
+
+/** Depth-first search from the last element of `path` towards an anchor. */
+async function build(ctx: Ctx, path: Node[]): Promise<Node[] | null> {
+	const current = path[path.length - 1];
+	if (!current) return null;
+	if (ctx.anchorSet.has(current.hex)) return path;
+	if (path.length >= MAX_PATH) return null;
+	const aki = authorityKeyId(current.cert);
+	const candidates = [...ctx.anchors, ...ctx.untrusted]
+		.filter((c) => !path.some((p) => p.hex === c.hex) && current.cert.issuer.isEqual(c.cert.subject))
+		.sort((a, b) => keyIdRank(aki, b.cert) - keyIdRank(aki, a.cert));
+	for (const cand of candidates) {
+		if (!canIssue(cand.cert, ctx.anchorSet.has(cand.hex))) continue;
+		if (!(await signedBy(ctx, current, cand))) continue;
+		const found = await build(ctx, [...path, cand]);
+		if (found) return found;
+	}
+	return null;
+}
+
+/** 1 when the candidate's SKI equals the AKI, 0 when unknown, -1 when they differ. */
+function keyIdRank(aki: Uint8Array | null, cert: pkijs.Certificate): number {
+	const ski = subjectKeyId(cert);
+	if (!aki || !ski) return 0;
+	return equal(aki, ski) ? 1 : -1;
+}
+
+async function signedBy(ctx: Ctx, child: Node, issuer: Node): Promise<boolean> {
+	const key = `${child.hex}:${issuer.hex}`;
+	const cached = ctx.cache.get(key);
+	if (cached !== undefined) return cached;
+	if (ctx.checks >= MAX_SIGNATURE_CHECKS) return false;
+	ctx.checks++;
+	let ok = false;
+	try {
+		const engine = new pkijs.CryptoEngine({ name: 'sealdesk', crypto: ctx.crypto });
+		ok = await child.cert.verify(issuer.cert, engine);
+	} catch {
+		ok = false;
+	}
+	ctx.cache.set(key, ok);
+	return ok;
+}
+
+/**
+ * Whether a certificate may issue others: a v3 CA (basicConstraints CA:TRUE, keyCertSign if
+ * keyUsage is present). An X.509 v1 certificate may only act as an anchor.
+ */
+function canIssue(cert: pkijs.Certificate, isAnchor: boolean): boolean {
+	if (cert.version < 2) return isAnchor;
+	const bc = extension(cert, '2.5.29.19');
+	if (!(bc instanceof pkijs.BasicConstraints) || !bc.cA) return false;
+	const ku = keyUsageBits(cert);
+	if (ku && !ku.has(5)) return false;
+	return true;
+}
+
+/** Returns the reason the leaf does not fit the purpose, or null when it does. */
+function checkPurpose(cert: pkijs.Certificate, purpose: 'sign' | 'encrypt'): string | null {
+	const eku = extension(cert, '2.5.29.37');
+	if (eku instanceof pkijs.ExtKeyUsage) {
+		if (!eku.keyPurposes.includes(EKU_EMAIL) && !eku.keyPurposes.includes(EKU_ANY))
+			return 'The certificate is not meant for e-mail protection.';
+	}
+	const ku = keyUsageBits(cert);
+	if (ku) {
+		if (purpose === 'sign' && !ku.has(0) && !ku.has(1))
+			return 'The certificate is not meant for signing.';
+		if (purpose === 'encrypt' && !ku.has(2) && !ku.has(4))
+			return 'The certificate is not meant for encryption.';
+	}
+	return null;
+}
+
+/** The set bit numbers of keyUsage (0 = digitalSignature), or null when absent. */
+function keyUsageBits(cert: pkijs.Certificate): Set<number> | null {
+	const ku = extension(cert, '2.5.29.15');
+	if (!(ku instanceof asn1js.BitString)) return null;
+	const bytes = ku.valueBlock.valueHexView;
+	const bits = new Set<number>();
+	for (let i = 0; i < bytes.length * 8; i++) if (((bytes[i >> 3] ?? 0) >> (7 - (i & 7))) & 1) bits.add(i);
+	return bits;
+}
+
+function authorityKeyId(cert: pkijs.Certificate): Uint8Array | null {
+	const aki = extension(cert, '2.5.29.35');
+	return aki instanceof pkijs.AuthorityKeyIdentifier && aki.keyIdentifier
+		? aki.keyIdentifier.valueBlock.valueHexView
+		: null;
+}
+
+function subjectKeyId(cert: pkijs.Certificate): Uint8Array | null {
+	const ski = extension(cert, '2.5.29.14');
+	return ski instanceof asn1js.OctetString ? ski.valueBlock.valueHexView : null;
+}
+
+function extension(cert: pkijs.Certificate, oid: string): unknown {
+	return cert.extensions?.find((e) => e.extnID === oid)?.parsedValue;
+}
+
+function parse(der: Uint8Array): Node | null {
+	try {
+		const cert = pkijs.Certificate.fromBER(der.slice());
+		return { der, cert, hex: Array.from(der, (x) => x.toString(16).padStart(2, '0')).join('') };
+	} catch {
+		return null;
+	}
+}
+
+function equal(a: Uint8Array, b: Uint8Array): boolean {
+	return a.length === b.length && a.every((x, i) => x === b[i]);
+}
