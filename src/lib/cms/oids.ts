@@ -66,3 +66,16 @@ export const OID_EXT_AUTHORITY_KEY_IDENTIFIER = '2.5.29.35';
 export const OID_EXT_EXTENDED_KEY_USAGE = '2.5.29.37';
 export const OID_EKU_ANY = '2.5.29.37.0';
 export const OID_EKU_EMAIL_PROTECTION = '1.3.6.1.5.5.7.3.4';
+
+// Key transport, key agreement and key wrap (RFC 3560, RFC 5753, RFC 8418, RFC 3394)
+export const OID_DH_SINGLE_PASS_SHA1KDF = '1.3.133.16.840.63.0.2';
+export const OID_DH_SINGLE_PASS_SHA224KDF = '1.3.132.1.11.0';
+export const OID_DH_SINGLE_PASS_SHA256KDF = '1.3.132.1.11.1';
+export const OID_DH_SINGLE_PASS_SHA384KDF = '1.3.132.1.11.2';
+export const OID_DH_SINGLE_PASS_SHA512KDF = '1.3.132.1.11.3';
+export const OID_DH_SINGLE_PASS_HKDF_SHA256 = '1.2.840.113549.1.9.16.3.19';
+export const OID_DH_SINGLE_PASS_HKDF_SHA384 = '1.2.840.113549.1.9.16.3.20';
+export const OID_DH_SINGLE_PASS_HKDF_SHA512 = '1.2.840.113549.1.9.16.3.21';
+export const OID_AES128_WRAP = '2.16.840.1.101.3.4.1.5';
+export const OID_AES192_WRAP = '2.16.840.1.101.3.4.1.25';
+export const OID_AES256_WRAP = '2.16.840.1.101.3.4.1.45';

@@ -1,0 +1,143 @@
+/**
+ * Content encryption for EnvelopedData (AES-CBC, 3DES-CBC) and AuthEnvelopedData (AES-GCM,
+ * ChaCha20-Poly1305). Decryption returns null for every failure (wrong key, bad padding, bad
+ * tag, truncated ciphertext) so that callers cannot tell them apart.
+ */
+import { chacha20poly1305 } from '@noble/ciphers/chacha.js';
+import { algId, bs, children, concat, derInt, intOf, octetString, octets, oidOf, seq, type Tlv } from './enveloped-asn1';
+import {
+	OID_AES128_CBC,
+	OID_AES128_GCM,
+	OID_AES192_CBC,
+	OID_AES192_GCM,
+	OID_AES256_CBC,
+	OID_AES256_GCM,
+	OID_CHACHA20_POLY1305,
+	OID_DES_EDE3_CBC
+} from './oids';
+
+/** A content-encryption algorithm we can read. */
+export interface ContentAlgorithm {
+	oid: string;
+	/** Readable name, e.g. "AES-256-GCM". */
+	name: string;
+	/** Key length in bytes. */
+	keyLength: number;
+	kind: 'aes-cbc' | 'des3-cbc' | 'aes-gcm' | 'chacha20-poly1305';
+	aead: boolean;
+}
+
+const ALGORITHMS: ContentAlgorithm[] = [
+	{ oid: OID_AES128_CBC, name: 'AES-128-CBC', keyLength: 16, kind: 'aes-cbc', aead: false },
+	{ oid: OID_AES192_CBC, name: 'AES-192-CBC', keyLength: 24, kind: 'aes-cbc', aead: false },
+	{ oid: OID_AES256_CBC, name: 'AES-256-CBC', keyLength: 32, kind: 'aes-cbc', aead: false },
+	{ oid: OID_DES_EDE3_CBC, name: '3DES-CBC', keyLength: 24, kind: 'des3-cbc', aead: false },
+	{ oid: OID_AES128_GCM, name: 'AES-128-GCM', keyLength: 16, kind: 'aes-gcm', aead: true },
+	{ oid: OID_AES192_GCM, name: 'AES-192-GCM', keyLength: 24, kind: 'aes-gcm', aead: true },
+	{ oid: OID_AES256_GCM, name: 'AES-256-GCM', keyLength: 32, kind: 'aes-gcm', aead: true },
+	{ oid: OID_CHACHA20_POLY1305, name: 'ChaCha20-Poly1305', keyLength: 32, kind: 'chacha20-poly1305', aead: true }
+];
+
+/** Looks up a content-encryption algorithm. Returns null when it is not supported. */
+export function contentAlgorithm(oid: string): ContentAlgorithm | null {
+	return ALGORITHMS.find((a) => a.oid === oid) ?? null;
+}
+
+/** What content decryption needs besides the key. */
+export interface CipherInput {
+	alg: ContentAlgorithm;
+	/** The AlgorithmIdentifier parameters, if any. */
+	params: Tlv | undefined;
+	ciphertext: Uint8Array;
+	/** AEAD only: the tag from the mac field. */
+	mac?: Uint8Array;
+	/** AEAD only: the additional data (DER of authAttrs), empty when absent. */
+	aad?: Uint8Array;
+}
+
+/**
+ * Decrypts content. Returns null on any failure, including malformed parameters; plaintext of
+ * AEAD ciphers is released only after the tag checked out.
+ */
+export async function decryptWithCek(crypto: Crypto, cek: Uint8Array, input: CipherInput): Promise<Uint8Array | null> {
+	const { alg, params, ciphertext } = input;
+	if (cek.length !== alg.keyLength) return null;
+	try {
+		switch (alg.kind) {
+			case 'aes-cbc': {
+				const iv = params ? octets(params) : new Uint8Array();
+				if (iv.length !== 16 || ciphertext.length === 0 || ciphertext.length % 16 !== 0) return null;
+				const key = await crypto.subtle.importKey('raw', bs(cek), 'AES-CBC', false, ['decrypt']);
+				return new Uint8Array(await crypto.subtle.decrypt({ name: 'AES-CBC', iv: bs(iv) }, key, bs(ciphertext)));
+			}
+			case 'des3-cbc': {
+				const iv = params ? octets(params) : new Uint8Array();
+				const { des3CbcDecrypt } = await import('../legacy/des');
+				return des3CbcDecrypt(cek, iv, ciphertext);
+			}
+			case 'aes-gcm': {
+				if (!params) return null;
+				const [nonceT, icvT] = children(params);
+				if (!nonceT) return null;
+				const nonce = octets(nonceT);
+				const icvLen = icvT ? intOf(icvT) : 12;
+				const mac = input.mac ?? new Uint8Array();
+				if (icvLen < 12 || icvLen > 16 || mac.length !== icvLen || nonce.length === 0) return null;
+				const key = await crypto.subtle.importKey('raw', bs(cek), 'AES-GCM', false, ['decrypt']);
+				const pt = await crypto.subtle.decrypt(
+					{ name: 'AES-GCM', iv: bs(nonce), tagLength: icvLen * 8, additionalData: bs(input.aad ?? new Uint8Array()) },
+					key,
+					bs(concat(ciphertext, mac))
+				);
+				return new Uint8Array(pt);
+			}
+			case 'chacha20-poly1305': {
+				const nonce = params ? octets(params) : new Uint8Array();
+				const mac = input.mac ?? new Uint8Array();
+				if (nonce.length !== 12 || mac.length !== 16) return null;
+				return chacha20poly1305(cek, nonce, input.aad ?? new Uint8Array()).decrypt(concat(ciphertext, mac));
+			}
+		}
+	} catch {
+		return null;
+	}
+}
+
+/** The result of encrypting content with a fresh key. */
+export interface EncryptedContent {
+	/** DER AlgorithmIdentifier of the content-encryption algorithm. */
+	algorithm: Uint8Array;
+	ciphertext: Uint8Array;
+	/** AES-GCM only: the 16-byte tag. */
+	mac?: Uint8Array;
+}
+
+/** Encrypts with AES-256-CBC (random 16-byte IV). Throws only on WebCrypto failure. */
+export async function encryptAesCbc(crypto: Crypto, cek: Uint8Array, content: Uint8Array): Promise<EncryptedContent> {
+	const iv = crypto.getRandomValues(new Uint8Array(16));
+	const key = await crypto.subtle.importKey('raw', bs(cek), 'AES-CBC', false, ['encrypt']);
+	const ct = new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-CBC', iv }, key, bs(content)));
+	return { algorithm: algId(OID_AES256_CBC, octetString(iv)), ciphertext: ct };
+}
+
+/**
+ * Encrypts with AES-256-GCM: 12-byte random nonce, 16-byte tag, no additional data (authAttrs
+ * absent). GCMParameters carry the nonce and aes-ICVlen 16. Throws only on WebCrypto failure.
+ */
+export async function encryptAesGcm(crypto: Crypto, cek: Uint8Array, content: Uint8Array): Promise<EncryptedContent> {
+	const nonce = crypto.getRandomValues(new Uint8Array(12));
+	const key = await crypto.subtle.importKey('raw', bs(cek), 'AES-GCM', false, ['encrypt']);
+	const out = new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-GCM', iv: nonce, tagLength: 128 }, key, bs(content)));
+	return {
+		algorithm: algId(OID_AES256_GCM, seq(octetString(nonce), derInt(16))),
+		ciphertext: out.slice(0, out.length - 16),
+		mac: out.slice(out.length - 16)
+	};
+}
+
+/** The OID of an AlgorithmIdentifier TLV and its parameters. Throws BerError when malformed. */
+export function splitAlgId(t: Tlv): { oid: string; params: Tlv | undefined } {
+	const [o, p] = children(t);
+	if (!o) throw new Error('An algorithm identifier is empty.');
+	return { oid: oidOf(o), params: p };
+}

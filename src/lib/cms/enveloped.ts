@@ -1,0 +1,209 @@
+/**
+ * EnvelopedData (RFC 5652) and AuthEnvelopedData (RFC 5083): encrypt for several recipients,
+ * decrypt with one of our keys. AuthEnvelopedData is built here by hand because pkijs has none.
+ *
+ * Every decryption failure that an attacker could provoke (wrong key, bad padding, bad tag,
+ * truncated or modified ciphertext) gives the same status and the same comment.
+ */
+import { BerError, children, der, derInt, derOid, octetString, octets, oidOf, parseOne, seq, type Tlv } from './enveloped-asn1';
+import { contentAlgorithm, decryptWithCek, encryptAesCbc, encryptAesGcm, splitAlgId } from './content-cipher';
+import { OID_AUTH_ENVELOPED_DATA, OID_DATA, OID_ENVELOPED_DATA } from './oids';
+import { matchRecipients, unwrapCek, type DecryptCandidate } from './recipients-decrypt';
+import { buildRecipientInfo, type EncryptRecipient, type KeyTransport } from './recipients-encrypt';
+
+export type { DecryptCandidate } from './recipients-decrypt';
+export type { EncryptRecipient, KeyTransport } from './recipients-encrypt';
+export { RecipientKeyError } from './recipients-encrypt';
+
+/** Content encryption for sending: AES-256-CBC in EnvelopedData, AES-256-GCM in AuthEnvelopedData. */
+export type ContentEncryption = 'aes-256-cbc' | 'aes-256-gcm';
+
+/** The outcome of decryptContent. */
+export type DecryptResult =
+	| {
+			status: 'decrypted';
+			content: Uint8Array;
+			/** e.g. 'AES-256-GCM'. */
+			contentEncryption: string;
+			/** e.g. 'RSA-OAEP (SHA-256)', 'RSA PKCS#1 v1.5', 'ECDH (X9.63 SHA-256, AES-256 wrap)'. */
+			keyTransport: string;
+			/** The DER certificate whose key opened the message. */
+			recipient: Uint8Array;
+			/** True for AEAD content (AES-GCM, ChaCha20-Poly1305), whose tag was checked. */
+			authenticated: boolean;
+	  }
+	| { status: 'no-key'; comment: string; recipients: string[] }
+	| { status: 'strict-custody'; comment: string }
+	| { status: 'failed'; comment: string };
+
+/** Thrown by decryptContent when the input is not an EnvelopedData/AuthEnvelopedData ContentInfo at all. */
+export class NotEnvelopedError extends Error {
+	override name = 'NotEnvelopedError';
+}
+
+/** The one comment every cryptographic failure gets, so that failures look alike. */
+export const DECRYPT_FAILED_COMMENT = 'The message could not be decrypted.';
+/** The comment of a 'no-key' result. */
+export const NO_KEY_COMMENT = 'The private key for decryption could not be found.';
+/** The comment of a 'strict-custody' result. */
+export const STRICT_CUSTODY_COMMENT = 'The sender used RSA PKCS#1 v1.5, which strict key custody does not allow.';
+/** The comment when the content cipher is unknown (public information, not an oracle). */
+export const UNSUPPORTED_CIPHER_COMMENT = 'The message uses a content encryption algorithm that Sealdesk does not support.';
+
+const FAILED = { status: 'failed', comment: DECRYPT_FAILED_COMMENT } as const;
+
+/**
+ * Encrypts `content` for every recipient and returns a DER ContentInfo: EnvelopedData with
+ * AES-256-CBC, or AuthEnvelopedData with AES-256-GCM (12-byte nonce, 16-byte tag, no authAttrs).
+ * Throws RecipientKeyError for an unusable recipient certificate, and Error when there is no
+ * recipient.
+ */
+export async function encryptContent(o: {
+	content: Uint8Array;
+	recipients: EncryptRecipient[];
+	contentEncryption: ContentEncryption;
+	crypto: Crypto;
+}): Promise<Uint8Array> {
+	const { crypto } = o;
+	if (o.recipients.length === 0) throw new Error('There is no recipient to encrypt for.');
+	const cek = crypto.getRandomValues(new Uint8Array(32));
+	try {
+		const enc = o.contentEncryption === 'aes-256-gcm' ? await encryptAesGcm(crypto, cek, o.content) : await encryptAesCbc(crypto, cek, o.content);
+		const ris: { der: Uint8Array; version: number }[] = [];
+		for (const r of o.recipients) ris.push(await buildRecipientInfo(crypto, r, cek));
+		const riSet = der(0x31, ...sortDer(ris.map((r) => r.der)));
+		const eci = seq(derOid(OID_DATA), enc.algorithm, der(0x80, enc.ciphertext));
+		if (enc.mac) {
+			const aed = seq(derInt(0), riSet, eci, octetString(enc.mac));
+			return seq(derOid(OID_AUTH_ENVELOPED_DATA), der(0xa0, aed));
+		}
+		const version = ris.some((r) => r.version !== 0) ? 2 : 0;
+		return seq(derOid(OID_ENVELOPED_DATA), der(0xa0, seq(derInt(version), riSet, eci)));
+	} finally {
+		cek.fill(0);
+	}
+}
+
+function sortDer(items: Uint8Array[]): Uint8Array[] {
+	return [...items].sort((a, b) => {
+		for (let i = 0; i < Math.min(a.length, b.length); i++) {
+			const d = (a[i] ?? 0) - (b[i] ?? 0);
+			if (d !== 0) return d;
+		}
+		return a.length - b.length;
+	});
+}
+
+function looksEnveloped(der: Uint8Array): boolean {
+	const head = der.subarray(0, 24);
+	return [OID_ENVELOPED_DATA, OID_AUTH_ENVELOPED_DATA].some((oid) => {
+		const needle = derOid(oid);
+		for (let i = 0; i + needle.length <= head.length; i++) {
+			if (needle.every((x, j) => head[i + j] === x)) return true;
+		}
+		return false;
+	});
+}
+
+interface ParsedEnvelope {
+	auth: boolean;
+	recipientInfos: Tlv[];
+	algorithm: Tlv;
+	ciphertext: Uint8Array | null;
+	mac?: Uint8Array;
+	aad?: Uint8Array;
+}
+
+function parseEnvelope(inner: Tlv, auth: boolean): ParsedEnvelope {
+	const parts = children(inner);
+	let i = 1;
+	if (parts[i]?.tag === 0xa0) i++; // originatorInfo
+	const ris = parts[i++];
+	const eciT = parts[i++];
+	if (ris?.tag !== 0x31 || eciT?.tag !== 0x30) throw new BerError('The envelope is malformed.');
+	const [, algorithm, encT] = children(eciT);
+	if (!algorithm) throw new BerError('The envelope has no content encryption algorithm.');
+	const ciphertext = encT && (encT.tag === 0x80 || encT.tag === 0xa0) ? octets(encT) : null;
+	if (!auth) return { auth, recipientInfos: children(ris), algorithm, ciphertext };
+	let aad: Uint8Array = new Uint8Array();
+	if (parts[i]?.tag === 0xa1) aad = der(0x31, (parts[i++] as Tlv).value);
+	const macT = parts[i];
+	if (macT?.tag !== 0x04 && macT?.tag !== 0x24) throw new BerError('The envelope has no authentication tag.');
+	return { auth, recipientInfos: children(ris), algorithm, ciphertext, mac: octets(macT), aad };
+}
+
+/**
+ * Decrypts an EnvelopedData or AuthEnvelopedData ContentInfo with the first candidate key that
+ * opens it. Returns 'no-key' when no recipientInfo is addressed to a candidate, 'strict-custody'
+ * when the only usable ones need RSA PKCS#1 v1.5 and no legacy key could be opened, and 'failed'
+ * (always with DECRYPT_FAILED_COMMENT) for any decryption failure or damaged envelope.
+ * Throws NotEnvelopedError only when `der` is not an EnvelopedData/AuthEnvelopedData at all.
+ */
+export async function decryptContent(o: { der: Uint8Array; candidates: DecryptCandidate[]; crypto: Crypto }): Promise<DecryptResult> {
+	let contentType: string;
+	let inner: Tlv | undefined;
+	try {
+		const [ct, wrapper] = children(parseOne(o.der));
+		if (!ct) throw new BerError('The ContentInfo is empty.');
+		contentType = oidOf(ct);
+		inner = wrapper?.tag === 0xa0 ? children(wrapper)[0] : undefined;
+	} catch (e) {
+		if (looksEnveloped(o.der)) return FAILED;
+		throw new NotEnvelopedError('This is not an encrypted CMS message.', { cause: e });
+	}
+	if (contentType !== OID_ENVELOPED_DATA && contentType !== OID_AUTH_ENVELOPED_DATA) {
+		throw new NotEnvelopedError('This is not an encrypted CMS message.');
+	}
+	let env: ParsedEnvelope;
+	let matched: ReturnType<typeof matchRecipients>;
+	try {
+		if (!inner) throw new BerError('The ContentInfo has no content.');
+		env = parseEnvelope(inner, contentType === OID_AUTH_ENVELOPED_DATA);
+		matched = matchRecipients(env.recipientInfos, o.candidates);
+	} catch {
+		return FAILED;
+	}
+	if (matched.matches.length === 0) return { status: 'no-key', comment: NO_KEY_COMMENT, recipients: matched.labels };
+	let alg;
+	let params: Tlv | undefined;
+	try {
+		const a = splitAlgId(env.algorithm);
+		alg = contentAlgorithm(a.oid);
+		params = a.params;
+	} catch {
+		return FAILED;
+	}
+	if (!alg || alg.aead !== env.auth) return { status: 'failed', comment: UNSUPPORTED_CIPHER_COMMENT };
+	if (!env.ciphertext) return FAILED;
+	let strict = false;
+	let tried = false;
+	for (const m of matched.matches) {
+		const r = await unwrapCek(o.crypto, m, alg.keyLength);
+		if (r.status === 'strict-custody') {
+			strict = true;
+			continue;
+		}
+		tried = true;
+		if (r.status === 'failed') continue;
+		const content = await decryptWithCek(o.crypto, r.cek, {
+			alg,
+			params,
+			ciphertext: env.ciphertext,
+			...(env.mac ? { mac: env.mac } : {}),
+			...(env.aad ? { aad: env.aad } : {})
+		});
+		r.cek.fill(0);
+		if (content) {
+			return {
+				status: 'decrypted',
+				content,
+				contentEncryption: alg.name,
+				keyTransport: r.keyTransport,
+				recipient: m.candidate.certificate,
+				authenticated: alg.aead
+			};
+		}
+	}
+	if (strict && !tried) return { status: 'strict-custody', comment: STRICT_CUSTODY_COMMENT };
+	return FAILED;
+}

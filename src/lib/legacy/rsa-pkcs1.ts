@@ -1,0 +1,109 @@
+/**
+ * RSAES-PKCS1-v1_5 key transport, which WebCrypto lacks (the legacy path of the key custody
+ * rules). Decryption uses node-forge's RSA with blinding and implicit rejection: a bad padding
+ * never surfaces as an error, it yields a pseudo-random key derived from the private key and
+ * the ciphertext, so the content decryption fails like any other wrong key.
+ *
+ * Loaded lazily by the CMS layer through a dynamic import().
+ */
+import forge from 'node-forge';
+
+function toBinary(b: Uint8Array): string {
+	let s = '';
+	for (const x of b) s += String.fromCharCode(x);
+	return s;
+}
+
+function fromBinary(s: string): Uint8Array {
+	const out = new Uint8Array(s.length);
+	for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i) & 0xff;
+	return out;
+}
+
+/**
+ * Encrypts `message` (a content-encryption key) to an RSA public key with EME-PKCS1-v1_5
+ * padding. The padding is made here from `crypto.getRandomValues`; forge only does the
+ * public-key modexp. Throws when the SPKI is not an RSA key or the message is too long.
+ */
+export function rsaPkcs1Encrypt(spki: Uint8Array, message: Uint8Array, crypto: Crypto): Uint8Array {
+	const pub = forge.pki.publicKeyFromAsn1(forge.asn1.fromDer(toBinary(spki))) as forge.pki.rsa.PublicKey;
+	const k = Math.ceil(pub.n.bitLength() / 8);
+	const psLen = k - message.length - 3;
+	if (psLen < 8) throw new Error('The key is too short for this message.');
+	const ps = new Uint8Array(psLen);
+	crypto.getRandomValues(ps);
+	for (let i = 0; i < psLen; i++) {
+		while (ps[i] === 0) ps[i] = crypto.getRandomValues(new Uint8Array(1))[0] ?? 1;
+	}
+	const em = new Uint8Array(k);
+	em[1] = 2;
+	em.set(ps, 2);
+	em.set(message, 3 + psLen);
+	const out = fromBinary(pub.encrypt(toBinary(em), 'RAW'));
+	em.fill(0);
+	ps.fill(0);
+	return out;
+}
+
+async function syntheticKey(crypto: Crypto, pkcs8: Uint8Array, ciphertext: Uint8Array, length: number): Promise<Uint8Array> {
+	const label = new TextEncoder().encode('sealdesk rsa implicit rejection');
+	const seed = new Uint8Array(await crypto.subtle.digest('SHA-256', new Uint8Array([...label, ...pkcs8])));
+	const hk = await crypto.subtle.importKey('raw', seed, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+	seed.fill(0);
+	const out = new Uint8Array(length);
+	for (let i = 0, filled = 0; filled < length; i++) {
+		const block = new Uint8Array(await crypto.subtle.sign('HMAC', hk, new Uint8Array([i, ...ciphertext])));
+		const take = Math.min(block.length, length - filled);
+		out.set(block.subarray(0, take), filled);
+		filled += take;
+	}
+	return out;
+}
+
+/**
+ * Decrypts an RSAES-PKCS1-v1_5 `ciphertext` with the RSA private key in `pkcs8` (PKCS#8 or
+ * PKCS#1 DER) and returns a key of exactly `expectedLength` bytes. Never reports a padding
+ * failure: when the padding is wrong, or the recovered key has the wrong length, or the
+ * ciphertext has the wrong size, it returns a deterministic pseudo-random key instead
+ * (implicit rejection). Throws only when `pkcs8` is not an RSA private key.
+ * The caller keeps ownership of `pkcs8` and should zero it afterwards.
+ */
+export async function rsaPkcs1DecryptImplicit(
+	pkcs8: Uint8Array,
+	ciphertext: Uint8Array,
+	expectedLength: number,
+	crypto: Crypto
+): Promise<Uint8Array> {
+	const key = forge.pki.privateKeyFromAsn1(forge.asn1.fromDer(toBinary(pkcs8))) as forge.pki.rsa.PrivateKey;
+	const synthetic = await syntheticKey(crypto, pkcs8, ciphertext, expectedLength);
+	const k = Math.ceil(key.n.bitLength() / 8);
+	let em: Uint8Array;
+	try {
+		em = fromBinary(key.decrypt(toBinary(ciphertext), 'RAW'));
+	} catch {
+		// Wrong length or a value not below the modulus: public facts, but treat alike.
+		em = new Uint8Array(k);
+	}
+	// Branch-free padding check: 00 02 PS(>= 8 non-zero) 00 M, with |M| = expectedLength.
+	let bad = (em[0] ?? 1) | ((em[1] ?? 0) ^ 2);
+	let zeroIndex = 0;
+	let found = 0;
+	for (let i = 2; i < em.length; i++) {
+		const isZero = ((em[i] ?? 0) - 1) >>> 31; // 1 when the byte is zero
+		const first = isZero & (found ^ 1);
+		zeroIndex |= -first & i;
+		found |= isZero;
+	}
+	bad |= found ^ 1;
+	bad |= zeroIndex < 10 ? 1 : 0;
+	bad |= em.length - zeroIndex - 1 === expectedLength ? 0 : 1;
+	const mask = -(bad === 0 ? 1 : 0) & 0xff; // 0xff keeps the real key
+	const out = new Uint8Array(expectedLength);
+	const start = em.length - expectedLength;
+	for (let i = 0; i < expectedLength; i++) {
+		out[i] = ((em[start + i] ?? 0) & mask) | ((synthetic[i] ?? 0) & ~mask & 0xff);
+	}
+	em.fill(0);
+	synthetic.fill(0);
+	return out;
+}
