@@ -69,7 +69,12 @@ export async function keySet(
 /** A temp directory, removed by the returned cleanup. */
 export function tempDir(): { dir: string; cleanup: () => void } {
 	const dir = mkdtempSync(join(tmpdir(), 'sealdesk-signed-'));
-	return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+	return {
+		dir,
+		cleanup: () => {
+			rmSync(dir, { recursive: true, force: true });
+		}
+	};
 }
 
 /** Runs openssl; returns stdout, throws with stderr on failure. */

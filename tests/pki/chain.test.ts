@@ -5,7 +5,7 @@ import * as pkijs from 'pkijs';
 import { describe, expect, it } from 'vitest';
 import { evaluateTrust } from '../../src/lib/pki/chain';
 import type { EvaluateTrustOptions, TrustResult } from '../../src/lib/pki/chain';
-import { certFile, hex, pki, zammad } from '../cms/signed-helpers';
+import { PKI, certFile, hex, opensslOk, pki, zammad } from '../cms/signed-helpers';
 
 const SIGNED = fileURLToPath(new URL('../fixtures/signed/', import.meta.url));
 const own = (name: string): Uint8Array => certFile(join(SIGNED, `${name}.pem`));
@@ -97,6 +97,16 @@ describe('shared test PKI', () => {
 		expect((await trust({ leaf, untrusted: [cloneInter, cloneRoot], anchors: [inter] })).status).toBe('untrusted');
 		// The genuine alice still chains with the clones in the pile.
 		trusted(await trust({ leaf: alice, untrusted: [cloneInter, cloneRoot, inter], anchors: [root] }));
+	});
+
+	it('respects pathLenConstraint (inter-ca has pathlen:0), as openssl verify does', async () => {
+		const leaf = own('sub-leaf');
+		const sub = own('sub-ca');
+		expect((await trust({ leaf, untrusted: [sub, inter], anchors: [root] })).status).toBe('untrusted');
+		expect((await trust({ leaf, untrusted: [sub], anchors: [inter] })).status).toBe('untrusted');
+		trusted(await trust({ leaf, anchors: [sub] }));
+		const ok = opensslOk(['verify', '-CAfile', join(PKI, 'root-ca.pem'), '-untrusted', join(PKI, 'inter-ca.pem'), '-untrusted', join(SIGNED, 'sub-ca.pem'), join(SIGNED, 'sub-leaf.pem')]);
+		expect(ok.ok).toBe(false);
 	});
 
 	it('refuses more than 20 bundled certificates', async () => {

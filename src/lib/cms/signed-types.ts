@@ -72,7 +72,4 @@ export interface SignedDataResult {
 /** Thrown when the input is not a CMS ContentInfo holding a SignedData at all. */
 export class SignedDataFormatError extends Error {
 	override name = 'SignedDataFormatError';
-	constructor(message: string, options?: { cause?: unknown }) {
-		super(message, options);
-	}
 }

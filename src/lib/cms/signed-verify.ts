@@ -219,9 +219,10 @@ function readSignedAttributes(attrs: pkijs.SignedAndUnsignedAttributes): SignedA
 	const one = (oid: string): asn1js.AsnType | null | 'many' => {
 		const found = attrs.attributes.filter((a) => a.type === oid);
 		if (found.length > 1) return 'many';
-		const values = found[0]?.values ?? [];
+		const values: unknown[] = found[0]?.values ?? [];
 		if (found.length === 1 && values.length !== 1) return 'many';
-		return values[0] ?? null;
+		const v = values[0];
+		return v instanceof asn1js.BaseBlock ? v : null;
 	};
 	const ct = one(OID_ATTR_CONTENT_TYPE);
 	const md = one(OID_ATTR_MESSAGE_DIGEST);

@@ -22,7 +22,11 @@ const EKU_ANY = '2.5.29.37.0';
 export interface EvaluateTrustOptions {
 	/** DER of the end-entity certificate. */
 	leaf: Uint8Array;
-	/** Intermediates that may help build the path (from the message, or the store). */
+	/**
+	 * Certificates bundled in the message, which may serve as intermediates. At most
+	 * {@link MAX_UNTRUSTED}; more makes the result 'untrusted'. Store certificates belong in
+	 * `anchors` (every imported certificate is an anchor), not here.
+	 */
 	untrusted: Uint8Array[];
 	/** The imported certificates: each is a trust anchor. */
 	anchors: Uint8Array[];
@@ -122,7 +126,7 @@ async function build(ctx: Ctx, path: Node[]): Promise<Node[] | null> {
 		.filter((c) => !path.some((p) => p.hex === c.hex) && current.cert.issuer.isEqual(c.cert.subject))
 		.sort((a, b) => keyIdRank(aki, b.cert) - keyIdRank(aki, a.cert));
 	for (const cand of candidates) {
-		if (!canIssue(cand.cert, ctx.anchorSet.has(cand.hex))) continue;
+		if (!canIssue(cand.cert, ctx.anchorSet.has(cand.hex), path.length - 1)) continue;
 		if (!(await signedBy(ctx, current, cand))) continue;
 		const found = await build(ctx, [...path, cand]);
 		if (found) return found;
@@ -143,7 +147,7 @@ async function signedBy(ctx: Ctx, child: Node, issuer: Node): Promise<boolean> {
 	if (cached !== undefined) return cached;
 	if (ctx.checks >= MAX_SIGNATURE_CHECKS) return false;
 	ctx.checks++;
-	let ok = false;
+	let ok: boolean;
 	try {
 		const engine = new pkijs.CryptoEngine({ name: 'sealdesk', crypto: ctx.crypto });
 		ok = await child.cert.verify(issuer.cert, engine);
@@ -156,12 +160,16 @@ async function signedBy(ctx: Ctx, child: Node, issuer: Node): Promise<boolean> {
 
 /**
  * Whether a certificate may issue others: a v3 CA (basicConstraints CA:TRUE, keyCertSign if
- * keyUsage is present). An X.509 v1 certificate may only act as an anchor.
+ * keyUsage is present, pathLenConstraint respected with `below` CAs under it). An X.509 v1
+ * certificate may only act as an anchor.
  */
-function canIssue(cert: pkijs.Certificate, isAnchor: boolean): boolean {
+function canIssue(cert: pkijs.Certificate, isAnchor: boolean, below: number): boolean {
 	if (cert.version < 2) return isAnchor;
 	const bc = extension(cert, '2.5.29.19');
 	if (!(bc instanceof pkijs.BasicConstraints) || !bc.cA) return false;
+	const pathLen: unknown = bc.pathLenConstraint;
+	const limit = typeof pathLen === 'number' ? pathLen : pathLen instanceof asn1js.Integer ? pathLen.valueBlock.valueDec : null;
+	if (limit !== null && below > limit) return false;
 	const ku = keyUsageBits(cert);
 	if (ku && !ku.has(5)) return false;
 	return true;
