@@ -4,7 +4,7 @@
  * (dhSinglePass-stdDH-sha256kdf-scheme with AES-256 key wrap) and X25519 with HKDF-SHA256
  * (RFC 8418). Recipients are identified by issuer and serial.
  */
-import { algId, bs, der, derInt, derNull, octetString, seq } from './enveloped-asn1';
+import { algId, bs, concat, der, derInt, derNull, octetString, seq } from './enveloped-asn1';
 import { eccCmsSharedInfo, hkdf, x963Kdf } from './kdf';
 import * as O from './oids';
 import { parseRecipientCert, type RecipientCert } from './recipients-cert';
@@ -46,6 +46,7 @@ const CURVE_BITS = { 'P-256': 256, 'P-384': 384, 'P-521': 528 } as const;
 
 async function kari(crypto: Crypto, cert: RecipientCert, cek: Uint8Array): Promise<Uint8Array> {
 	let z: Uint8Array;
+	/** The content octets of OriginatorPublicKey (algorithm, publicKey). */
 	let originatorKey: Uint8Array;
 	let kdfOid: string;
 	if (cert.keyType === 'EC') {
@@ -55,14 +56,14 @@ async function kari(crypto: Crypto, cert: RecipientCert, cek: Uint8Array): Promi
 		const eph = await crypto.subtle.generateKey({ name: 'ECDH', namedCurve: curve }, true, ['deriveBits']);
 		z = new Uint8Array(await crypto.subtle.deriveBits({ name: 'ECDH', public: peer }, eph.privateKey, CURVE_BITS[curve]));
 		const point = new Uint8Array(await crypto.subtle.exportKey('raw', eph.publicKey));
-		originatorKey = seq(algId(O.OID_EC_PUBLIC_KEY), der(0x03, new Uint8Array([0]), point));
+		originatorKey = concat(algId(O.OID_EC_PUBLIC_KEY), der(0x03, new Uint8Array([0]), point));
 		kdfOid = O.OID_DH_SINGLE_PASS_SHA256KDF;
 	} else {
 		const peer = await crypto.subtle.importKey('spki', bs(cert.spki), { name: 'X25519' }, false, []);
 		const eph = (await crypto.subtle.generateKey({ name: 'X25519' }, true, ['deriveBits'])) as CryptoKeyPair;
 		z = new Uint8Array(await crypto.subtle.deriveBits({ name: 'X25519', public: peer }, eph.privateKey, 256));
 		const point = new Uint8Array(await crypto.subtle.exportKey('raw', eph.publicKey));
-		originatorKey = seq(algId(O.OID_X25519), der(0x03, new Uint8Array([0]), point));
+		originatorKey = concat(algId(O.OID_X25519), der(0x03, new Uint8Array([0]), point));
 		kdfOid = O.OID_DH_SINGLE_PASS_HKDF_SHA256;
 	}
 	const info = eccCmsSharedInfo(O.OID_AES256_WRAP, 32, null);
@@ -78,7 +79,7 @@ async function kari(crypto: Crypto, cert: RecipientCert, cek: Uint8Array): Promi
 	return der(
 		0xa1,
 		derInt(3),
-		der(0xa0, der(0xa1, originatorKey.subarray(2))),
+		der(0xa0, der(0xa1, originatorKey)),
 		algId(kdfOid, algId(O.OID_AES256_WRAP)),
 		seq(seq(issuerAndSerial(cert), octetString(wrapped)))
 	);
