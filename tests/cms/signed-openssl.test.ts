@@ -102,6 +102,13 @@ describe('openssl signs, we verify', () => {
 		}
 	});
 
+	it('SHA-224 (which WebCrypto lacks) is reported unsupported, not valid', async () => {
+		const out = join(dir, 'sha224.p7s');
+		openssl(['cms', '-sign', '-binary', '-in', contentFile, '-signer', join(PKI, 'alice.pem'), '-inkey', join(PKI, 'alice.key'), '-outform', 'DER', '-out', out, '-md', 'sha224']);
+		const r = await verifySignedData({ der: new Uint8Array(readFileSync(out)), detachedContent: CONTENT, crypto });
+		expect(only(r.signers).status).toBe('unsupported');
+	});
+
 	it('MD5 is refused', async () => {
 		const out = join(dir, 'md5.p7s');
 		openssl(['cms', '-sign', '-binary', '-in', contentFile, '-signer', join(PKI, 'alice.pem'), '-inkey', join(PKI, 'alice.key'), '-outform', 'DER', '-out', out, '-md', 'md5']);

@@ -109,6 +109,12 @@ describe('shared test PKI', () => {
 		expect(ok.ok).toBe(false);
 	});
 
+	it('refuses a leaf with an unknown critical extension, as openssl verify does', async () => {
+		const leaf = own('critical-leaf');
+		expect((await trust({ leaf, untrusted: [inter], anchors: [root] })).status).toBe('invalid');
+		expect(opensslOk(['verify', '-CAfile', join(PKI, 'root-ca.pem'), '-untrusted', join(PKI, 'inter-ca.pem'), join(SIGNED, 'critical-leaf.pem')]).ok).toBe(false);
+	});
+
 	it('refuses more than 20 bundled certificates', async () => {
 		const pile = Array.from({ length: 21 }, () => pki('rogue-ca'));
 		const started = Date.now();

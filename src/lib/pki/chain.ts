@@ -16,6 +16,19 @@ export const MAX_UNTRUSTED = 20;
 const MAX_SIGNATURE_CHECKS = 64;
 
 const EKU_EMAIL = '1.3.6.1.5.5.7.3.4';
+/** Extensions whose meaning we honour or which do not restrict a path; any other critical one stops it (RFC 5280 §4.2). */
+const UNDERSTOOD = new Set([
+	'2.5.29.14', // subjectKeyIdentifier
+	'2.5.29.15', // keyUsage
+	'2.5.29.17', // subjectAltName
+	'2.5.29.18', // issuerAltName
+	'2.5.29.19', // basicConstraints
+	'2.5.29.31', // cRLDistributionPoints
+	'2.5.29.32', // certificatePolicies (no policy is required)
+	'2.5.29.35', // authorityKeyIdentifier
+	'2.5.29.37', // extKeyUsage
+	'1.3.6.1.5.5.7.1.1' // authorityInfoAccess
+]);
 const EKU_ANY = '2.5.29.37.0';
 
 /** Options of {@link evaluateTrust}. */
@@ -80,6 +93,7 @@ export async function evaluateTrust(o: EvaluateTrustOptions): Promise<TrustResul
 	for (const k of Object.keys(o)) if (!allowed.has(k)) throw new TypeError(`Unknown option ${k}.`);
 	const leaf = parse(o.leaf);
 	if (!leaf) return { status: 'invalid', reason: 'The certificate cannot be read.' };
+	if (unknownCritical(leaf.cert)) return { status: 'invalid', reason: 'The certificate has a critical extension we do not understand.' };
 	const usage = checkPurpose(leaf.cert, o.purpose);
 	if (usage) return { status: 'invalid', reason: usage };
 	if (o.untrusted.length > MAX_UNTRUSTED)
@@ -165,6 +179,7 @@ async function signedBy(ctx: Ctx, child: Node, issuer: Node): Promise<boolean> {
  */
 function canIssue(cert: pkijs.Certificate, isAnchor: boolean, below: number): boolean {
 	if (cert.version < 2) return isAnchor;
+	if (unknownCritical(cert)) return false;
 	const bc = extension(cert, '2.5.29.19');
 	if (!(bc instanceof pkijs.BasicConstraints) || !bc.cA) return false;
 	const pathLen: unknown = bc.pathLenConstraint;
@@ -173,6 +188,10 @@ function canIssue(cert: pkijs.Certificate, isAnchor: boolean, below: number): bo
 	const ku = keyUsageBits(cert);
 	if (ku && !ku.has(5)) return false;
 	return true;
+}
+
+function unknownCritical(cert: pkijs.Certificate): boolean {
+	return (cert.extensions ?? []).some((e) => e.critical && !UNDERSTOOD.has(e.extnID));
 }
 
 /** Returns the reason the leaf does not fit the purpose, or null when it does. */
