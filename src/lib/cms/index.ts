@@ -1,6 +1,15 @@
 /** The CMS layer: SignedData, EnvelopedData and their helpers. */
 export * from './signed';
-export * from './attributes';
+export {
+	buildSignedAttributes,
+	compareDer,
+	encodeDerSet,
+	encodeSmimeCapabilities,
+	isDerSorted,
+	parseSmimeCapabilities,
+	sortDerSet
+} from './attributes';
+export type { SignedAttributeInput } from './attributes';
 export * from './oids';
 export { lookupDigest, resolveVerifier, ecdsaDerToRaw, ecdsaRawToDer } from './algorithms';
 export type { DigestName, SignatureVerifier } from './algorithms';
