@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { OaepHash, PrivateKeySet } from '../../src/lib/pki/keyset';
 import type { DecryptCandidate } from '../../src/lib/cms/enveloped';
-import { children, oidOf, parseOne } from '../../src/lib/cms/enveloped-asn1';
+import { children, der, octetString, oidOf, parseOne, seq } from '../../src/lib/cms/enveloped-asn1';
 
 export const PKI = new URL('../fixtures/pki/', import.meta.url).pathname;
 export const RFC9216 = new URL('../../../shared/vectors/rfc9216/', import.meta.url).pathname;
@@ -86,3 +86,38 @@ export function openssl(args: string[], input?: Uint8Array): Uint8Array {
 }
 
 export const CONTENT = new TextEncoder().encode('Sealdesk test message.\r\nSecond line with ümlauts.\r\n');
+
+/** Replaceable parts of an EnvelopedData/AuthEnvelopedData, for tampering tests. */
+export interface EnvelopeEdit {
+	ciphertext?: (c: Uint8Array) => Uint8Array;
+	/** Edits the encryptedKey of the first KeyTransRecipientInfo. */
+	encryptedKey?: (k: Uint8Array) => Uint8Array;
+	mac?: (m: Uint8Array) => Uint8Array;
+	/** Replaces the GCM/ChaCha parameters or IV of the content algorithm. */
+	contentParams?: Uint8Array;
+}
+
+/** Re-encodes an envelope (as we produce it: DER, no optional fields) with parts edited. */
+export function editEnvelope(input: Uint8Array, edit: EnvelopeEdit): Uint8Array {
+	const [oid, wrap] = children(parseOne(input));
+	if (!oid || !wrap) throw new Error('bad input');
+	const inner = children(wrap)[0];
+	if (!inner) throw new Error('bad input');
+	const parts = children(inner);
+	const [ver, set, eci, mac] = parts;
+	if (!ver || !set || !eci) throw new Error('bad input');
+	const ris = children(set).map((ri) => {
+		if (ri.tag !== 0x30 || !edit.encryptedKey) return ri.raw;
+		const [v, rid, alg, ek] = children(ri);
+		if (!v || !rid || !alg || !ek) throw new Error('bad ri');
+		return seq(v.raw, rid.raw, alg.raw, octetString(edit.encryptedKey(ek.value)));
+	});
+	const [ct, alg, enc] = children(eci);
+	if (!ct || !alg || !enc) throw new Error('bad eci');
+	const [algOid, params] = children(alg);
+	if (!algOid) throw new Error('bad alg');
+	const newAlg = seq(algOid.raw, edit.contentParams ?? params?.raw ?? new Uint8Array());
+	const newEci = seq(ct.raw, newAlg, der(0x80, (edit.ciphertext ?? ((c) => c))(enc.value)));
+	const tail = mac ? [octetString((edit.mac ?? ((m) => m))(mac.value))] : [];
+	return seq(oid.raw, der(0xa0, seq(ver.raw, der(0x31, ...ris), newEci, ...tail)));
+}
