@@ -42,6 +42,7 @@ export type SignerResult =
 			/** Digest mismatch, bad signature, malformed signed attributes, refused algorithm (MD5). */
 			status: 'invalid';
 			reason: string;
+			/** A certificate the SignerInfo names. Not proven to be the signer: never use it for identity. */
 			certificate?: Uint8Array;
 			signingTime?: Date;
 	  })
