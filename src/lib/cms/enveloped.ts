@@ -9,7 +9,7 @@ import { BerError, children, der, derInt, derOid, octetString, octets, oidOf, pa
 import { contentAlgorithm, decryptWithCek, encryptAesCbc, encryptAesGcm, splitAlgId } from './content-cipher';
 import { OID_AUTH_ENVELOPED_DATA, OID_DATA, OID_ENVELOPED_DATA } from './oids';
 import { matchRecipients, unwrapCek, type DecryptCandidate } from './recipients-decrypt';
-import { buildRecipientInfo, type EncryptRecipient, type KeyTransport } from './recipients-encrypt';
+import { buildRecipientInfo, type EncryptRecipient } from './recipients-encrypt';
 
 export type { DecryptCandidate } from './recipients-decrypt';
 export type { EncryptRecipient, KeyTransport } from './recipients-encrypt';

@@ -13,3 +13,4 @@ export type { SignedAttributeInput } from './attributes';
 export * from './oids';
 export { lookupDigest, resolveVerifier, ecdsaDerToRaw, ecdsaRawToDer } from './algorithms';
 export type { DigestName, SignatureVerifier } from './algorithms';
+export * from './enveloped';

@@ -40,7 +40,7 @@ export function parseRecipientCert(certDer: Uint8Array): RecipientCert {
 	i++; // signature algorithm
 	const issuerT = tbs[i++];
 	i += 2; // validity, subject
-	const spkiT = tbs[i++];
+	const spkiT = tbs[i];
 	if (!serialT || !issuerT || !spkiT) throw new Error('The certificate is incomplete.');
 	let ski: Uint8Array | null = null;
 	const extsT = tbs.find((t) => t.tag === 0xa3);

@@ -60,7 +60,7 @@ async function kari(crypto: Crypto, cert: RecipientCert, cek: Uint8Array): Promi
 		kdfOid = O.OID_DH_SINGLE_PASS_SHA256KDF;
 	} else {
 		const peer = await crypto.subtle.importKey('spki', bs(cert.spki), { name: 'X25519' }, false, []);
-		const eph = (await crypto.subtle.generateKey({ name: 'X25519' }, true, ['deriveBits'])) as CryptoKeyPair;
+		const eph = await crypto.subtle.generateKey({ name: 'X25519' }, true, ['deriveBits']);
 		z = new Uint8Array(await crypto.subtle.deriveBits({ name: 'X25519', public: peer }, eph.privateKey, 256));
 		const point = new Uint8Array(await crypto.subtle.exportKey('raw', eph.publicKey));
 		originatorKey = concat(algId(O.OID_X25519), der(0x03, new Uint8Array([0]), point));

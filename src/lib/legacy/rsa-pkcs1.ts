@@ -26,7 +26,7 @@ function fromBinary(s: string): Uint8Array {
  * public-key modexp. Throws when the SPKI is not an RSA key or the message is too long.
  */
 export function rsaPkcs1Encrypt(spki: Uint8Array, message: Uint8Array, crypto: Crypto): Uint8Array {
-	const pub = forge.pki.publicKeyFromAsn1(forge.asn1.fromDer(toBinary(spki))) as forge.pki.rsa.PublicKey;
+	const pub = forge.pki.publicKeyFromAsn1(forge.asn1.fromDer(toBinary(spki)));
 	const k = Math.ceil(pub.n.bitLength() / 8);
 	const psLen = k - message.length - 3;
 	if (psLen < 8) throw new Error('The key is too short for this message.');
@@ -74,7 +74,7 @@ export async function rsaPkcs1DecryptImplicit(
 	expectedLength: number,
 	crypto: Crypto
 ): Promise<Uint8Array> {
-	const key = forge.pki.privateKeyFromAsn1(forge.asn1.fromDer(toBinary(pkcs8))) as forge.pki.rsa.PrivateKey;
+	const key = forge.pki.privateKeyFromAsn1(forge.asn1.fromDer(toBinary(pkcs8)));
 	const synthetic = await syntheticKey(crypto, pkcs8, ciphertext, expectedLength);
 	const k = Math.ceil(key.n.bitLength() / 8);
 	let em: Uint8Array;
