@@ -80,6 +80,25 @@ describe('openssl cms -encrypt, EC recipients', () => {
 		expect(r.keyTransport).toBe(`ECDH (X9.63 SHA-${md === 'sha1' ? '1' : md.slice(3)}, ${wrap} wrap)`);
 	});
 
+	it.each([
+		['-aes128-wrap', '-aes256', 'AES-128'],
+		['-aes192-wrap', '-aes128', 'AES-192'],
+		['-aes256-wrap', '-aes128', 'AES-256'],
+		['-aes256-wrap', '-des3', 'AES-256']
+	])('explicit %s with %s content', async (wrapFlag, flag, wrap) => {
+		const r = await decryptAs(encrypt('cms', [cert('carol')], [flag, wrapFlag]), ['carol']);
+		expect(r.status).toBe('decrypted');
+		if (r.status !== 'decrypted') return;
+		expect(r.content).toEqual(CONTENT);
+		expect(r.keyTransport).toMatch(new RegExp(`${wrap} wrap`));
+	});
+
+	it('subject key identifier recipient (-keyid) for an EC key', async () => {
+		const r = await decryptAs(encrypt('cms', [cert('dave')], ['-aes256', '-keyid']), ['carol', 'dave']);
+		expect(r.status).toBe('decrypted');
+		if (r.status === 'decrypted') expect(r.content).toEqual(CONTENT);
+	});
+
 	it('AES-256-GCM to an EC recipient', async () => {
 		const r = await decryptAs(encrypt('cms', [cert('dave')], ['-aes-256-gcm']), ['dave']);
 		expect(r.status).toBe('decrypted');
