@@ -68,7 +68,7 @@ describe('openssl smime -encrypt', () => {
 describe('openssl cms -encrypt, EC recipients', () => {
 	const cases: [string, string, string, string][] = [];
 	for (const n of ['carol', 'dave', 'erin']) {
-		for (const md of ['sha1', 'sha256', 'sha384', 'sha512']) cases.push([n, md, '-aes256', 'AES-256']);
+		for (const md of ['sha1', 'sha224', 'sha256', 'sha384', 'sha512']) cases.push([n, md, '-aes256', 'AES-256']);
 	}
 	cases.push(['carol', 'sha256', '-aes128', 'AES-128'], ['dave', 'sha384', '-aes192', 'AES-192']);
 	it.each(cases)('%s with ecdh_kdf_md:%s, %s', async (n, md, flag, wrap) => {

@@ -3,6 +3,7 @@
  * both fed with the DER of ECC-CMS-SharedInfo.
  */
 import { algId, bs, concat, der, octetString, seq } from './enveloped-asn1';
+import { sha224 } from './kdf-sha224';
 
 /** Hash names the KDFs accept. */
 export type KdfHash = 'SHA-1' | 'SHA-224' | 'SHA-256' | 'SHA-384' | 'SHA-512';
@@ -19,7 +20,7 @@ export function eccCmsSharedInfo(wrapOid: string, kekBytes: number, ukm: Uint8Ar
 
 /**
  * ANSI X9.63 KDF: Hash(Z || counter || sharedInfo) for counter = 1, 2, ... until `length`
- * bytes. SHA-224 is not in WebCrypto, so it is refused here (throws).
+ * bytes. SHA-224, which WebCrypto lacks, is computed in JavaScript. Throws only on WebCrypto failure.
  */
 export async function x963Kdf(
 	crypto: Crypto,
@@ -28,12 +29,13 @@ export async function x963Kdf(
 	sharedInfo: Uint8Array,
 	length: number
 ): Promise<Uint8Array> {
-	if (hash === 'SHA-224') throw new Error('SHA-224 is not available in WebCrypto.');
 	const out = new Uint8Array(length);
 	let filled = 0;
 	for (let counter = 1; filled < length; counter++) {
 		const c = new Uint8Array([(counter >>> 24) & 0xff, (counter >>> 16) & 0xff, (counter >>> 8) & 0xff, counter & 0xff]);
-		const block = new Uint8Array(await crypto.subtle.digest(hash, bs(concat(z, c, sharedInfo))));
+		const input = concat(z, c, sharedInfo);
+		const block = hash === 'SHA-224' ? sha224(input) : new Uint8Array(await crypto.subtle.digest(hash, bs(input)));
+		input.fill(0);
 		const take = Math.min(block.length, length - filled);
 		out.set(block.subarray(0, take), filled);
 		filled += take;
