@@ -29,7 +29,7 @@ describe.each(ces)('%s', (ce) => {
 		['carol', undefined],
 		['dave', undefined],
 		['erin', undefined]
-	] as [string, KeyTransport | undefined][])('to %s (%s) decrypts in openssl cms', async (n, kt) => {
+	] as [string, KeyTransport | undefined][])('to %s (key transport: %s) decrypts in openssl cms', async (n, kt) => {
 		const der = await ours([[n, kt]], ce);
 		expect(opensslDecrypt(der, n)).toEqual(CONTENT);
 		// and in our own reader
