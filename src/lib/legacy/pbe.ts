@@ -1,0 +1,32 @@
+/**
+ * Encrypted PKCS#8 under the PKCS#12 PBE schemes (pbeWithSHAAnd3-KeyTripleDES-CBC and
+ * friends) that WebCrypto cannot run, through node-forge.
+ */
+import forge from 'node-forge';
+import { fromBinary, toBinary } from '../pki/bytes';
+
+/** The outcome of decrypting an EncryptedPrivateKeyInfo. */
+export type PbeResult = { ok: true; pkcs8: Uint8Array } | { ok: false; reason: 'wrong-passphrase' | 'unsupported'; cause?: unknown };
+
+/**
+ * Decrypts an EncryptedPrivateKeyInfo with node-forge.
+ * @returns the PKCS#8 DER (the caller zeroes it); 'wrong-passphrase' when it does not open;
+ *   'unsupported' for an unknown scheme. Never throws.
+ */
+export function decryptLegacyPkcs8(der: Uint8Array, passphrase: string): PbeResult {
+	let asn: forge.asn1.Asn1;
+	try {
+		asn = forge.asn1.fromDer(toBinary(der), true);
+	} catch (cause) {
+		return { ok: false, reason: 'unsupported', cause };
+	}
+	let plain: forge.asn1.Asn1 | null;
+	try {
+		plain = forge.pki.decryptPrivateKeyInfo(asn, passphrase) as forge.asn1.Asn1 | null;
+	} catch (cause) {
+		const message = cause instanceof Error ? cause.message : '';
+		return { ok: false, reason: /unsupported|cannot read/i.test(message) ? 'unsupported' : 'wrong-passphrase', cause };
+	}
+	if (!plain) return { ok: false, reason: 'wrong-passphrase' };
+	return { ok: true, pkcs8: fromBinary(forge.asn1.toDer(plain).getBytes()) };
+}

@@ -1,0 +1,75 @@
+/**
+ * PKCS#12 (`.p12` / `.pfx`) in every form Windows and OpenSSL export: PBES2 with AES, and the
+ * legacy pbeWithSHAAnd3-KeyTripleDES-CBC / RC2-40 bags. Read with node-forge, whose PKCS#12
+ * PBE, RC2 and 3DES WebCrypto lacks.
+ */
+import forge from 'node-forge';
+import { fromBinary, toBinary } from '../pki/bytes';
+
+/** What a PKCS#12 file holds, as DER. */
+export interface Pkcs12Contents {
+	/** Certificates, DER. */
+	certificates: Uint8Array[];
+	/** Private keys as PKCS#8 PrivateKeyInfo DER (the caller zeroes them). */
+	privateKeys: Uint8Array[];
+}
+
+/** The outcome of opening a PKCS#12 file. */
+export type Pkcs12Result =
+	| { ok: true; contents: Pkcs12Contents }
+	| { ok: false; reason: 'wrong-passphrase' | 'malformed'; cause?: unknown };
+
+/** True when the DER parses as a PFX (version 3, then authSafe ContentInfo). */
+export function isPkcs12(der: Uint8Array): boolean {
+	try {
+		const asn = forge.asn1.fromDer(toBinary(der), true);
+		const items = asn.value;
+		if (!Array.isArray(items) || items.length < 2) return false;
+		const version = items[0];
+		return version !== undefined && version.type === forge.asn1.Type.INTEGER && forge.asn1.derToInteger(version.value as string) === 3;
+	} catch {
+		return false;
+	}
+}
+
+function derOf(node: forge.asn1.Asn1): Uint8Array {
+	return fromBinary(forge.asn1.toDer(node).getBytes());
+}
+
+/**
+ * Opens a PKCS#12 file with the passphrase ('' for none).
+ * @returns its certificates and PKCS#8 keys; 'wrong-passphrase' when the MAC or a bag does
+ *   not open; 'malformed' when the structure is broken. Never throws.
+ */
+export function readPkcs12(der: Uint8Array, passphrase: string): Pkcs12Result {
+	let p12: forge.pkcs12.Pkcs12Pfx;
+	try {
+		const asn = forge.asn1.fromDer(toBinary(der), true);
+		p12 = forge.pkcs12.pkcs12FromAsn1(asn, true, passphrase);
+	} catch (cause) {
+		const message = cause instanceof Error ? cause.message : '';
+		if (/password|MAC|decrypt/i.test(message)) return { ok: false, reason: 'wrong-passphrase', cause };
+		return { ok: false, reason: 'malformed', cause };
+	}
+	const certificates: Uint8Array[] = [];
+	const privateKeys: Uint8Array[] = [];
+	try {
+		for (const safe of p12.safeContents) {
+			for (const bag of safe.safeBags) {
+				const extra = bag as forge.pkcs12.Bag & { asn1?: forge.asn1.Asn1 };
+				if (bag.type === forge.pki.oids.certBag) {
+					if (bag.cert) certificates.push(derOf(forge.pki.certificateToAsn1(bag.cert)));
+					else if (extra.asn1) certificates.push(derOf(extra.asn1));
+				} else if (bag.type === forge.pki.oids.keyBag || bag.type === forge.pki.oids.pkcs8ShroudedKeyBag) {
+					if (bag.key) {
+						const rsa = forge.pki.privateKeyToAsn1(bag.key as forge.pki.rsa.PrivateKey);
+						privateKeys.push(derOf(forge.pki.wrapRsaPrivateKey(rsa)));
+					} else if (extra.asn1) privateKeys.push(derOf(extra.asn1));
+				}
+			}
+		}
+	} catch (cause) {
+		return { ok: false, reason: 'malformed', cause };
+	}
+	return { ok: true, contents: { certificates, privateKeys } };
+}

@@ -1,0 +1,13 @@
+/**
+ * The pki layer: read any certificate or key input, describe certificates, and turn
+ * private keys into non-extractable CryptoKeys matched to their certificates.
+ * (chain.ts, certificate chain building and trust, is imported by its path.)
+ */
+export { ImportError, WRONG_PASSPHRASE, unrecognisedMessage, type ImportErrorCode } from './errors';
+export { readInput, wipe, type ReadInput, type ReadResult } from './read';
+export { describeCertificate, parseCertificate, certificateEmails, certificateKeyKind, nameToString, type CertificateInfo } from './describe';
+export { identifyKey, unsupportedKeyMessage, unsupportedCertificateMessage, type KeyKind, type KeyKindResult } from './key-algorithm';
+export { buildPrivateKeySet, certificatePublicId, cryptoKeysOf, identifyPrivateKey, type IdentifiedKey } from './keys';
+export { parsePem, toPem, looksLikePem, type PemBlock } from './pem';
+export { wrapRsaPrivateKey, wrapEcPrivateKey, pkcs8Kind, decryptPbes2 } from './pkcs8';
+export type { PrivateKeySet, LegacyKeyOpener, KeyAlgorithmName, OaepHash } from './keyset';
