@@ -1,2 +1,6 @@
-// The app core's public surface. The desk (openDesk) is re-exported here as it lands.
-export {};
+/**
+ * The app core's public surface: openDesk and the types its results use.
+ */
+export { openDesk, Desk, type OpenDeskOptions, type DeskSettings, type ImportFileInput, type ImportSummary, type VaultStatus } from './desk';
+export { ImportError, type ImportErrorCode, type CertificateInfo, type PrivateKeySet } from './pki';
+export type { LogEntry, LogDirection } from './store';

@@ -1,0 +1,258 @@
+/**
+ * Certificate and private key import, listing, export and deletion.
+ *
+ * Import is atomic per file: everything is read, checked and turned into CryptoKeys first,
+ * then one readwrite transaction writes all items or none. Inside a bundle, certificates
+ * already stored are skipped (a chain that repeats a stored CA imports its new items); a file
+ * that brings nothing new fails with "Fingerprint already taken".
+ */
+import { ImportError } from '../pki/errors';
+import { readInput, wipe, type ReadInput } from '../pki/read';
+import { certificateKeyKind, describeCertificate, parseCertificate, type CertificateInfo } from '../pki/describe';
+import { unsupportedCertificateMessage } from '../pki/key-algorithm';
+import { buildPrivateKeySet, certificatePublicId, identifyPrivateKey, type IdentifiedKey } from '../pki/keys';
+import { toPem } from '../pki/pem';
+import type { PrivateKeySet } from '../pki/keyset';
+import type { CertificateRecord, KeyRecord } from '../store/schema';
+import { announce, type DeskContext } from './context';
+import { appendLog } from './log';
+import { isStrictKeyCustody, seal, sealingKey } from './vault';
+
+/** What one import added. */
+export interface ImportSummary {
+	/** The certificates stored by this import (already-stored ones in a bundle are not listed). */
+	certificates: CertificateInfo[];
+	/** The private keys stored, by their certificate's fingerprint. */
+	privateKeys: { fingerprint: string }[];
+}
+
+/** Zammad's sentence for a certificate that is not for S/MIME. */
+export const NOT_SMIME_CERTIFICATE = 'The certificate is not valid for S/MIME usage. Please check the key usage, subject alternative name and public key cryptographic algorithm.';
+/** The refusal for a key without its certificate. */
+export const NO_MATCHING_CERTIFICATE = 'This private key matches no imported certificate. Add the certificate first.';
+/** The refusal while S/MIME is off. */
+export const ENABLE_FIRST = 'Enable S/MIME first.';
+
+/** Whether S/MIME is enabled. */
+export async function isEnabled(ctx: DeskContext): Promise<boolean> {
+	return (await ctx.db.get('settings', 'enabled')) === true;
+}
+
+/** Turns S/MIME on or off. */
+export async function setEnabled(ctx: DeskContext, on: boolean): Promise<void> {
+	await ctx.db.put('settings', on, 'enabled');
+	announce(ctx, ['settings']);
+}
+
+function duplicate(info: CertificateInfo): ImportError {
+	return new ImportError('duplicate', `Fingerprint already taken: ${info.subject} (sha1 ${info.sha1}).`);
+}
+
+interface PreparedCertificate {
+	record: CertificateRecord;
+	exists: boolean;
+}
+
+async function prepareCertificates(ctx: DeskContext, ders: Uint8Array[]): Promise<PreparedCertificate[]> {
+	const seen = new Set<string>();
+	const out: PreparedCertificate[] = [];
+	for (const der of ders) {
+		const kind = certificateKeyKind(parseCertificate(der));
+		if (!kind.ok) throw new ImportError('unsupported-algorithm', unsupportedCertificateMessage(kind.name));
+		const info = await describeCertificate(der, ctx.crypto);
+		if (seen.has(info.fingerprint)) continue;
+		seen.add(info.fingerprint);
+		if (!info.smime) throw new ImportError('not-smime', NOT_SMIME_CERTIFICATE);
+		const publicId = await certificatePublicId(der, ctx.crypto);
+		if (publicId === null) throw new ImportError('unsupported-algorithm', NOT_SMIME_CERTIFICATE);
+		const exists = (await ctx.db.getKey('certificates', info.fingerprint)) !== undefined;
+		out.push({ exists, record: { fingerprint: info.fingerprint, der: new Uint8Array(der), info, emails: info.emails, publicId, importedAt: ctx.now().toISOString() } });
+	}
+	return out;
+}
+
+async function prepareKeys(ctx: DeskContext, name: string, pkcs8s: Uint8Array[], certs: PreparedCertificate[]): Promise<KeyRecord[]> {
+	const identified: IdentifiedKey[] = [];
+	for (const pkcs8 of pkcs8s) identified.push(await identifyPrivateKey(pkcs8, name, ctx.crypto));
+	const strict = await isStrictKeyCustody(ctx);
+	const records: KeyRecord[] = [];
+	for (const key of identified) {
+		let fingerprint = certs.find((c) => c.record.publicId === key.publicId)?.record.fingerprint;
+		fingerprint ??= (await ctx.db.getFromIndex('certificates', 'publicId', key.publicId))?.fingerprint;
+		if (fingerprint === undefined) throw new ImportError('no-matching-certificate', NO_MATCHING_CERTIFICATE);
+		if (records.some((r) => r.fingerprint === fingerprint)) continue;
+		const keys: PrivateKeySet = await buildPrivateKeySet(key, fingerprint, ctx.crypto);
+		const record: KeyRecord = { fingerprint, keys };
+		if (key.kind.algorithm === 'RSA' && !strict) {
+			const vaultKey = await sealingKey(ctx);
+			if (!vaultKey) throw new ImportError('vault-locked', 'Unlock the key vault first.');
+			record.sealed = await seal(ctx.crypto, vaultKey, key.pkcs8);
+		}
+		records.push(record);
+	}
+	return records;
+}
+
+/**
+ * Imports every certificate and private key in one file or pasted text, atomically.
+ * @returns what was stored
+ * @throws ImportError with the user-facing sentence: 'disabled' ("Enable S/MIME first."),
+ *   'unrecognised', 'passphrase-required', 'wrong-passphrase', 'unsupported-algorithm',
+ *   'not-smime', 'duplicate' ("Fingerprint already taken: ..."), 'no-matching-certificate',
+ *   'vault-locked'. After any error the store is unchanged.
+ */
+export async function importFile(ctx: DeskContext, input: ReadInput): Promise<ImportSummary> {
+	if (!(await isEnabled(ctx))) throw new ImportError('disabled', ENABLE_FIRST);
+	const read = await readInput(input, ctx.crypto);
+	let certs: PreparedCertificate[];
+	let keys: KeyRecord[];
+	try {
+		certs = await prepareCertificates(ctx, read.certificates);
+		keys = await prepareKeys(ctx, input.name, read.privateKeys, certs);
+	} finally {
+		wipe(read);
+	}
+	const fresh = certs.filter((c) => !c.exists);
+	const newKeys: KeyRecord[] = [];
+	for (const k of keys) if ((await ctx.db.getKey('keys', k.fingerprint)) === undefined) newKeys.push(k);
+	const firstCert = certs[0];
+	if (fresh.length === 0 && newKeys.length === 0) {
+		if (firstCert) throw duplicate(firstCert.record.info);
+		throw new ImportError('duplicate', 'This private key is already imported.');
+	}
+	const tx = ctx.db.transaction(['certificates', 'keys', 'logs'], 'readwrite');
+	try {
+		let step = 0;
+		for (const c of fresh) {
+			ctx.onImportWrite?.(step++);
+			if ((await tx.objectStore('certificates').getKey(c.record.fingerprint)) !== undefined) throw duplicate(c.record.info);
+			await tx.objectStore('certificates').add(c.record);
+		}
+		for (const k of newKeys) {
+			ctx.onImportWrite?.(step++);
+			await tx.objectStore('keys').add(k);
+		}
+		const detail = [...fresh.map((c) => `certificate ${c.record.info.subject} (${c.record.fingerprint})`), ...newKeys.map((k) => `private key for ${k.fingerprint}`)].join('; ');
+		await appendLog(tx, { direction: 'admin', operation: 'import', status: 'success', detail: `"${input.name}": ${detail}`, messageId: null }, ctx.now());
+		await tx.done;
+	} catch (error) {
+		try {
+			tx.abort();
+		} catch {
+			// Already aborted by the failing request.
+		}
+		await tx.done.catch(() => undefined);
+		if (error instanceof ImportError) throw error;
+		throw new Error(`"${input.name}" could not be stored.`, { cause: error });
+	}
+	announce(ctx, ['certificates', 'keys', 'logs']);
+	const withKey = new Set(newKeys.map((k) => k.fingerprint));
+	return {
+		certificates: fresh.map((c) => ({ ...c.record.info, hasPrivateKey: withKey.has(c.record.fingerprint) })),
+		privateKeys: newKeys.map((k) => ({ fingerprint: k.fingerprint }))
+	};
+}
+
+function withKeyFlag(record: CertificateRecord, keyed: Set<string>): CertificateInfo {
+	return { ...record.info, hasPrivateKey: keyed.has(record.fingerprint) };
+}
+
+/** Every stored certificate, sorted by subject. */
+export async function listCertificates(ctx: DeskContext): Promise<CertificateInfo[]> {
+	const tx = ctx.db.transaction(['certificates', 'keys']);
+	const [records, keyed] = await Promise.all([tx.objectStore('certificates').getAll(), tx.objectStore('keys').getAllKeys()]);
+	const set = new Set(keyed);
+	return records.map((r) => withKeyFlag(r, set)).sort((a, b) => a.subject.localeCompare(b.subject));
+}
+
+/** One certificate, or null when none has this fingerprint. */
+export async function getCertificate(ctx: DeskContext, fingerprint: string): Promise<CertificateInfo | null> {
+	const record = await ctx.db.get('certificates', fingerprint.toLowerCase());
+	if (!record) return null;
+	const hasKey = (await ctx.db.getKey('keys', record.fingerprint)) !== undefined;
+	return { ...record.info, hasPrivateKey: hasKey };
+}
+
+/** The certificates for an email address (case-insensitive), for signing and encryption lookups. */
+export async function findCertificatesByEmail(ctx: DeskContext, email: string): Promise<CertificateInfo[]> {
+	const tx = ctx.db.transaction(['certificates', 'keys']);
+	const records = await tx.objectStore('certificates').index('emails').getAll(email.trim().toLowerCase());
+	const keyed = new Set(await tx.objectStore('keys').getAllKeys());
+	return records.map((r) => withKeyFlag(r, keyed));
+}
+
+/** The DER of every stored certificate (the trust store and intermediates for chain building). */
+export async function allCertificateDers(ctx: DeskContext): Promise<Uint8Array[]> {
+	return (await ctx.db.getAll('certificates')).map((r) => r.der);
+}
+
+/** One certificate's DER, or null. */
+export async function certificateDer(ctx: DeskContext, fingerprint: string): Promise<Uint8Array | null> {
+	return (await ctx.db.get('certificates', fingerprint.toLowerCase()))?.der ?? null;
+}
+
+/**
+ * A certificate as PEM, for download.
+ * @throws Error "No certificate has this fingerprint." when it is not stored
+ */
+export async function certificatePem(ctx: DeskContext, fingerprint: string): Promise<string> {
+	const der = await certificateDer(ctx, fingerprint);
+	if (!der) throw new Error('No certificate has this fingerprint.');
+	return toPem('CERTIFICATE', der);
+}
+
+/** The private key set of a certificate, or null when it has no private key. */
+export async function privateKeySetFor(ctx: DeskContext, fingerprint: string): Promise<PrivateKeySet | null> {
+	return (await ctx.db.get('keys', fingerprint.toLowerCase()))?.keys ?? null;
+}
+
+/** Records the SMIMECapabilities learned from a signed mail of the certificate's owner. Does nothing for an unknown fingerprint. */
+export async function recordCapabilities(ctx: DeskContext, fingerprint: string, capabilities: unknown): Promise<void> {
+	const tx = ctx.db.transaction('certificates', 'readwrite');
+	const record = await tx.store.get(fingerprint);
+	if (record) await tx.store.put({ ...record, capabilities });
+	await tx.done;
+	if (record) announce(ctx, ['certificates']);
+}
+
+/** The capabilities recorded for a certificate, or null. */
+export async function capabilitiesOf(ctx: DeskContext, fingerprint: string): Promise<unknown> {
+	return (await ctx.db.get('certificates', fingerprint))?.capabilities ?? null;
+}
+
+/**
+ * Deletes a certificate and its private key.
+ * @throws Error "No certificate has this fingerprint." when it is not stored
+ */
+export async function deleteCertificate(ctx: DeskContext, fingerprint: string): Promise<void> {
+	const fp = fingerprint.toLowerCase();
+	const tx = ctx.db.transaction(['certificates', 'keys', 'logs'], 'readwrite');
+	const record = await tx.objectStore('certificates').get(fp);
+	if (!record) {
+		await tx.done;
+		throw new Error('No certificate has this fingerprint.');
+	}
+	await tx.objectStore('certificates').delete(fp);
+	await tx.objectStore('keys').delete(fp);
+	await appendLog(tx, { direction: 'admin', operation: 'delete', status: 'success', detail: `certificate ${record.info.subject} (${fp})`, messageId: null }, ctx.now());
+	await tx.done;
+	announce(ctx, ['certificates', 'keys', 'logs']);
+}
+
+/**
+ * Deletes only the private key of a certificate (CryptoKeys and sealed copy).
+ * @throws Error "This certificate has no private key." when there is none
+ */
+export async function deletePrivateKey(ctx: DeskContext, fingerprint: string): Promise<void> {
+	const fp = fingerprint.toLowerCase();
+	const tx = ctx.db.transaction(['keys', 'logs'], 'readwrite');
+	const record = await tx.objectStore('keys').get(fp);
+	if (!record) {
+		await tx.done;
+		throw new Error('This certificate has no private key.');
+	}
+	await tx.objectStore('keys').delete(fp);
+	await appendLog(tx, { direction: 'admin', operation: 'delete-key', status: 'success', detail: `private key for ${fp}`, messageId: null }, ctx.now());
+	await tx.done;
+	announce(ctx, ['keys', 'logs']);
+}

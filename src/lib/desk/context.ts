@@ -1,0 +1,27 @@
+/**
+ * The context every desk operation takes. Operations live in separate modules
+ * (certificates, vault, receive, compose, groups) that receive this, so adding one is a new
+ * file plus one line in desk.ts.
+ */
+import type { SealdeskDatabase } from '../store/db';
+import type { ChangeFeed, StoreChange } from '../store/changes';
+
+/** Shared state of one open desk. */
+export interface DeskContext {
+	db: SealdeskDatabase;
+	crypto: Crypto;
+	now(): Date;
+	/** The database name (for change notices). */
+	name: string;
+	/** Announces committed changes to other tabs. */
+	changes: ChangeFeed;
+	/** The vault key derived from the vault passphrase, held only in memory once unlocked. */
+	vault: { unlocked: CryptoKey | null };
+	/** Test hook: called before each write of an import; throwing from it aborts the import. */
+	onImportWrite?: (index: number) => void;
+}
+
+/** Publishes that these stores changed (after a transaction committed). */
+export function announce(ctx: DeskContext, stores: StoreChange['store'][]): void {
+	ctx.changes.publish(stores.map((store) => ({ store, database: ctx.name })));
+}

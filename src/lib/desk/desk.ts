@@ -1,0 +1,167 @@
+/**
+ * openDesk(): the app core's one entry point, used by the UI (through the worker) and the
+ * acceptance tests. Each method is one line over an operation module that takes the
+ * DeskContext, so receive, compose and groups plug in the same way.
+ */
+import { openDatabase } from '../store/db';
+import { ChangeFeed } from '../store/changes';
+import type { LogEntry } from '../store/schema';
+import type { CertificateInfo } from '../pki/describe';
+import type { DeskContext } from './context';
+import * as certificates from './certificates';
+import * as vault from './vault';
+import { listLogs } from './log';
+
+/** Options of openDesk; all optional. Unknown options are rejected. */
+export interface OpenDeskOptions {
+	/** Defaults to globalThis.indexedDB. */
+	indexedDB?: IDBFactory;
+	/** Database name; defaults to 'sealdesk'. */
+	name?: string;
+	/** The clock; defaults to () => new Date(). */
+	now?: () => Date;
+	/** Defaults to globalThis.crypto. */
+	crypto?: Crypto;
+	/** Test hook: called before each write of an import; throw from it to simulate a fault. */
+	onImportWrite?: (index: number) => void;
+}
+
+/** The settings the admin page shows. */
+export interface DeskSettings {
+	enabled: boolean;
+	strictKeyCustody: boolean;
+	vault: { passphrase: boolean; locked: boolean };
+}
+
+/** One input for importFile. */
+export interface ImportFileInput {
+	/** Shown in messages only; the format is found from the content. */
+	name: string;
+	data: Uint8Array | string;
+	passphrase?: string;
+}
+
+const KNOWN_OPTIONS = new Set(['indexedDB', 'name', 'now', 'crypto', 'onImportWrite']);
+
+/** The desk: every operation a user performs. */
+export class Desk {
+	/** The context operation modules receive (for the other desk modules; not for the UI). */
+	readonly context: DeskContext;
+
+	constructor(context: DeskContext) {
+		this.context = context;
+	}
+
+	/** Turns S/MIME on or off. Imports are refused while it is off. */
+	setEnabled(on: boolean): Promise<void> {
+		return certificates.setEnabled(this.context, on);
+	}
+
+	/** Whether S/MIME is on. */
+	isEnabled(): Promise<boolean> {
+		return certificates.isEnabled(this.context);
+	}
+
+	/**
+	 * Imports every certificate and key in a file or pasted text, atomically.
+	 * @throws ImportError with the user-facing sentence and a `code` (see certificates.importFile)
+	 */
+	importFile(input: ImportFileInput): Promise<certificates.ImportSummary> {
+		return certificates.importFile(this.context, input);
+	}
+
+	/** Every stored certificate. */
+	listCertificates(): Promise<CertificateInfo[]> {
+		return certificates.listCertificates(this.context);
+	}
+
+	/** One certificate by SHA-256 fingerprint, or null. */
+	getCertificate(fingerprint: string): Promise<CertificateInfo | null> {
+		return certificates.getCertificate(this.context, fingerprint);
+	}
+
+	/** Deletes a certificate and its private key. @throws Error when it is not stored */
+	deleteCertificate(fingerprint: string): Promise<void> {
+		return certificates.deleteCertificate(this.context, fingerprint);
+	}
+
+	/** Deletes only the private key of a certificate. @throws Error when there is none */
+	deletePrivateKey(fingerprint: string): Promise<void> {
+		return certificates.deletePrivateKey(this.context, fingerprint);
+	}
+
+	/** A certificate as PEM, for download. @throws Error when it is not stored */
+	certificatePem(fingerprint: string): Promise<string> {
+		return certificates.certificatePem(this.context, fingerprint);
+	}
+
+	/** The log, newest first. */
+	logs(): Promise<LogEntry[]> {
+		return listLogs(this.context);
+	}
+
+	/** Sets, changes or (next null) removes the vault passphrase. @throws ImportError on a wrong current passphrase */
+	setVaultPassphrase(current: string | null, next: string | null): Promise<void> {
+		return vault.setVaultPassphrase(this.context, current, next);
+	}
+
+	/** Unlocks the vault. @throws ImportError "The passphrase is wrong." */
+	unlockVault(passphrase: string): Promise<void> {
+		return vault.unlockVault(this.context, passphrase);
+	}
+
+	/** Locks the vault again. */
+	lockVault(): Promise<void> {
+		vault.lockVault(this.context);
+		return Promise.resolve();
+	}
+
+	/** The vault's state, including which keys have the legacy path. */
+	vaultStatus(): Promise<vault.VaultStatus> {
+		return vault.vaultStatus(this.context);
+	}
+
+	/** Strict key custody: on drops every sealed copy; new imports then keep none. */
+	setStrictKeyCustody(on: boolean): Promise<void> {
+		return vault.setStrictKeyCustody(this.context, on);
+	}
+
+	/** The settings the admin page shows. */
+	async settings(): Promise<DeskSettings> {
+		const status = await vault.vaultStatus(this.context);
+		return { enabled: await this.isEnabled(), strictKeyCustody: status.strictKeyCustody, vault: { passphrase: status.passphrase, locked: status.locked } };
+	}
+
+	/** Closes the database and the change feed, and forgets the vault key. */
+	close(): Promise<void> {
+		this.context.vault.unlocked = null;
+		this.context.changes.close();
+		this.context.db.close();
+		return Promise.resolve();
+	}
+}
+
+/**
+ * Opens the desk over its IndexedDB database.
+ * @throws Error for unknown options, a missing IndexedDB, or a database that cannot be opened
+ */
+export async function openDesk(options: OpenDeskOptions = {}): Promise<Desk> {
+	for (const key of Object.keys(options)) {
+		if (!KNOWN_OPTIONS.has(key)) throw new Error(`Unknown openDesk option "${key}".`);
+	}
+	const factory = options.indexedDB ?? (globalThis as { indexedDB?: IDBFactory }).indexedDB;
+	if (!factory) throw new Error('IndexedDB is not available here.');
+	const name = options.name ?? 'sealdesk';
+	const db = await openDatabase(factory, name);
+	const context: DeskContext = {
+		db,
+		crypto: options.crypto ?? globalThis.crypto,
+		now: options.now ?? (() => new Date()),
+		name,
+		changes: new ChangeFeed(),
+		vault: { unlocked: null },
+		...(options.onImportWrite ? { onImportWrite: options.onImportWrite } : {})
+	};
+	await vault.vaultSetting(context);
+	return new Desk(context);
+}

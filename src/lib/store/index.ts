@@ -1,0 +1,6 @@
+/**
+ * The store layer: IndexedDB schema, opening and upgrades, and the change feed.
+ */
+export { openDatabase, type SealdeskDatabase } from './db';
+export { DB_VERSION, STORE_NAMES, type CertificateRecord, type KeyRecord, type SealedKey, type LogEntry, type LogDirection, type SealdeskDB } from './schema';
+export { ChangeFeed, subscribeChanges, CHANNEL_NAME, type StoreChange } from './changes';
