@@ -1,0 +1,52 @@
+/**
+ * The message protocol between the page and the desk worker. The desk runs in a
+ * dedicated Worker so that large messages never block the page; the page calls it by
+ * method name and gets a promise back.
+ */
+
+/** A call from the page to the worker. */
+export interface RpcRequest {
+	id: number;
+	method: string;
+	args: unknown[];
+}
+
+/** What a thrown error becomes on the way back: its message is the user-facing sentence. */
+export interface RpcError {
+	name: string;
+	message: string;
+	code?: string;
+}
+
+/** The worker's answer to one call, or progress on it. */
+export type RpcResponse =
+	| { id: number; kind: 'result'; value: unknown }
+	| { id: number; kind: 'error'; error: RpcError }
+	| { id: number; kind: 'progress'; progress: Progress };
+
+/** Progress of a long operation, such as decrypting a large attachment. */
+export interface Progress {
+	stage: string;
+	done: number;
+	total: number;
+}
+
+/** An Error rebuilt in the page from the worker's RpcError, keeping its code. */
+export class DeskError extends Error {
+	readonly code: string | undefined;
+
+	constructor(error: RpcError) {
+		super(error.message);
+		this.name = error.name;
+		this.code = error.code;
+	}
+}
+
+/** Turns anything thrown into an RpcError that survives structured cloning. */
+export function toRpcError(error: unknown): RpcError {
+	if (error instanceof Error) {
+		const code = (error as { code?: unknown }).code;
+		return { name: error.name, message: error.message, ...(typeof code === 'string' ? { code } : {}) };
+	}
+	return { name: 'Error', message: String(error) };
+}

@@ -1,0 +1,39 @@
+/// <reference lib="webworker" />
+/**
+ * The dedicated Worker that hosts the desk for the UI. Large messages are verified,
+ * decrypted and built here, so the page stays responsive, and the sealed RSA keys of the
+ * legacy path are only ever opened in this worker.
+ */
+import 'reflect-metadata';
+import { openDesk, type Desk } from './desk';
+import { toRpcError, type RpcRequest, type RpcResponse } from './rpc';
+
+const scope = self as unknown as DedicatedWorkerGlobalScope;
+let opened: Promise<Desk> | null = null;
+
+function post(response: RpcResponse): void {
+	scope.postMessage(response);
+}
+
+/** Runs one call by name; only the desk's own methods can be called. */
+async function run(request: RpcRequest): Promise<unknown> {
+	opened ??= openDesk();
+	const desk = await opened;
+	const member: unknown = (desk as unknown as Record<string, unknown>)[request.method];
+	if (typeof member !== 'function' || request.method.startsWith('_') || request.method === 'constructor') {
+		throw new Error(`Unknown desk operation "${request.method}".`);
+	}
+	return (member as (...args: unknown[]) => unknown).apply(desk, request.args);
+}
+
+scope.addEventListener('message', (event: MessageEvent<RpcRequest>) => {
+	const request = event.data;
+	run(request).then(
+		(value) => {
+			post({ id: request.id, kind: 'result', value });
+		},
+		(error: unknown) => {
+			post({ id: request.id, kind: 'error', error: toRpcError(error) });
+		}
+	);
+});
