@@ -20,13 +20,14 @@ export function decryptLegacyPkcs8(der: Uint8Array, passphrase: string): PbeResu
 	} catch (cause) {
 		return { ok: false, reason: 'unsupported', cause };
 	}
-	let plain: forge.asn1.Asn1 | null;
+	let plain: unknown;
 	try {
-		plain = forge.pki.decryptPrivateKeyInfo(asn, passphrase) as forge.asn1.Asn1 | null;
+		// Typed as always returning, but node-forge returns null when the padding is wrong.
+		plain = forge.pki.decryptPrivateKeyInfo(asn, passphrase);
 	} catch (cause) {
 		const message = cause instanceof Error ? cause.message : '';
 		return { ok: false, reason: /unsupported|cannot read/i.test(message) ? 'unsupported' : 'wrong-passphrase', cause };
 	}
 	if (!plain) return { ok: false, reason: 'wrong-passphrase' };
-	return { ok: true, pkcs8: fromBinary(forge.asn1.toDer(plain).getBytes()) };
+	return { ok: true, pkcs8: fromBinary(forge.asn1.toDer(plain as forge.asn1.Asn1).getBytes()) };
 }

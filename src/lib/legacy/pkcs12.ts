@@ -56,13 +56,13 @@ export function readPkcs12(der: Uint8Array, passphrase: string): Pkcs12Result {
 	try {
 		for (const safe of p12.safeContents) {
 			for (const bag of safe.safeBags) {
-				const extra = bag as forge.pkcs12.Bag & { asn1?: forge.asn1.Asn1 };
+				const extra = bag as { cert?: forge.pki.Certificate | null; key?: forge.pki.PrivateKey | null; asn1?: forge.asn1.Asn1 };
 				if (bag.type === forge.pki.oids.certBag) {
-					if (bag.cert) certificates.push(derOf(forge.pki.certificateToAsn1(bag.cert)));
+					if (extra.cert) certificates.push(derOf(forge.pki.certificateToAsn1(extra.cert)));
 					else if (extra.asn1) certificates.push(derOf(extra.asn1));
 				} else if (bag.type === forge.pki.oids.keyBag || bag.type === forge.pki.oids.pkcs8ShroudedKeyBag) {
-					if (bag.key) {
-						const rsa = forge.pki.privateKeyToAsn1(bag.key as forge.pki.rsa.PrivateKey);
+					if (extra.key) {
+						const rsa = forge.pki.privateKeyToAsn1(extra.key);
 						privateKeys.push(derOf(forge.pki.wrapRsaPrivateKey(rsa)));
 					} else if (extra.asn1) privateKeys.push(derOf(extra.asn1));
 				}

@@ -85,7 +85,10 @@ export function certificateEmails(cert: pkijs.Certificate): string[] {
 	if (fromSan.length > 0) return [...new Set(fromSan)];
 	const fromSubject = cert.subject.typesAndValues
 		.filter((tv) => tv.type === EMAIL_OID)
-		.map((tv) => String((tv.value.valueBlock as { value?: unknown }).value ?? '').toLowerCase())
+		.map((tv) => {
+			const value = (tv.value.valueBlock as { value?: unknown }).value;
+			return typeof value === 'string' ? value.toLowerCase() : '';
+		})
 		.filter((e) => e.length > 0);
 	return [...new Set(fromSubject)];
 }

@@ -61,8 +61,8 @@ export function wrapEcPrivateKey(ec: Uint8Array, curveOid?: string): Uint8Array<
 	if (!items) throw new Error('Not an EC private key.');
 	let curve = curveOid;
 	for (const item of items) {
-		if (item.idBlock.tagClass === 3 && item.idBlock.tagNumber === 0) {
-			const inner = (item as asn1js.Constructed).valueBlock.value[0];
+		if (item instanceof asn1js.Constructed && item.idBlock.tagClass === 3 && item.idBlock.tagNumber === 0) {
+			const inner = item.valueBlock.value[0];
 			if (inner instanceof asn1js.ObjectIdentifier) curve = inner.valueBlock.toString();
 		}
 	}

@@ -58,13 +58,13 @@ function pkcs7Certificates(node: asn1js.AsnType): Uint8Array[] | null {
 	const top = children(node);
 	const oid = top?.[0];
 	if (!(oid instanceof asn1js.ObjectIdentifier) || oid.valueBlock.toString() !== SIGNED_DATA) return null;
-	const wrapper = top?.[1] as asn1js.Constructed | undefined;
-	const signed = children(wrapper?.valueBlock.value[0]);
+	const wrapper = top?.[1];
+	const signed = children(wrapper instanceof asn1js.Constructed ? wrapper.valueBlock.value[0] : undefined);
 	if (!signed) throw new Error('The PKCS#7 SignedData is malformed.');
 	const certs: Uint8Array[] = [];
 	for (const item of signed) {
-		if (item.idBlock.tagClass === 3 && item.idBlock.tagNumber === 0) {
-			for (const cert of (item as asn1js.Constructed).valueBlock.value) {
+		if (item instanceof asn1js.Constructed && item.idBlock.tagClass === 3 && item.idBlock.tagNumber === 0) {
+			for (const cert of item.valueBlock.value) {
 				if (cert instanceof asn1js.Sequence) certs.push(originalBytes(cert));
 			}
 		}

@@ -2,17 +2,14 @@
  * Opening the database through idb, with an injectable IDBFactory (fake-indexeddb in Node
  * tests, the real one in a page or Worker), and the versioned upgrade steps.
  */
-import { wrap, type IDBPDatabase, type IDBPTransaction } from 'idb';
+import { wrap, type IDBPDatabase } from 'idb';
 import { DB_VERSION, type SealdeskDB } from './schema';
 
 /** The open database. */
 export type SealdeskDatabase = IDBPDatabase<SealdeskDB>;
 
-type UpgradeTx = IDBPTransaction<SealdeskDB, ('certificates' | 'keys' | 'settings' | 'groups' | 'tickets' | 'articles' | 'logs')[], 'versionchange'>;
-
 /** The upgrade steps. Past steps are never edited; a new version adds an `if (oldVersion < N)`. */
-function upgrade(db: SealdeskDatabase, oldVersion: number, tx: UpgradeTx): void {
-	void tx;
+function upgrade(db: SealdeskDatabase, oldVersion: number): void {
 	if (oldVersion < 1) {
 		const certificates = db.createObjectStore('certificates', { keyPath: 'fingerprint' });
 		certificates.createIndex('emails', 'emails', { multiEntry: true });
@@ -35,8 +32,7 @@ export async function openDatabase(factory: IDBFactory, name: string): Promise<S
 	const request = factory.open(name, DB_VERSION);
 	request.addEventListener('upgradeneeded', (event) => {
 		const db = wrap(request.result) as unknown as SealdeskDatabase;
-		const tx = wrap(request.transaction as IDBTransaction) as unknown as UpgradeTx;
-		upgrade(db, event.oldVersion, tx);
+		upgrade(db, event.oldVersion);
 	});
 	try {
 		return (await wrap(request)) as unknown as SealdeskDatabase;
