@@ -1,0 +1,160 @@
+/** Builders for outgoing entities and messages (CRLF, 7-bit, random boundaries). */
+import { base64Lines, concatBytes, indexOfBytes, latin1ToBytes } from './bytes';
+import { encodeHeaderWord, encodeQuotedPrintable, filenameParam, formatAddress } from './encode';
+import { MimeError } from './errors';
+
+const enc = new TextEncoder();
+const CRLF = '\r\n';
+
+/** An address for headers. */
+export interface OutAddress {
+	name?: string;
+	address: string;
+}
+
+/** An attachment for {@link buildContentEntity}. */
+export interface OutAttachment {
+	filename: string;
+	contentType: string;
+	data: Uint8Array;
+}
+
+/** Returns a random boundary that does not occur in any of `contents`. */
+export function makeBoundary(contents: readonly Uint8Array[]): string {
+	for (;;) {
+		const r = new Uint8Array(18);
+		globalThis.crypto.getRandomValues(r);
+		const b = '----=_sealdesk_' + Array.from(r, (x) => x.toString(16).padStart(2, '0')).join('');
+		const needle = latin1ToBytes(b);
+		if (contents.every((c) => indexOfBytes(c, needle) === -1)) return b;
+	}
+}
+
+function headerBytes(lines: string[]): Uint8Array {
+	return latin1ToBytes(lines.join(CRLF) + CRLF + CRLF);
+}
+
+function multipart(subtypeAndParams: (b: string) => string, children: Uint8Array[], preamble = ''): Uint8Array {
+	const b = makeBoundary(children);
+	const chunks: Uint8Array[] = [latin1ToBytes(`Content-Type: ${subtypeAndParams(b)}${CRLF}${CRLF}${preamble}`)];
+	for (const c of children) {
+		chunks.push(latin1ToBytes(`--${b}${CRLF}`), c, latin1ToBytes(CRLF));
+	}
+	chunks.push(latin1ToBytes(`--${b}--${CRLF}`));
+	return concatBytes(chunks);
+}
+
+/** Builds a text/plain UTF-8 quoted-printable entity. */
+export function buildTextEntity(text: string): Uint8Array {
+	const qp = encodeQuotedPrintable(text);
+	return concatBytes([
+		headerBytes(['Content-Type: text/plain; charset=utf-8', 'Content-Transfer-Encoding: quoted-printable']),
+		latin1ToBytes(qp + CRLF),
+	]);
+}
+
+/** Builds a base64 attachment entity with RFC 2231 filename parameters when needed. */
+export function buildAttachmentEntity(a: OutAttachment): Uint8Array {
+	const ct = /^[\w.+-]+\/[\w.+-]+$/.test(a.contentType) ? a.contentType.toLowerCase() : 'application/octet-stream';
+	return concatBytes([
+		headerBytes([
+			`Content-Type: ${ct};${CRLF} ${filenameParam('name', a.filename)}`,
+			'Content-Transfer-Encoding: base64',
+			`Content-Disposition: attachment;${CRLF} ${filenameParam('filename', a.filename)}`,
+		]),
+		base64Lines(a.data),
+	]);
+}
+
+/**
+ * Builds the content entity of an outgoing mail: text/plain alone, or
+ * multipart/mixed with the text first and then the attachments.
+ */
+export function buildContentEntity(o: { text: string; attachments?: OutAttachment[] }): Uint8Array {
+	const text = buildTextEntity(o.text);
+	if (!o.attachments?.length) return text;
+	return multipart((b) => `multipart/mixed; boundary="${b}"`, [text, ...o.attachments.map(buildAttachmentEntity)]);
+}
+
+/** Wraps an entity and its detached signature as multipart/signed (RFC 8551 §3.5.3). */
+export function buildMultipartSigned(entity: Uint8Array, signatureDer: Uint8Array, micalg = 'sha-256'): Uint8Array {
+	const sig = concatBytes([
+		headerBytes([
+			'Content-Type: application/pkcs7-signature; name="smime.p7s"',
+			'Content-Transfer-Encoding: base64',
+			'Content-Disposition: attachment; filename="smime.p7s"',
+		]),
+		base64Lines(signatureDer),
+	]);
+	return multipart(
+		(b) => `multipart/signed; protocol="application/pkcs7-signature"; micalg=${micalg};${CRLF} boundary="${b}"`,
+		[entity, sig],
+		'This is an S/MIME signed message' + CRLF + CRLF,
+	);
+}
+
+/** Wraps CMS DER as an application/pkcs7-mime entity (RFC 8551 §3.2). */
+export function buildPkcs7Mime(der: Uint8Array, smimeType: 'enveloped-data' | 'authEnveloped-data' | 'signed-data'): Uint8Array {
+	return concatBytes([
+		headerBytes([
+			`Content-Type: application/pkcs7-mime; smime-type=${smimeType}; name="smime.p7m"`,
+			'Content-Transfer-Encoding: base64',
+			'Content-Disposition: attachment; filename="smime.p7m"',
+		]),
+		base64Lines(der),
+	]);
+}
+
+const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** Formats a date per RFC 5322 §3.3 in UTC, e.g. `Mon, 02 Jun 2025 10:00:00 +0000`. */
+export function formatDate(d: Date): string {
+	const p = (n: number): string => String(n).padStart(2, '0');
+	return `${DAYS[d.getUTCDay()] ?? ''}, ${p(d.getUTCDate())} ${MONTHS[d.getUTCMonth()] ?? ''} ${String(d.getUTCFullYear())} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())} +0000`;
+}
+
+function msgId(id: string): string {
+	const t = id.trim();
+	if (!/^<?[^\s<>]+@[^\s<>]+>?$/.test(t)) throw new MimeError('The message ID is not valid.');
+	return t.startsWith('<') ? t : `<${t}>`;
+}
+
+function noCrlf(s: string): string {
+	if (/[\r\n]/.test(s)) throw new MimeError('A header value contains a line break.');
+	return s;
+}
+
+/** Options for {@link buildMessage}. */
+export interface BuildMessageOptions {
+	from: OutAddress;
+	to: OutAddress[];
+	cc?: OutAddress[];
+	subject: string;
+	date: Date;
+	messageId: string;
+	inReplyTo?: string;
+	references?: string[];
+	/** A complete entity with its own Content-* headers (CRLF). */
+	body: Uint8Array;
+}
+
+/**
+ * Builds a complete RFC 5322 message: top-level headers followed by the entity's
+ * own headers and body. Throws MimeError on a line break in a header value or a bad message ID.
+ */
+export function buildMessage(o: BuildMessageOptions): Uint8Array {
+	const addrs = (l: OutAddress[]): string => l.map((a) => formatAddress({ ...a, address: noCrlf(a.address) })).join(`,${CRLF} `);
+	const lines = [`From: ${formatAddress(o.from)}`, `To: ${addrs(o.to)}`];
+	if (o.cc?.length) lines.push(`Cc: ${addrs(o.cc)}`);
+	lines.push(`Subject: ${encodeHeaderWord(noCrlf(o.subject))}`, `Date: ${formatDate(o.date)}`, `Message-ID: ${msgId(o.messageId)}`);
+	if (o.inReplyTo) lines.push(`In-Reply-To: ${msgId(o.inReplyTo)}`);
+	if (o.references?.length) lines.push(`References: ${o.references.map(msgId).join(`${CRLF} `)}`);
+	lines.push('MIME-Version: 1.0');
+	return concatBytes([latin1ToBytes(lines.join(CRLF) + CRLF), o.body]);
+}
+
+/** Encodes a string as UTF-8. */
+export function utf8(s: string): Uint8Array {
+	return enc.encode(s);
+}

@@ -1,0 +1,137 @@
+/** Byte helpers: linear scans, no whole-body strings. */
+
+const latin1 = new TextDecoder('latin1');
+
+/** Decodes bytes as Latin-1 (one char per byte). Use only on header-sized slices. */
+export function bytesToLatin1(b: Uint8Array): string {
+	return latin1.decode(b);
+}
+
+/** Encodes an ASCII/Latin-1 string into bytes (one byte per char, masked to 8 bits). */
+export function latin1ToBytes(s: string): Uint8Array {
+	const out = new Uint8Array(s.length);
+	for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i) & 0xff;
+	return out;
+}
+
+/** Finds `needle` in `hay` from `from`; returns -1 when absent. Linear for typical input. */
+export function indexOfBytes(hay: Uint8Array, needle: Uint8Array, from = 0): number {
+	const first = needle[0];
+	if (first === undefined) return from;
+	let i = hay.indexOf(first, from);
+	while (i !== -1 && i + needle.length <= hay.length) {
+		let ok = true;
+		for (let j = 1; j < needle.length; j++) {
+			if (hay[i + j] !== needle[j]) {
+				ok = false;
+				break;
+			}
+		}
+		if (ok) return i;
+		i = hay.indexOf(first, i + 1);
+	}
+	return -1;
+}
+
+/** Concatenates byte arrays. */
+export function concatBytes(chunks: readonly Uint8Array[]): Uint8Array {
+	let n = 0;
+	for (const c of chunks) n += c.length;
+	const out = new Uint8Array(n);
+	let o = 0;
+	for (const c of chunks) {
+		out.set(c, o);
+		o += c.length;
+	}
+	return out;
+}
+
+/**
+ * Converts bare LF to CRLF, leaving existing CRLF alone (RFC 8551 §3.1.1).
+ * Returns the input itself when it has no bare LF.
+ */
+export function canonicalize(bytes: Uint8Array): Uint8Array {
+	let bare = 0;
+	for (let i = bytes.indexOf(10); i !== -1; i = bytes.indexOf(10, i + 1)) {
+		if (i === 0 || bytes[i - 1] !== 13) bare++;
+	}
+	if (bare === 0) return bytes;
+	const out = new Uint8Array(bytes.length + bare);
+	let o = 0;
+	let start = 0;
+	for (let i = bytes.indexOf(10); i !== -1; i = bytes.indexOf(10, i + 1)) {
+		if (i === 0 || bytes[i - 1] !== 13) {
+			out.set(bytes.subarray(start, i), o);
+			o += i - start;
+			out[o++] = 13;
+			out[o++] = 10;
+			start = i + 1;
+		}
+	}
+	out.set(bytes.subarray(start), o);
+	return out;
+}
+
+const B64 = new Int16Array(256).fill(-1);
+'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'.split('').forEach((c, i) => {
+	B64[c.charCodeAt(0)] = i;
+});
+B64['-'.charCodeAt(0)] = 62;
+B64['_'.charCodeAt(0)] = 63;
+
+/**
+ * Decodes base64 leniently from bytes: skips whitespace and junk, stops at '=',
+ * drops an incomplete trailing group (truncated input). Never throws.
+ */
+export function decodeBase64(src: Uint8Array): Uint8Array {
+	const out = new Uint8Array(Math.floor((src.length * 3) / 4) + 3);
+	let o = 0;
+	let acc = 0;
+	let bits = 0;
+	for (let i = 0; i < src.length; i++) {
+		const c = src[i] ?? 0;
+		if (c === 61) break;
+		const v = B64[c] ?? -1;
+		if (v < 0) continue;
+		acc = ((acc << 6) | v) & 0xffffff;
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			out[o++] = (acc >> bits) & 0xff;
+		}
+	}
+	return out.slice(0, o);
+}
+
+const B64C = latin1ToBytes('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/');
+
+/** Encodes bytes as base64 in lines of 76 characters, each ending in CRLF. */
+export function base64Lines(data: Uint8Array): Uint8Array {
+	const groups = Math.ceil(data.length / 3);
+	const chars = groups * 4;
+	const lines = Math.ceil(chars / 76);
+	const out = new Uint8Array(chars + lines * 2);
+	let o = 0;
+	let col = 0;
+	for (let i = 0; i < data.length; i += 3) {
+		const a = data[i] ?? 0;
+		const b = data[i + 1] ?? 0;
+		const c = data[i + 2] ?? 0;
+		const n = (a << 16) | (b << 8) | c;
+		out[o++] = B64C[(n >> 18) & 63] ?? 0;
+		out[o++] = B64C[(n >> 12) & 63] ?? 0;
+		out[o++] = i + 1 < data.length ? (B64C[(n >> 6) & 63] ?? 0) : 61;
+		out[o++] = i + 2 < data.length ? (B64C[n & 63] ?? 0) : 61;
+		col += 4;
+		if (col === 76) {
+			out[o++] = 13;
+			out[o++] = 10;
+			col = 0;
+		}
+	}
+	if (col > 0) {
+		out[o++] = 13;
+		out[o++] = 10;
+	}
+	return out.subarray(0, o);
+}

@@ -1,0 +1,295 @@
+/** Byte-exact MIME entity parsing: headers, Content-Type, multipart children, body decoding. */
+import { bytesToLatin1, decodeBase64, indexOfBytes, latin1ToBytes } from './bytes';
+import { MimeError } from './errors';
+
+/** One header field: raw name and raw (unfolded, not RFC 2047-decoded) value. */
+export interface Header {
+	name: string;
+	value: string;
+}
+
+/** A parsed Content-Type: lower-cased type/subtype, lower-cased parameter names. */
+export interface ContentType {
+	type: string;
+	subtype: string;
+	params: Record<string, string>;
+}
+
+/** A MIME entity with exact byte offsets into its raw bytes. */
+export interface MimeEntity {
+	headers: Header[];
+	contentType: ContentType;
+	/** First value of header `name` (case-insensitive), or undefined. */
+	header(name: string): string | undefined;
+	/** Exact entity bytes. */
+	raw: Uint8Array;
+	/** Offset in `raw` where the body starts (after the blank line). */
+	headerEnd: number;
+	/** Exact raw body bytes (a subarray of `raw`). */
+	body: Uint8Array;
+	/** Nesting depth (0 for the top entity). */
+	depth: number;
+}
+
+/** Maximum nesting depth accepted by {@link parts}. */
+export const MAX_DEPTH = 32;
+
+/** Finds the end of the header block; returns [headerBytesEnd, bodyStart]. */
+function findHeaderEnd(raw: Uint8Array): [number, number] {
+	// Blank line at start: no headers.
+	if (raw[0] === 10) return [0, 1];
+	if (raw[0] === 13 && raw[1] === 10) return [0, 2];
+	for (let i = raw.indexOf(10); i !== -1; i = raw.indexOf(10, i + 1)) {
+		const n = raw[i + 1];
+		if (n === 10) return [i + 1, i + 2];
+		if (n === 13 && raw[i + 2] === 10) return [i + 1, i + 3];
+	}
+	return [raw.length, raw.length];
+}
+
+/** Parses a raw header block into fields. Lines without a colon are skipped. */
+export function parseHeaderBlock(text: string): Header[] {
+	const out: Header[] = [];
+	const lines = text.split(/\r?\n/);
+	for (const line of lines) {
+		if ((line.startsWith(' ') || line.startsWith('\t')) && out.length > 0) {
+			const last = out[out.length - 1];
+			if (last) last.value += line;
+			continue;
+		}
+		const c = line.indexOf(':');
+		if (c <= 0) continue;
+		out.push({ name: line.slice(0, c).trim(), value: line.slice(c + 1).trim() });
+	}
+	return out;
+}
+
+/** Splits on `sep` outside double quotes. */
+function splitUnquoted(s: string, sep: string): string[] {
+	const out: string[] = [];
+	let cur = '';
+	let q = false;
+	for (let i = 0; i < s.length; i++) {
+		const ch = s[i] ?? '';
+		if (ch === '\\' && q) {
+			cur += ch + (s[i + 1] ?? '');
+			i++;
+		} else if (ch === '"') {
+			q = !q;
+			cur += ch;
+		} else if (ch === sep && !q) {
+			out.push(cur);
+			cur = '';
+		} else cur += ch;
+	}
+	out.push(cur);
+	return out;
+}
+
+function unquote(v: string): string {
+	const t = v.trim();
+	if (t.length >= 2 && t.startsWith('"') && t.endsWith('"')) return t.slice(1, -1).replace(/\\(.)/g, '$1');
+	return t;
+}
+
+function decodePercentUtf8(charset: string, s: string): string {
+	const bytes: number[] = [];
+	for (let i = 0; i < s.length; i++) {
+		const ch = s[i] ?? '';
+		if (ch === '%' && /^[0-9a-fA-F]{2}$/.test(s.slice(i + 1, i + 3))) {
+			bytes.push(parseInt(s.slice(i + 1, i + 3), 16));
+			i += 2;
+		} else bytes.push(ch.charCodeAt(0) & 0xff);
+	}
+	try {
+		return new TextDecoder(charset || 'utf-8').decode(new Uint8Array(bytes));
+	} catch {
+		return new TextDecoder('utf-8').decode(new Uint8Array(bytes));
+	}
+}
+
+/**
+ * Parses a structured header value like `type/sub; a=b; c="d"` into its value and
+ * parameters (names lower-cased; RFC 2231 continuations and charsets joined).
+ */
+export function parseParams(value: string): { value: string; params: Record<string, string> } {
+	const pieces = splitUnquoted(value, ';');
+	const head = (pieces.shift() ?? '').trim();
+	const params: Record<string, string> = {};
+	const cont: Record<string, { idx: number; ext: boolean; v: string }[]> = {};
+	for (const p of pieces) {
+		const eq = p.indexOf('=');
+		if (eq <= 0) continue;
+		const rawName = p.slice(0, eq).trim().toLowerCase();
+		const v = unquote(p.slice(eq + 1));
+		const m = /^([^*]+)(?:\*(\d+))?(\*)?$/.exec(rawName);
+		if (!m?.[1]) continue;
+		if (m[2] === undefined && m[3] === undefined) {
+			params[m[1]] = v;
+			continue;
+		}
+		(cont[m[1]] ??= []).push({ idx: m[2] === undefined ? 0 : Number(m[2]), ext: m[3] !== undefined, v });
+	}
+	for (const [name, segs] of Object.entries(cont)) {
+		segs.sort((a, b) => a.idx - b.idx);
+		let charset = '';
+		let joined = '';
+		segs.forEach((s, i) => {
+			let v = s.v;
+			if (i === 0 && s.ext) {
+				const q1 = v.indexOf("'");
+				const q2 = q1 === -1 ? -1 : v.indexOf("'", q1 + 1);
+				if (q2 !== -1) {
+					charset = v.slice(0, q1);
+					v = v.slice(q2 + 1);
+				}
+			}
+			joined += s.ext ? decodePercentUtf8(charset, v) : v;
+		});
+		params[name] = joined;
+	}
+	return { value: head, params };
+}
+
+/** Parses a Content-Type value; defaults to text/plain when absent or malformed. */
+export function parseContentType(value: string | undefined): ContentType {
+	const { value: v, params } = parseParams(value ?? '');
+	const m = /^([!#$%&'*+.^_`|~0-9A-Za-z-]+)\/([!#$%&'*+.^_`|~0-9A-Za-z-]+)$/.exec(v);
+	if (!m?.[1] || !m[2]) return { type: 'text', subtype: 'plain', params: value ? params : { charset: 'us-ascii' } };
+	return { type: m[1].toLowerCase(), subtype: m[2].toLowerCase(), params };
+}
+
+/**
+ * Parses one MIME entity (or a whole message) without copying: `body` is a
+ * subarray of `raw`. Never throws; missing headers give text/plain.
+ */
+export function parseEntity(raw: Uint8Array, depth = 0): MimeEntity {
+	const [hEnd, bodyStart] = findHeaderEnd(raw);
+	const headers = parseHeaderBlock(bytesToLatin1(raw.subarray(0, hEnd)));
+	const header = (name: string): string | undefined => {
+		const n = name.toLowerCase();
+		return headers.find((h) => h.name.toLowerCase() === n)?.value;
+	};
+	return {
+		headers,
+		contentType: parseContentType(header('content-type')),
+		header,
+		raw,
+		headerEnd: bodyStart,
+		body: raw.subarray(bodyStart),
+		depth,
+	};
+}
+
+/** Result of splitting a multipart body into exact part byte ranges. */
+export interface MultipartSplit {
+	parts: Uint8Array[];
+	/** True when the closing `--boundary--` delimiter was found. */
+	closed: boolean;
+}
+
+/**
+ * Splits a multipart body at its boundary, byte-exactly (RFC 2046 §5.1.1): each part
+ * excludes the CRLF (or LF) that precedes the next delimiter. Never throws.
+ */
+export function splitMultipart(body: Uint8Array, boundary: string): MultipartSplit {
+	const delim = latin1ToBytes('--' + boundary);
+	const found: { start: number; lineStart: number; end: number; close: boolean }[] = [];
+	let from = 0;
+	for (;;) {
+		const i = indexOfBytes(body, delim, from);
+		if (i === -1) break;
+		const atLineStart = i === 0 || body[i - 1] === 10;
+		let j = i + delim.length;
+		const close = body[j] === 45 && body[j + 1] === 45;
+		if (close) j += 2;
+		// Rest of the delimiter line must be whitespace.
+		let k = j;
+		while (body[k] === 32 || body[k] === 9) k++;
+		const lineOk = k >= body.length || body[k] === 13 || body[k] === 10;
+		if (atLineStart && lineOk) {
+			let lineStart = i;
+			if (i > 0 && body[i - 1] === 10) lineStart = i > 1 && body[i - 2] === 13 ? i - 2 : i - 1;
+			let end = k;
+			if (body[end] === 13 && body[end + 1] === 10) end += 2;
+			else if (body[end] === 10) end += 1;
+			found.push({ start: i, lineStart, end, close });
+			if (close) break;
+		}
+		from = i + delim.length;
+	}
+	const out: Uint8Array[] = [];
+	let closed = false;
+	for (let n = 0; n < found.length; n++) {
+		const d = found[n];
+		if (!d) continue;
+		if (d.close) {
+			closed = true;
+			break;
+		}
+		const next = found[n + 1];
+		out.push(body.subarray(d.end, next ? next.lineStart : body.length));
+	}
+	return { parts: out, closed };
+}
+
+/**
+ * Returns the children of a multipart entity with their exact bytes, or [] when the
+ * entity is not multipart. Throws MimeError when nesting exceeds {@link MAX_DEPTH}.
+ */
+export function parts(entity: MimeEntity): MimeEntity[] {
+	if (entity.contentType.type !== 'multipart') return [];
+	const boundary = entity.contentType.params.boundary;
+	if (!boundary) return [];
+	if (entity.depth + 1 > MAX_DEPTH) throw new MimeError('The message is nested too deeply.');
+	return splitMultipart(entity.body, boundary).parts.map((p) => parseEntity(p, entity.depth + 1));
+}
+
+function decodeQuotedPrintable(src: Uint8Array): Uint8Array {
+	const out = new Uint8Array(src.length);
+	let o = 0;
+	const hex = (c: number | undefined): number => {
+		if (c === undefined) return -1;
+		if (c >= 48 && c <= 57) return c - 48;
+		if (c >= 65 && c <= 70) return c - 55;
+		if (c >= 97 && c <= 102) return c - 87;
+		return -1;
+	};
+	for (let i = 0; i < src.length; i++) {
+		const c = src[i] ?? 0;
+		if (c === 61) {
+			// soft line break: '=' + optional whitespace + (CR)LF
+			let j = i + 1;
+			while (src[j] === 32 || src[j] === 9) j++;
+			if (src[j] === 13 && src[j + 1] === 10) {
+				i = j + 1;
+				continue;
+			}
+			if (src[j] === 10) {
+				i = j;
+				continue;
+			}
+			if (j >= src.length) break;
+			const h = hex(src[i + 1]);
+			const l = hex(src[i + 2]);
+			if (h >= 0 && l >= 0) {
+				out[o++] = (h << 4) | l;
+				i += 2;
+				continue;
+			}
+		}
+		out[o++] = c;
+	}
+	return out.slice(0, o);
+}
+
+/**
+ * Decodes the entity body per Content-Transfer-Encoding (base64, quoted-printable,
+ * 7bit/8bit/binary or unknown = as is). Lenient: never throws.
+ */
+export function decodeBody(entity: MimeEntity): Uint8Array {
+	const cte = (entity.header('content-transfer-encoding') ?? '').trim().toLowerCase();
+	if (cte === 'base64') return decodeBase64(entity.body);
+	if (cte === 'quoted-printable') return decodeQuotedPrintable(entity.body);
+	return entity.body;
+}
