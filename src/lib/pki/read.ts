@@ -10,9 +10,13 @@ import { parseCertificate } from './describe';
 import { parsePem, looksLikePem, type PemBlock } from './pem';
 import { decryptPbes2, isEncryptedPkcs8, isPbes2, pkcs8Kind, wrapEcPrivateKey, wrapRsaPrivateKey } from './pkcs8';
 import { unsupportedKeyMessage } from './key-algorithm';
-import { decryptOpenSslPem } from '../legacy/openssl-pem';
-import { isPkcs12, readPkcs12 } from '../legacy/pkcs12';
-import { decryptLegacyPkcs8 } from '../legacy/pbe';
+
+/** The node-forge readers, loaded only when an input needs them (they are a separate chunk). */
+const legacy = {
+	pem: () => import('../legacy/openssl-pem'),
+	pkcs12: () => import('../legacy/pkcs12'),
+	pbe: () => import('../legacy/pbe')
+};
 
 /** One input to read. */
 export interface ReadInput {
@@ -72,6 +76,13 @@ function pkcs7Certificates(node: asn1js.AsnType): Uint8Array[] | null {
 	return certs;
 }
 
+/** True for a PFX: version 3, then the authSafe ContentInfo. */
+function isPfx(items: asn1js.AsnType[]): boolean {
+	const version = items[0];
+	const authSafe = children(items[1]);
+	return version instanceof asn1js.Integer && version.valueBlock.valueDec === 3 && authSafe?.[0] instanceof asn1js.ObjectIdentifier;
+}
+
 /** Reads one certificate DER (strict) and checks it parses. */
 function certificate(der: Uint8Array): Uint8Array {
 	parseCertificate(der);
@@ -97,13 +108,15 @@ async function encryptedPkcs8(ctx: Context, der: Uint8Array): Promise<void> {
 		ctx.out.privateKeys.push(await decryptPbes2(der, passphrase, ctx.crypto));
 		return;
 	}
+	const { decryptLegacyPkcs8 } = await legacy.pbe();
 	const r = decryptLegacyPkcs8(der, passphrase);
 	if (r.ok) ctx.out.privateKeys.push(r.pkcs8);
 	else if (r.reason === 'wrong-passphrase') throw wrongPassphrase(r.cause);
 	else throw new ImportError('unsupported-algorithm', `The private key in "${ctx.name}" is encrypted with a scheme that is not supported.`, { cause: r.cause });
 }
 
-function pkcs12(ctx: Context, der: Uint8Array): void {
+async function pkcs12(ctx: Context, der: Uint8Array): Promise<void> {
+	const { readPkcs12 } = await legacy.pkcs12();
 	// A PKCS#12 without a passphrase is opened with the empty one, as OpenSSL does.
 	const r = readPkcs12(der, ctx.passphrase ?? '');
 	if (!r.ok && r.reason === 'wrong-passphrase' && !ctx.passphrase) throw passphraseRequired(ctx.name);
@@ -115,9 +128,10 @@ function pkcs12(ctx: Context, der: Uint8Array): void {
 	ctx.out.privateKeys.push(...r.contents.privateKeys);
 }
 
-function openLegacyPem(ctx: Context, block: PemBlock): Uint8Array {
+async function openLegacyPem(ctx: Context, block: PemBlock): Promise<Uint8Array> {
 	if (!/ENCRYPTED/i.test(block.headers['Proc-Type'] ?? '')) return block.der;
 	const passphrase = needPassphrase(ctx);
+	const { decryptOpenSslPem } = await legacy.pem();
 	const r = decryptOpenSslPem(block.der, block.headers['DEK-Info'] ?? '', passphrase);
 	if (r.ok) {
 		if (strictDer(r.der)) return r.der;
@@ -140,8 +154,8 @@ async function sniffDer(ctx: Context, der: Uint8Array): Promise<void> {
 		const certs = pkcs7Certificates(node);
 		if (!certs) throw unrecognised(ctx.name);
 		ctx.out.certificates.push(...certs);
-	} else if (isPkcs12(der)) {
-		pkcs12(ctx, der);
+	} else if (isPfx(items)) {
+		await pkcs12(ctx, der);
 	} else if (pkcs8Kind(der)) {
 		ctx.out.privateKeys.push(exact(der));
 	} else if (isEncryptedPkcs8(der)) {
@@ -188,10 +202,10 @@ async function pemBlock(ctx: Context, block: PemBlock): Promise<void> {
 			await encryptedPkcs8(ctx, block.der);
 			return;
 		case 'RSA PRIVATE KEY':
-			ctx.out.privateKeys.push(wrapRsaPrivateKey(openLegacyPem(ctx, block)));
+			ctx.out.privateKeys.push(wrapRsaPrivateKey(await openLegacyPem(ctx, block)));
 			return;
 		case 'EC PRIVATE KEY':
-			ctx.out.privateKeys.push(wrapEcPrivateKey(openLegacyPem(ctx, block), ctx.curveOid));
+			ctx.out.privateKeys.push(wrapEcPrivateKey(await openLegacyPem(ctx, block), ctx.curveOid));
 			return;
 		case 'EC PARAMETERS': {
 			const node = strictDer(block.der);
@@ -201,7 +215,7 @@ async function pemBlock(ctx: Context, block: PemBlock): Promise<void> {
 		case 'DSA PRIVATE KEY':
 			throw new ImportError('unsupported-algorithm', unsupportedKeyMessage('DSA'));
 		case 'PKCS12':
-			pkcs12(ctx, block.der);
+			await pkcs12(ctx, block.der);
 			return;
 		default:
 			// CSRs, public keys, parameters, CRLs: nothing to import.

@@ -19,6 +19,8 @@ export class ChangeFeed {
 
 	constructor() {
 		this.#channel = typeof BroadcastChannel === 'function' ? new BroadcastChannel(CHANNEL_NAME) : null;
+		// In Node, an open channel would keep the process alive.
+		(this.#channel as { unref?: () => void } | null)?.unref?.();
 	}
 
 	/** Announces changes to every other listener on the channel. Never throws. */
