@@ -29,13 +29,8 @@ export function classifySmime(entity: MimeEntity): SmimeKind {
 	}
 	if (full === 'multipart/signed') {
 		if (!SIG_PROTOCOLS.has(protocol)) return { kind: 'none' };
-		let count = 0;
-		try {
-			const b = params.boundary;
-			count = b ? splitMultipart(entity.body, b).parts.length : 0;
-		} catch {
-			count = 0;
-		}
+		const b = params.boundary;
+		const count = b ? splitMultipart(entity.body, b).parts.length : 0;
 		if (count !== 2) return { kind: 'broken-signed', reason: `multipart/signed has ${String(count)} parts, expected 2.` };
 		const micalg = params.micalg?.toLowerCase();
 		return micalg ? { kind: 'multipart-signed', protocol, micalg } : { kind: 'multipart-signed', protocol };
