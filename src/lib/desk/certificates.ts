@@ -6,7 +6,8 @@
  * already stored are skipped (a chain that repeats a stored CA imports its new items); a file
  * that brings nothing new fails with "Fingerprint already taken".
  */
-import { ImportError } from '../pki/errors';
+import type * as pkijs from 'pkijs';
+import { ImportError, unrecognised } from '../pki/errors';
 import { readInput, wipe, type ReadInput } from '../pki/read';
 import { certificateKeyKind, describeCertificate, parseCertificate, type CertificateInfo } from '../pki/describe';
 import { unsupportedCertificateMessage } from '../pki/key-algorithm';
@@ -53,22 +54,37 @@ interface PreparedCertificate {
 	exists: boolean;
 }
 
-async function prepareCertificates(ctx: DeskContext, ders: Uint8Array[]): Promise<PreparedCertificate[]> {
+async function prepareCertificates(ctx: DeskContext, name: string, ders: Uint8Array[]): Promise<PreparedCertificate[]> {
+	const importedAt = ctx.now().toISOString();
+	// Digests run concurrently (large bundles); the first failure in file order is reported.
+	const settled = await Promise.allSettled(
+		ders.map(async (der): Promise<CertificateRecord> => {
+			let cert: pkijs.Certificate;
+			try {
+				cert = parseCertificate(der);
+			} catch (cause) {
+				throw unrecognised(name, cause);
+			}
+			const kind = certificateKeyKind(cert);
+			if (!kind.ok) throw new ImportError('unsupported-algorithm', unsupportedCertificateMessage(kind.name));
+			const [info, publicId] = await Promise.all([describeCertificate(der, ctx.crypto, cert), certificatePublicId(cert, ctx.crypto)]);
+			if (!info.smime) throw new ImportError('not-smime', NOT_SMIME_CERTIFICATE);
+			if (publicId === null) throw new ImportError('unsupported-algorithm', NOT_SMIME_CERTIFICATE);
+			return { fingerprint: info.fingerprint, der: new Uint8Array(der), info, emails: info.emails, publicId, importedAt };
+		})
+	);
 	const seen = new Set<string>();
-	const out: PreparedCertificate[] = [];
-	for (const der of ders) {
-		const kind = certificateKeyKind(parseCertificate(der));
-		if (!kind.ok) throw new ImportError('unsupported-algorithm', unsupportedCertificateMessage(kind.name));
-		const info = await describeCertificate(der, ctx.crypto);
-		if (seen.has(info.fingerprint)) continue;
-		seen.add(info.fingerprint);
-		if (!info.smime) throw new ImportError('not-smime', NOT_SMIME_CERTIFICATE);
-		const publicId = await certificatePublicId(der, ctx.crypto);
-		if (publicId === null) throw new ImportError('unsupported-algorithm', NOT_SMIME_CERTIFICATE);
-		const exists = (await ctx.db.getKey('certificates', info.fingerprint)) !== undefined;
-		out.push({ exists, record: { fingerprint: info.fingerprint, der: new Uint8Array(der), info, emails: info.emails, publicId, importedAt: ctx.now().toISOString() } });
+	const records: CertificateRecord[] = [];
+	for (const result of settled) {
+		if (result.status === 'rejected') throw result.reason;
+		if (seen.has(result.value.fingerprint)) continue;
+		seen.add(result.value.fingerprint);
+		records.push(result.value);
 	}
-	return out;
+	const tx = ctx.db.transaction('certificates');
+	const existing = await Promise.all(records.map((r) => tx.store.getKey(r.fingerprint)));
+	await tx.done;
+	return records.map((record, i) => ({ record, exists: existing[i] !== undefined }));
 }
 
 async function prepareKeys(ctx: DeskContext, name: string, pkcs8s: Uint8Array[], certs: PreparedCertificate[]): Promise<KeyRecord[]> {
@@ -107,7 +123,7 @@ export async function importFile(ctx: DeskContext, input: ReadInput): Promise<Im
 	let certs: PreparedCertificate[];
 	let keys: KeyRecord[];
 	try {
-		certs = await prepareCertificates(ctx, read.certificates);
+		certs = await prepareCertificates(ctx, input.name, read.certificates);
 		keys = await prepareKeys(ctx, input.name, read.privateKeys, certs);
 	} finally {
 		wipe(read);

@@ -147,11 +147,12 @@ export function parseCertificate(der: Uint8Array): pkijs.Certificate {
 
 /**
  * Describes a certificate. `hasPrivateKey` is always false here; the store sets it.
+ * Pass `parsed` when the caller has already parsed the DER, to parse it only once.
  * @throws Error when the DER is not a certificate, or its key algorithm is unsupported
  *   (callers check {@link certificateKeyKind} first for a user-facing refusal)
  */
-export async function describeCertificate(der: Uint8Array, crypto: Crypto): Promise<CertificateInfo> {
-	const cert = parseCertificate(der);
+export async function describeCertificate(der: Uint8Array, crypto: Crypto, parsed?: pkijs.Certificate): Promise<CertificateInfo> {
+	const cert = parsed ?? parseCertificate(der);
 	const kindResult = certificateKeyKind(cert);
 	if (!kindResult.ok) throw new Error(`Unsupported certificate key: ${kindResult.name}.`);
 	const kind = kindResult.kind;

@@ -2,7 +2,8 @@
  * Key custody at import: a PKCS#8 private key becomes the non-extractable CryptoKeys of a
  * PrivateKeySet, and is matched to its certificate by public key.
  */
-import { exact } from './bytes';
+import type * as pkijs from 'pkijs';
+import { exact, toHex } from './bytes';
 import { ImportError } from './errors';
 import { primaryImportAlgorithm, unsupportedKeyMessage, type KeyKind } from './key-algorithm';
 import { pkcs8Kind } from './pkcs8';
@@ -11,23 +12,21 @@ import { certificateKeyKind, parseCertificate } from './describe';
 
 const OAEP_HASHES: OaepHash[] = ['SHA-1', 'SHA-256', 'SHA-384', 'SHA-512'];
 
-/** A canonical text of a public key from its JWK, equal for a private key and its certificate. */
-function publicId(jwk: JsonWebKey): string {
-	return [jwk.kty, jwk.crv, jwk.n, jwk.e, jwk.x, jwk.y].map((v) => v ?? '').join('|');
+/** SHA-256 (hex) of a DER SubjectPublicKeyInfo: the public-key identity. */
+async function spkiId(spki: ArrayBuffer | Uint8Array<ArrayBuffer>, crypto: Crypto): Promise<string> {
+	return toHex(new Uint8Array(await crypto.subtle.digest('SHA-256', spki)));
 }
 
 /**
- * The public-key identity of a certificate, for matching private keys to it.
+ * The public-key identity of a certificate (SHA-256 of its SubjectPublicKeyInfo DER), for
+ * matching private keys to it. Cheap: no key import, so bundles of thousands stay fast.
  * @returns null when the certificate's key algorithm is not supported
+ * @throws Error when the DER is not a certificate
  */
-export async function certificatePublicId(der: Uint8Array, crypto: Crypto): Promise<string | null> {
-	const cert = parseCertificate(der);
-	const kind = certificateKeyKind(cert);
-	if (!kind.ok) return null;
-	const spki = new Uint8Array(cert.subjectPublicKeyInfo.toSchema().toBER());
-	const usage: KeyUsage[] = kind.kind.algorithm === 'X25519' ? [] : ['verify'];
-	const key = await crypto.subtle.importKey('spki', spki, primaryImportAlgorithm(kind.kind), true, usage);
-	return publicId(await crypto.subtle.exportKey('jwk', key));
+export async function certificatePublicId(der: Uint8Array | pkijs.Certificate, crypto: Crypto): Promise<string | null> {
+	const cert = der instanceof Uint8Array ? parseCertificate(der) : der;
+	if (!certificateKeyKind(cert).ok) return null;
+	return spkiId(cert.subjectPublicKeyInfo.toSchema().toBER(), crypto);
 }
 
 /** A private key read and identified, before it is bound to a certificate. */
@@ -56,10 +55,12 @@ export async function identifyPrivateKey(pkcs8: Uint8Array, name: string, crypto
 	} catch (cause) {
 		throw new ImportError('unrecognised', `"${name}" holds a private key that WebCrypto cannot read.`, { cause });
 	}
-	const id = publicId(jwk);
-	// The JWK holds the private parts too; drop them at once.
+	// The JWK holds the private parts too; drop them at once and keep the public ones.
 	jwk.d = jwk.p = jwk.q = jwk.dp = jwk.dq = jwk.qi = undefined;
-	return { kind: kind.kind, publicId: id, pkcs8 };
+	const publicJwk: JsonWebKey = { kty: jwk.kty, ...(jwk.crv ? { crv: jwk.crv } : {}), ...(jwk.n ? { n: jwk.n, e: jwk.e } : {}), ...(jwk.x ? { x: jwk.x } : {}), ...(jwk.y ? { y: jwk.y } : {}) };
+	const usage: KeyUsage[] = kind.kind.algorithm === 'X25519' ? [] : ['verify'];
+	const publicKey = await crypto.subtle.importKey('jwk', publicJwk, primaryImportAlgorithm(kind.kind), true, usage);
+	return { kind: kind.kind, publicId: await spkiId(await crypto.subtle.exportKey('spki', publicKey), crypto), pkcs8 };
 }
 
 async function importFor(crypto: Crypto, pkcs8: Uint8Array, algorithm: AlgorithmIdentifier | RsaHashedImportParams | EcKeyImportParams, usages: KeyUsage[]): Promise<CryptoKey> {

@@ -6,7 +6,6 @@
 import * as asn1js from 'asn1js';
 import { exact } from './bytes';
 import { ImportError, passphraseRequired, unrecognised, wrongPassphrase } from './errors';
-import { parseCertificate } from './describe';
 import { parsePem, looksLikePem, type PemBlock } from './pem';
 import { decryptPbes2, isEncryptedPkcs8, isPbes2, pkcs8Kind, wrapEcPrivateKey, wrapRsaPrivateKey } from './pkcs8';
 import { unsupportedKeyMessage } from './key-algorithm';
@@ -83,9 +82,13 @@ function isPfx(items: asn1js.AsnType[]): boolean {
 	return version instanceof asn1js.Integer && version.valueBlock.valueDec === 3 && authSafe?.[0] instanceof asn1js.ObjectIdentifier;
 }
 
-/** Reads one certificate DER (strict) and checks it parses. */
+/**
+ * Checks the outer shape of a certificate (strict DER: SEQUENCE of tbs, algorithm, BIT STRING).
+ * The full parse happens once, where the certificate is described.
+ */
 function certificate(der: Uint8Array): Uint8Array {
-	parseCertificate(der);
+	const items = children(strictDer(der));
+	if (items?.length !== 3 || !(items[0] instanceof asn1js.Sequence) || !(items[2] instanceof asn1js.BitString)) throw new Error('Not a certificate.');
 	return der;
 }
 
