@@ -204,12 +204,26 @@ async function pemBlock(ctx: Context, block: PemBlock): Promise<void> {
 			if (!isEncryptedPkcs8(block.der)) throw unrecognised(ctx.name);
 			await encryptedPkcs8(ctx, block.der);
 			return;
-		case 'RSA PRIVATE KEY':
-			ctx.out.privateKeys.push(wrapRsaPrivateKey(await openLegacyPem(ctx, block)));
+		case 'RSA PRIVATE KEY': {
+			const inner = await openLegacyPem(ctx, block);
+			try {
+				ctx.out.privateKeys.push(wrapRsaPrivateKey(inner));
+			} finally {
+				inner.fill(0);
+				block.der.fill(0);
+			}
 			return;
-		case 'EC PRIVATE KEY':
-			ctx.out.privateKeys.push(wrapEcPrivateKey(await openLegacyPem(ctx, block), ctx.curveOid));
+		}
+		case 'EC PRIVATE KEY': {
+			const inner = await openLegacyPem(ctx, block);
+			try {
+				ctx.out.privateKeys.push(wrapEcPrivateKey(inner, ctx.curveOid));
+			} finally {
+				inner.fill(0);
+				block.der.fill(0);
+			}
 			return;
+		}
 		case 'EC PARAMETERS': {
 			const node = strictDer(block.der);
 			if (node instanceof asn1js.ObjectIdentifier) ctx.curveOid = node.valueBlock.toString();
