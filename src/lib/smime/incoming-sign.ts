@@ -1,0 +1,152 @@
+/**
+ * One signature layer: verify every SignerInfo (cms), evaluate the signer's certificate
+ * against the imported certificates (pki/chain), and turn each into a verdict with the
+ * agent's sentence. The sender check happens later, over all layers (incoming-verdict).
+ */
+import { verifySignedData } from '../cms/signed-verify';
+import type { SignerResult } from '../cms/signed-types';
+import type { SmimeCapability } from '../cms/attributes';
+import { evaluateTrust, MAX_UNTRUSTED, type ExpiredCertificate } from '../pki/chain';
+import { certificateEmails, nameToString, parseCertificate } from '../pki/describe';
+import {
+	CERTIFICATE_NOT_FOUND,
+	NO_SIGNERS,
+	VERIFY_ERROR,
+	expiredSuffix,
+	invalidSignature,
+	unfitCertificate,
+	unsupportedSignature
+} from './comments';
+
+/** The verdict on one signer, before the sender check. */
+export interface SignerVerdict {
+	status: 'valid' | 'expired' | 'untrusted' | 'invalid';
+	/** For 'valid' and 'expired': the trust anchor subjects (and expiry notes), Zammad style. Otherwise the reason. */
+	comment: string;
+	/** The signer certificate's addresses, only when its key verified the signature. */
+	emails: string[];
+	/** Set for a signature that verified, with a trusted certificate ('valid' or 'expired'). */
+	trusted?: { certificate: Uint8Array; capabilities: SmimeCapability[] };
+	/** The weak algorithm a valid signature used, e.g. 'SHA-1'. */
+	weak?: string;
+}
+
+/** One signature layer as read. */
+export interface SignatureLayer {
+	verdicts: SignerVerdict[];
+	/** The encapsulated content (opaque signing), or null (detached, or unreadable). */
+	content: Uint8Array | null;
+}
+
+/** Options of {@link readSignatureLayer}. */
+export interface ReadSignatureOptions {
+	/** The SignedData ContentInfo, DER or BER. */
+	der: Uint8Array;
+	/** The canonical signed bytes of a detached signature. */
+	detachedContent?: Uint8Array;
+	/** Every stored certificate (anchors, and signers the message does not bundle). */
+	certificates: Uint8Array[];
+	now: Date;
+	crypto: Crypto;
+}
+
+/**
+ * Reads one SignedData layer. Never throws for hostile input: a structure that cannot be read
+ * is one 'invalid' verdict with Zammad's "Error while verifying signature" sentence.
+ */
+export async function readSignatureLayer(o: ReadSignatureOptions): Promise<SignatureLayer> {
+	let result;
+	try {
+		result = await verifySignedData({
+			der: o.der,
+			...(o.detachedContent ? { detachedContent: o.detachedContent } : {}),
+			knownCertificates: o.certificates,
+			crypto: o.crypto
+		});
+	} catch {
+		// SignedDataFormatError, or a parser failure deeper down: hostile bytes are a result, not an exception.
+		return { verdicts: [{ status: 'invalid', comment: VERIFY_ERROR, emails: [] }], content: null };
+	}
+	if (result.signers.length === 0) return { verdicts: [{ status: 'invalid', comment: NO_SIGNERS, emails: [] }], content: result.content };
+	const verdicts: SignerVerdict[] = [];
+	for (const signer of result.signers) verdicts.push(await judge(signer, result.certificates, o));
+	return { verdicts, content: result.content };
+}
+
+async function judge(signer: SignerResult, bundled: Uint8Array[], o: ReadSignatureOptions): Promise<SignerVerdict> {
+	switch (signer.status) {
+		case 'no-certificate':
+			return { status: 'untrusted', comment: CERTIFICATE_NOT_FOUND, emails: [] };
+		case 'unsupported':
+			return { status: 'invalid', comment: unsupportedSignature(signer.reason), emails: [] };
+		case 'invalid':
+			return { status: 'invalid', comment: invalidSignature(signer.reason), emails: [] };
+		case 'valid':
+			break;
+	}
+	const emails = emailsOf(signer.certificate);
+	const weak = signer.weak ? { weak: signer.weak } : {};
+	const trust = await evaluateTrust({
+		leaf: signer.certificate,
+		untrusted: bundled,
+		anchors: o.certificates,
+		...(signer.signingTime ? { signingTime: signer.signingTime } : {}),
+		now: o.now,
+		crypto: o.crypto,
+		purpose: 'sign'
+	});
+	if (trust.status === 'invalid') return { status: 'untrusted', comment: unfitCertificate(trust.reason), emails, ...weak };
+	if (trust.status === 'untrusted') {
+		const comment = bundled.length > MAX_UNTRUSTED ? trust.reason : CERTIFICATE_NOT_FOUND;
+		return { status: 'untrusted', comment, emails, ...weak };
+	}
+	const trusted = { certificate: signer.certificate, capabilities: signer.capabilities };
+	const comment = await trustComment(trust.anchor, trust.expired, o.crypto);
+	return { status: trust.expired.length > 0 ? 'expired' : 'valid', comment, emails, trusted, ...weak };
+}
+
+/**
+ * Zammad's success comment: the subject of the stored certificate that vouches for the signer,
+ * with ` (Certificate … expired!)` for it and for any other certificate on the path that is
+ * outside its validity.
+ */
+async function trustComment(anchor: Uint8Array, expired: ExpiredCertificate[], crypto: Crypto): Promise<string> {
+	const isExpired = (der: Uint8Array): ExpiredCertificate | undefined => expired.find((e) => sameBytes(e.certificate, der));
+	const parts: string[] = [];
+	const describe = async (der: Uint8Array): Promise<string> => {
+		const subject = subjectOf(der);
+		const e = isExpired(der);
+		return e ? subject + expiredSuffix(await sha1Hex(der, crypto), e.notBefore, e.notAfter) : subject;
+	};
+	parts.push(await describe(anchor));
+	for (const e of expired) {
+		if (sameBytes(e.certificate, anchor)) continue;
+		parts.push(await describe(e.certificate));
+	}
+	return parts.join(', ');
+}
+
+function subjectOf(der: Uint8Array): string {
+	try {
+		return nameToString(parseCertificate(der).subject);
+	} catch {
+		return '(unreadable certificate)';
+	}
+}
+
+function emailsOf(der: Uint8Array): string[] {
+	try {
+		return certificateEmails(parseCertificate(der));
+	} catch {
+		return [];
+	}
+}
+
+async function sha1Hex(der: Uint8Array, crypto: Crypto): Promise<string> {
+	const d = new Uint8Array(await crypto.subtle.digest('SHA-1', der.slice()));
+	return Array.from(d, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+	return a.length === b.length && a.every((x, i) => x === b[i]);
+}

@@ -1,0 +1,95 @@
+/**
+ * The result shapes of reading an incoming message, exactly as ARCHITECTURE.md gives
+ * `article.security`, plus the per-layer detail the UI and the log use.
+ */
+import type { SmimeCapability } from '../cms/attributes';
+import type { DecryptCandidate } from '../cms/recipients-decrypt';
+
+/** The sign status; when several conditions hold, the first of invalid, untrusted, expired, sender-mismatch, valid. */
+export type SignStatus = 'none' | 'valid' | 'untrusted' | 'invalid' | 'expired' | 'sender-mismatch';
+
+/**
+ * The encryption status. Strict key custody refusing RSA PKCS#1 v1.5 is reported as 'failed'
+ * (the key exists, but policy forbids its use), with the strict-custody sentence as comment.
+ */
+export type EncryptionStatus = 'none' | 'decrypted' | 'no-key' | 'failed';
+
+/** `article.security.sign`. */
+export interface SignResult {
+	status: SignStatus;
+	/** The signer's email address, when a signature was proven to come from a certificate. */
+	signer?: string;
+	/** The sentence shown to the agent. */
+	comment: string;
+}
+
+/** `article.security.encryption`. */
+export interface EncryptionResult {
+	status: EncryptionStatus;
+	comment: string;
+}
+
+/** One S/MIME layer, outermost first. */
+export type LayerSummary =
+	| {
+			kind: 'signed';
+			/** Detached multipart/signed, or opaque signed-data. */
+			form: 'detached' | 'opaque';
+			status: Exclude<SignStatus, 'none'>;
+			/** 'content' when the signature covers the readable content, 'encrypted' when it covers an encrypted layer. */
+			covers: 'content' | 'encrypted';
+	  }
+	| {
+			kind: 'encrypted';
+			status: Exclude<EncryptionStatus, 'none'>;
+			/** e.g. 'AES-256-CBC', when decrypted. */
+			contentEncryption?: string;
+			/** e.g. 'RSA-OAEP (SHA-256)', when decrypted. */
+			keyTransport?: string;
+	  };
+
+/** `article.security` as stored and returned. */
+export interface SecurityResult {
+	sign: SignResult;
+	encryption: EncryptionResult;
+	/** The S/MIME layers found, outermost first. */
+	layers: LayerSummary[];
+}
+
+/** A signer whose signature is valid and whose certificate chains to an imported certificate. */
+export interface TrustedSigner {
+	/** DER of the signer's certificate. */
+	certificate: Uint8Array;
+	/** SMIMECapabilities from the signed attributes. */
+	capabilities: SmimeCapability[];
+}
+
+/** Options of {@link readIncoming}. */
+export interface ReadIncomingOptions {
+	/** The raw RFC 5322 message. */
+	raw: Uint8Array;
+	/** DER of every stored certificate: trust anchors, intermediates and signer look-up. */
+	certificates: Uint8Array[];
+	/** Every stored certificate that has a private key. */
+	candidates: DecryptCandidate[];
+	/** How to explain an RSA PKCS#1 v1.5 message whose legacy key could not be opened. */
+	legacyUnavailable?: 'strict-custody' | 'vault-locked';
+	now: Date;
+	crypto: Crypto;
+	/** Largest raw message processed, in bytes; 50 MB by default. */
+	maxSize?: number;
+}
+
+/** What {@link readIncoming} found. */
+export interface IncomingResult {
+	security: SecurityResult;
+	/**
+	 * The innermost MIME entity to display, or null when nothing may be shown (not decrypted,
+	 * or decrypted content whose inner signature is invalid).
+	 */
+	content: Uint8Array | null;
+	/** Signers with a valid, trusted signature (for recording their SMIMECapabilities). */
+	trustedSigners: TrustedSigner[];
+	/** The lower-cased From address the signer was checked against. */
+	from?: string;
+}

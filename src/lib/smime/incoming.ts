@@ -1,0 +1,175 @@
+/**
+ * Reading an incoming message: unwrap its S/MIME layers (detached and opaque signatures,
+ * EnvelopedData and AuthEnvelopedData, in any order), verify and decrypt each, and decide
+ * what may be shown.
+ *
+ * EFAIL rules: only layers reached through S/MIME wrapping are unwrapped, so an encrypted
+ * part inside a cleartext container is never decrypted or merged into the view; content is
+ * released only after the GCM tag (checked by the CMS layer) and, for decrypted content, an
+ * inner signature has been checked.
+ */
+import { decryptContent } from '../cms/enveloped';
+import { children, oidOf, parseOne } from '../cms/enveloped-asn1';
+import { OID_AUTH_ENVELOPED_DATA, OID_ENVELOPED_DATA, OID_SIGNED_DATA } from '../cms/oids';
+import { decodeBody, parseEntity, parts } from '../mime/entity';
+import { classifySmime, splitSigned } from '../mime/smime';
+import { readHeaders } from '../mime/display';
+import type { MimeEntity } from '../mime/entity';
+import { NESTED_ENCRYPTED_PART, TOO_DEEP, TOO_LARGE, VERIFY_ERROR, WITHHELD_INVALID } from './comments';
+import { readSignatureLayer, type SignatureLayer } from './incoming-sign';
+import type { IncomingResult, ReadIncomingOptions, TrustedSigner } from './incoming-types';
+import { NOT_ENCRYPTED, encryptionResult, layerSummaries, signResult, type FoundLayer } from './incoming-verdict';
+
+/** Levels (S/MIME layers and MIME containers) read at most; deeper messages are refused. */
+export const MAX_LEVELS = 10;
+/** The default size limit of a raw message: 50 MB. */
+export const DEFAULT_MAX_SIZE = 50 * 1024 * 1024;
+
+const BROKEN: SignatureLayer = { verdicts: [{ status: 'invalid', comment: VERIFY_ERROR, emails: [] }], content: null };
+
+/**
+ * Unwraps, verifies and decrypts one raw message. Never throws for hostile input: every
+ * problem is a status with a comment.
+ * @throws only for programming errors (for example unknown options passed on to cms/pki)
+ */
+export async function readIncoming(o: ReadIncomingOptions): Promise<IncomingResult> {
+	const from = readHeaders(o.raw).from?.address;
+	const fromField = from ? { from } : {};
+	if (o.raw.length > (o.maxSize ?? DEFAULT_MAX_SIZE)) {
+		return {
+			security: { sign: { status: 'none', comment: TOO_LARGE }, encryption: { status: 'none', comment: TOO_LARGE }, layers: [] },
+			content: null,
+			trustedSigners: [],
+			...fromField
+		};
+	}
+	const walk = await unwrap(o);
+	const layers = walk.layers;
+	let content = walk.content;
+	const security = {
+		sign: signResult(layers, from),
+		encryption: encryptionResult(layers, o.legacyUnavailable) ?? { status: 'none' as const, comment: NOT_ENCRYPTED },
+		layers: layerSummaries(layers)
+	};
+	if (walk.tooDeep) {
+		const signed = layers.some((l) => l.kind === 'signed');
+		const encrypted = layers.some((l) => l.kind === 'encrypted');
+		security.sign = { status: signed ? 'invalid' : 'none', comment: TOO_DEEP };
+		security.encryption = { status: encrypted ? 'failed' : 'none', comment: TOO_DEEP };
+		content = null;
+	} else if (content && withheld(layers)) {
+		content = null;
+		security.encryption = { ...security.encryption, comment: `${security.encryption.comment} ${WITHHELD_INVALID}` };
+	} else if (content && !layers.some((l) => l.kind === 'encrypted')) {
+		const scan = scanCleartext(content, walk.levels);
+		if (scan.tooDeep) {
+			if (security.sign.status === 'none') security.sign = { status: 'none', comment: TOO_DEEP };
+			security.encryption = { status: 'none', comment: TOO_DEEP };
+		} else if (scan.encryptedPart) security.encryption = { status: 'none', comment: NESTED_ENCRYPTED_PART };
+	}
+	const trustedSigners: TrustedSigner[] = layers.flatMap((l) =>
+		l.kind === 'signed' ? l.layer.verdicts.flatMap((v) => (v.trusted ? [v.trusted] : [])) : []
+	);
+	return { security, content, trustedSigners, ...fromField };
+}
+
+interface Walk {
+	layers: FoundLayer[];
+	content: Uint8Array | null;
+	tooDeep: boolean;
+	/** Levels used by the S/MIME layers. */
+	levels: number;
+}
+
+async function unwrap(o: ReadIncomingOptions): Promise<Walk> {
+	const layers: FoundLayer[] = [];
+	let current = o.raw;
+	for (let level = 0; ; level++) {
+		if (level >= MAX_LEVELS) return { layers, content: null, tooDeep: true, levels: level };
+		const entity = parseEntity(current);
+		const kind = classifySmime(entity);
+		if (kind.kind === 'broken-signed') {
+			layers.push({ kind: 'signed', form: 'detached', layer: BROKEN });
+			return { layers, content: current, tooDeep: false, levels: level };
+		}
+		if (kind.kind === 'multipart-signed') {
+			let split;
+			try {
+				split = splitSigned(entity);
+			} catch {
+				layers.push({ kind: 'signed', form: 'detached', layer: BROKEN });
+				return { layers, content: current, tooDeep: false, levels: level };
+			}
+			const layer = await readSignatureLayer({ der: split.signature, detachedContent: split.signedBytes, certificates: o.certificates, now: o.now, crypto: o.crypto });
+			layers.push({ kind: 'signed', form: 'detached', layer });
+			current = split.content.raw;
+			continue;
+		}
+		if (kind.kind !== 'pkcs7-mime') return { layers, content: current, tooDeep: false, levels: level };
+		const der = decodeBody(entity);
+		const type = cmsContentType(der);
+		const enveloped = type === OID_ENVELOPED_DATA || type === OID_AUTH_ENVELOPED_DATA || (type === null && /enveloped/.test(kind.smimeType ?? ''));
+		if (enveloped) {
+			let result;
+			try {
+				result = await decryptContent({ der, candidates: o.candidates, crypto: o.crypto });
+			} catch {
+				result = null;
+			}
+			layers.push({ kind: 'encrypted', result });
+			if (result?.status !== 'decrypted') return { layers, content: null, tooDeep: false, levels: level };
+			current = result.content;
+			continue;
+		}
+		if (type !== OID_SIGNED_DATA && type !== null) return { layers, content: current, tooDeep: false, levels: level };
+		const layer = await readSignatureLayer({ der, certificates: o.certificates, now: o.now, crypto: o.crypto });
+		layers.push({ kind: 'signed', form: 'opaque', layer });
+		if (!layer.content) return { layers, content: null, tooDeep: false, levels: level };
+		current = layer.content;
+	}
+}
+
+/** The contentType OID of a CMS ContentInfo, or null when it cannot be read. */
+function cmsContentType(der: Uint8Array): string | null {
+	try {
+		const first = children(parseOne(der))[0];
+		return first ? oidOf(first) : null;
+	} catch {
+		return null;
+	}
+}
+
+/** Decrypted content whose inner signature is invalid is never shown (a modified ciphertext). */
+function withheld(layers: FoundLayer[]): boolean {
+	const firstEncrypted = layers.findIndex((l) => l.kind === 'encrypted');
+	if (firstEncrypted === -1) return false;
+	return layers.slice(firstEncrypted + 1).some((l) => l.kind === 'signed' && l.layer.verdicts.some((v) => v.status === 'invalid'));
+}
+
+/** Looks through the cleartext tree for encrypted parts (never opened) and for excessive nesting. */
+function scanCleartext(raw: Uint8Array, levels: number): { encryptedPart: boolean; tooDeep: boolean } {
+	const out = { encryptedPart: false, tooDeep: false };
+	let visited = 0;
+	const visit = (entity: MimeEntity, level: number): void => {
+		if (out.tooDeep || ++visited > 10_000) return;
+		if (level >= MAX_LEVELS) {
+			out.tooDeep = true;
+			return;
+		}
+		const kind = classifySmime(entity);
+		if (kind.kind === 'pkcs7-mime' && kind.smimeType !== 'signed-data' && kind.smimeType !== 'certs-only') {
+			const type = cmsContentType(decodeBody(entity));
+			if (type !== OID_SIGNED_DATA) out.encryptedPart = true;
+		}
+		let children: MimeEntity[];
+		try {
+			children = parts(entity);
+		} catch {
+			out.tooDeep = true;
+			return;
+		}
+		for (const child of children) visit(child, level + 1);
+	};
+	visit(parseEntity(raw), levels);
+	return out;
+}

@@ -1,0 +1,16 @@
+/** The S/MIME layer: reading incoming messages (and, from the compose helper, outgoing ones). */
+export { readIncoming, MAX_LEVELS, DEFAULT_MAX_SIZE } from './incoming';
+export type {
+	SignStatus,
+	EncryptionStatus,
+	SignResult,
+	EncryptionResult,
+	SecurityResult,
+	LayerSummary,
+	TrustedSigner,
+	ReadIncomingOptions,
+	IncomingResult
+} from './incoming-types';
+export { readSignatureLayer, type SignatureLayer, type SignerVerdict, type ReadSignatureOptions } from './incoming-sign';
+export { signResult, encryptionResult, layerSummaries, NOT_SIGNED, NOT_ENCRYPTED, type FoundLayer } from './incoming-verdict';
+export * from './comments';
