@@ -7,10 +7,16 @@ import { openDatabase } from '../store/db';
 import { ChangeFeed } from '../store/changes';
 import type { LogEntry } from '../store/schema';
 import type { CertificateInfo } from '../pki/describe';
+import * as receiving from './receive';
+import * as tickets from './tickets';
+import type { ContentEncryptionSetting, SignatureSchemeSetting } from '../smime/algorithm-policy';
 import type { DeskContext } from './context';
 import * as certificates from './certificates';
 import * as vault from './vault';
 import { listLogs } from './log';
+import * as composing from './compose';
+import * as groups from './groups';
+import * as sendSettings from './compose-settings';
 
 /** Options of openDesk; all optional. Unknown options are rejected. */
 export interface OpenDeskOptions {
@@ -100,6 +106,41 @@ export class Desk {
 		return listLogs(this.context);
 	}
 
+	/** Stores a received mail on its ticket and verifies/decrypts it. Never rejects for a hostile mail. See receive.receive */
+	receive(raw: Uint8Array | string): Promise<tickets.Article> {
+		return receiving.receive(this.context, raw);
+	}
+
+	/** Re-runs S/MIME processing of an article with the current keys. @throws Error "No article has this id." */
+	retry(articleId: number): Promise<tickets.Article> {
+		return receiving.retry(this.context, articleId);
+	}
+
+	/** Every ticket, most recently updated first. */
+	listTickets(): Promise<tickets.TicketSummary[]> {
+		return tickets.listTickets(this.context);
+	}
+
+	/** A ticket with its articles, or null. */
+	getTicket(id: number): Promise<tickets.TicketDetail | null> {
+		return tickets.getTicket(this.context, id);
+	}
+
+	/** One article, or null. */
+	getArticle(id: number): Promise<tickets.Article | null> {
+		return tickets.getArticle(this.context, id);
+	}
+
+	/** The bytes of one attachment of an article, or null. */
+	getAttachment(articleId: number, index: number): Promise<Uint8Array | null> {
+		return tickets.getAttachment(this.context, articleId, index);
+	}
+
+	/** The raw mail of an article as received, or null. */
+	articleRaw(id: number): Promise<Uint8Array | null> {
+		return tickets.articleRaw(this.context, id);
+	}
+
 	/** Sets, changes or (next null) removes the vault passphrase. @throws ImportError on a wrong current passphrase */
 	setVaultPassphrase(current: string | null, next: string | null): Promise<void> {
 		return vault.setVaultPassphrase(this.context, current, next);
@@ -130,6 +171,51 @@ export class Desk {
 	async settings(): Promise<DeskSettings> {
 		const status = await vault.vaultStatus(this.context);
 		return { enabled: await this.isEnabled(), strictKeyCustody: status.strictKeyCustody, vault: { passphrase: status.passphrase, locked: status.locked } };
+	}
+
+	/** Whether a draft can be signed and encrypted, why (not), and the group defaults. See compose.securityOptions. */
+	securityOptions(input: composing.SecurityOptionsInput): Promise<composing.SecurityOptions> {
+		return composing.securityOptions(this.context, input);
+	}
+
+	/** Builds a message: sign, then encrypt. @throws DraftError for a bad draft (see compose.compose) */
+	compose(draft: composing.Draft): Promise<composing.ComposeResult> {
+		return composing.compose(this.context, draft);
+	}
+
+	/** Every group, sorted by name. */
+	listGroups(): Promise<groups.Group[]> {
+		return groups.listGroups(this.context);
+	}
+
+	/** Creates or replaces a group; sign and encrypt default to on. @throws Error for invalid input */
+	saveGroup(input: groups.GroupInput): Promise<groups.Group> {
+		return groups.saveGroup(this.context, input);
+	}
+
+	/** Deletes a group. @throws Error "No group has this id." */
+	deleteGroup(id: string): Promise<void> {
+		return groups.deleteGroup(this.context, id);
+	}
+
+	/** The content encryption setting: 'auto' (default), 'cbc' or 'gcm'. */
+	contentEncryption(): Promise<ContentEncryptionSetting> {
+		return sendSettings.contentEncryption(this.context);
+	}
+
+	/** Sets the content encryption. @throws Error for a value other than 'auto', 'cbc', 'gcm' */
+	setContentEncryption(value: ContentEncryptionSetting): Promise<void> {
+		return sendSettings.setContentEncryption(this.context, value);
+	}
+
+	/** The RSA signature scheme: 'pkcs1' (default) or 'pss'. */
+	signatureScheme(): Promise<SignatureSchemeSetting> {
+		return sendSettings.signatureScheme(this.context);
+	}
+
+	/** Sets the RSA signature scheme. @throws Error for a value other than 'pkcs1', 'pss' */
+	setSignatureScheme(value: SignatureSchemeSetting): Promise<void> {
+		return sendSettings.setSignatureScheme(this.context, value);
 	}
 
 	/** Closes the database and the change feed, and forgets the vault key. */

@@ -1,0 +1,313 @@
+/**
+ * The composer's engine: securityOptions (can this draft be signed or encrypted, why not, and
+ * is it on by default for the group) and compose (build the message, sign then encrypt, log
+ * it). Certificates, keys, recorded capabilities, groups and settings come from the store;
+ * the message itself is built by smime/outgoing.
+ */
+import type { EncryptRecipient } from '../cms/enveloped';
+import type { OutAddress, OutAttachment } from '../mime/build';
+import { parseAddressList } from '../mime/display';
+import type { CertificateInfo } from '../pki/describe';
+import { chooseContentEncryption, chooseKeyTransport, contentEncryptionName, normalizeCapabilities } from '../smime/algorithm-policy';
+import { buildOutgoing, type OutgoingEncryption, type OutgoingSigner } from '../smime/outgoing';
+import { issuerChain } from '../smime/outgoing-chain';
+import { DraftError, makeMessageId, parseDraftAddresses } from '../smime/outgoing-draft';
+import { evaluateSecurityOptions, type SecurityEvaluation } from '../smime/security-options';
+import { allCertificateDers, capabilitiesOf, certificateDer, findCertificatesByEmail, isEnabled, privateKeySetFor } from './certificates';
+import { contentEncryption as contentEncryptionSetting, signatureScheme } from './compose-settings';
+import type { DeskContext } from './context';
+import { getGroup, groupForEmail, type Group } from './groups';
+import { appendLog } from './log';
+
+/** The comment of both options while S/MIME is turned off. */
+export const SMIME_OFF = 'S/MIME is turned off.';
+/** The refusal of a draft without a From address. */
+export const NO_SENDER = 'The message has no sender.';
+/** The refusal of a draft without To or Cc. */
+export const NO_RECIPIENT = 'The message has no recipient.';
+
+/** Input of {@link securityOptions}. Addresses as in a draft; invalid ones are ignored here. */
+export interface SecurityOptionsInput {
+	from?: string | null;
+	to?: string | readonly string[] | null;
+	cc?: string | readonly string[] | null;
+	/** The group the draft is written in (its id); without it, the group whose sender email is From. */
+	group?: string | null;
+}
+
+/** One option as the composer shows it. */
+export interface SecurityOption {
+	possible: boolean;
+	/** Zammad's sentence, with the address(es) filled in. */
+	comment: string;
+	/** Whether the button starts switched on: possible, and the group's default is on (on without a group). */
+	default: boolean;
+}
+
+/** The result of {@link securityOptions}. */
+export interface SecurityOptions {
+	sign: SecurityOption;
+	encrypt: SecurityOption;
+}
+
+/** An attachment of a draft. A string is sent as its UTF-8 bytes. */
+export interface DraftAttachment {
+	filename: string;
+	/** Defaults to application/octet-stream. */
+	contentType?: string;
+	data: Uint8Array | string;
+}
+
+/** What the agent composed. Unknown options are rejected. */
+export interface Draft {
+	from: string;
+	to?: string | readonly string[];
+	cc?: string | readonly string[];
+	subject?: string;
+	text?: string;
+	attachments?: readonly DraftAttachment[];
+	/** Defaults to the security options' default. */
+	sign?: boolean;
+	/** Defaults to the security options' default. */
+	encrypt?: boolean;
+	/** The group id (for the defaults). */
+	group?: string;
+	/** The ticket a reply belongs to. */
+	ticketId?: number;
+	/** Message-ID of the mail replied to. */
+	inReplyTo?: string;
+	/** Message-IDs of the thread, oldest first (an array, or a header-style string). */
+	references?: readonly string[] | string;
+}
+
+/** A sent message. */
+export interface ComposeResult {
+	/** The RFC 5322 message as produced: CRLF, 7-bit. */
+	raw: Uint8Array;
+	/** With angle brackets. */
+	messageId: string;
+	signed: boolean;
+	encrypted: boolean;
+	/** 'AES-256-CBC' or 'AES-256-GCM' when encrypted, else null. */
+	contentEncryption: string | null;
+	/** SHA-256 fingerprint of the signing certificate, or null. */
+	signer: string | null;
+	/** SHA-256 fingerprints of the certificates the message was encrypted for (sender's copy included). */
+	recipients: string[];
+}
+
+const DRAFT_KEYS = new Set(['from', 'to', 'cc', 'subject', 'text', 'attachments', 'sign', 'encrypt', 'group', 'ticketId', 'inReplyTo', 'references']);
+
+function looseAddresses(input: string | readonly string[] | null | undefined): string[] {
+	const list = input == null ? [] : typeof input === 'string' ? [input] : input;
+	const out: string[] = [];
+	for (const s of list) {
+		if (typeof s !== 'string') continue;
+		for (const a of parseAddressList(s)) if (!out.includes(a.address)) out.push(a.address);
+	}
+	return out;
+}
+
+async function evaluate(ctx: DeskContext, from: string | null, recipients: string[]): Promise<SecurityEvaluation> {
+	const byEmail = new Map<string, CertificateInfo[]>();
+	for (const email of [...(from ? [from] : []), ...recipients]) {
+		if (!byEmail.has(email)) byEmail.set(email, await findCertificatesByEmail(ctx, email));
+	}
+	return evaluateSecurityOptions({ from, recipients, certificatesByEmail: byEmail, now: ctx.now() });
+}
+
+async function groupOf(ctx: DeskContext, id: string | null | undefined, from: string | null): Promise<Group | null> {
+	if (id) return getGroup(ctx, id);
+	return from ? groupForEmail(ctx, from) : null;
+}
+
+function withDefaults(e: SecurityEvaluation, group: Group | null): SecurityOptions {
+	return {
+		sign: { possible: e.sign.possible, comment: e.sign.comment, default: e.sign.possible && (group?.sign ?? true) },
+		encrypt: { possible: e.encrypt.possible, comment: e.encrypt.comment, default: e.encrypt.possible && (group?.encrypt ?? true) }
+	};
+}
+
+function off(): SecurityOptions {
+	return { sign: { possible: false, comment: SMIME_OFF, default: false }, encrypt: { possible: false, comment: SMIME_OFF, default: false } };
+}
+
+/**
+ * Whether the draft can be signed and encrypted, the sentence saying why (not), and whether
+ * each is on by default (possible and the group's default). Invalid addresses are ignored, so
+ * the composer can call this while the agent types. Never rejects except on a database error.
+ */
+export async function securityOptions(ctx: DeskContext, input: SecurityOptionsInput): Promise<SecurityOptions> {
+	if (!(await isEnabled(ctx))) return off();
+	const from = looseAddresses(input.from)[0] ?? null;
+	const recipients = looseAddresses([...looseAddresses(input.to), ...looseAddresses(input.cc)]);
+	const evaluation = await evaluate(ctx, from, recipients);
+	return withDefaults(evaluation, await groupOf(ctx, input.group, from));
+}
+
+function toAttachments(list: readonly DraftAttachment[] | undefined): OutAttachment[] {
+	if (list === undefined) return [];
+	if (!Array.isArray(list)) throw new DraftError('invalid-option', 'The attachments must be a list.');
+	return list.map((a: DraftAttachment) => {
+		if (typeof a.filename !== 'string' || a.filename.trim() === '') throw new DraftError('invalid-option', 'An attachment has no file name.');
+		const data = typeof a.data === 'string' ? new TextEncoder().encode(a.data) : a.data instanceof Uint8Array ? a.data : null;
+		if (!data) throw new DraftError('invalid-option', `The attachment "${a.filename}" has no data.`);
+		return { filename: a.filename, contentType: a.contentType ?? 'application/octet-stream', data };
+	});
+}
+
+function references(r: Draft['references']): string[] {
+	if (r === undefined) return [];
+	return (typeof r === 'string' ? r.split(/\s+/) : [...r]).map((x) => x.trim()).filter((x) => x.length > 0);
+}
+
+interface Plan {
+	from: OutAddress;
+	to: OutAddress[];
+	cc: OutAddress[];
+	sign: boolean;
+	encrypt: boolean;
+}
+
+function operationOf(sign: boolean | undefined, encrypt: boolean | undefined): string {
+	if (sign && encrypt) return 'sign+encrypt';
+	if (sign) return 'sign';
+	if (encrypt) return 'encrypt';
+	return 'send';
+}
+
+/**
+ * Builds and sends (returns) a message: signed when `sign`, encrypted for To, Cc and the
+ * sender when `encrypt` (each defaulting to the security options' default), sign then encrypt.
+ * Writes one log entry (direction 'out') whether it succeeds or not.
+ * @throws DraftError with the sentence for the agent, and nothing is produced, when the draft
+ *   has no sender or recipient, an invalid address, signing requested without a usable
+ *   certificate and key for From, or encryption requested while a recipient certificate is
+ *   missing, not valid now or unusable; code 'failed' (with `cause`) when building fails
+ */
+export async function compose(ctx: DeskContext, draft: Draft): Promise<ComposeResult> {
+	let plan: Plan | null = null;
+	try {
+		for (const key of Object.keys(draft)) if (!DRAFT_KEYS.has(key)) throw new DraftError('invalid-option', `Unknown draft option "${key}".`);
+		const fromList = parseDraftAddresses(draft.from);
+		const from = fromList[0];
+		if (!from) throw new DraftError('no-sender', NO_SENDER);
+		if (fromList.length > 1) throw new DraftError('invalid-address', 'The message must have exactly one sender.');
+		const to = parseDraftAddresses(draft.to);
+		const cc = parseDraftAddresses(draft.cc).filter((c) => !to.some((t) => t.address === c.address));
+		if (to.length + cc.length === 0) throw new DraftError('no-recipient', NO_RECIPIENT);
+		const recipients = [...to, ...cc].map((a) => a.address);
+		const enabled = await isEnabled(ctx);
+		const evaluation = enabled ? await evaluate(ctx, from.address, recipients) : null;
+		const options = evaluation ? withDefaults(evaluation, await groupOf(ctx, draft.group, from.address)) : off();
+		plan = { from, to, cc, sign: draft.sign ?? options.sign.default, encrypt: draft.encrypt ?? options.encrypt.default };
+		if (plan.sign && !options.sign.possible) throw new DraftError('sign-impossible', options.sign.comment);
+		if (plan.encrypt && !options.encrypt.possible) throw new DraftError('encrypt-impossible', options.encrypt.comment);
+		const result = await build(ctx, draft, plan, evaluation);
+		await appendLog(ctx, { direction: 'out', operation: operationOf(plan.sign, plan.encrypt), status: 'success', detail: result.detail, messageId: result.sent.messageId });
+		return result.sent;
+	} catch (error) {
+		const failure =
+			error instanceof DraftError
+				? error
+				: new DraftError('failed', error instanceof Error ? error.message : 'The message could not be built.', { cause: error });
+		const who = plan ? `${plan.from.address} -> ${[...plan.to, ...plan.cc].map((a) => a.address).join(', ')}: ` : '';
+		await appendLog(ctx, {
+			direction: 'out',
+			operation: operationOf(plan?.sign ?? draft.sign, plan?.encrypt ?? draft.encrypt),
+			status: 'failed',
+			detail: who + failure.message,
+			messageId: null
+		}).catch(() => undefined);
+		throw failure;
+	}
+}
+
+async function build(ctx: DeskContext, draft: Draft, plan: Plan, evaluation: SecurityEvaluation | null): Promise<{ sent: ComposeResult; detail: string }> {
+	if (draft.subject !== undefined && typeof draft.subject !== 'string') throw new DraftError('invalid-option', 'The subject must be text.');
+	if (draft.text !== undefined && typeof draft.text !== 'string') throw new DraftError('invalid-option', 'The text must be text.');
+	const attachments = toAttachments(draft.attachments);
+	const now = ctx.now();
+	const messageId = makeMessageId(plan.from.address, ctx.crypto);
+	const notes: string[] = [];
+	let signer: OutgoingSigner | undefined;
+	let signerFingerprint: string | null = null;
+	if (plan.sign && evaluation?.sign.certificate) {
+		const info = evaluation.sign.certificate;
+		const [certificate, keys] = await Promise.all([certificateDer(ctx, info.fingerprint), privateKeySetFor(ctx, info.fingerprint)]);
+		if (!certificate || !keys) throw new DraftError('sign-impossible', `The certificate for ${plan.from.address} was not found.`);
+		const chain = await issuerChain(certificate, await allCertificateDers(ctx), ctx.crypto);
+		const scheme = await signatureScheme(ctx);
+		signer = { certificate, chain, keys, scheme };
+		signerFingerprint = info.fingerprint;
+		const alg = keys.algorithm === 'RSA' ? (scheme === 'pss' ? 'RSA-PSS' : 'RSA PKCS#1 v1.5') : keys.algorithm === 'EC' ? 'ECDSA' : keys.algorithm;
+		notes.push(`signed by ${info.subject} (${alg}, SHA-256, ${String(chain.length)} CA certificate(s) included)`);
+	}
+	let encryption: OutgoingEncryption | undefined;
+	const encryptedFor: string[] = [];
+	if (plan.encrypt && evaluation?.encrypt.possible) {
+		const recipients: EncryptRecipient[] = [];
+		const gcmVotes: { capabilities: ReturnType<typeof normalizeCapabilities> }[] = [];
+		const described: string[] = [];
+		for (const { email, certificate: info } of evaluation.encrypt.recipients) {
+			if (encryptedFor.includes(info.fingerprint)) continue;
+			const der = await certificateDer(ctx, info.fingerprint);
+			if (!der) throw new DraftError('encrypt-impossible', `The certificate for ${email} was not found.`);
+			const capabilities = normalizeCapabilities(await capabilitiesOf(ctx, info.fingerprint));
+			const keyTransport = chooseKeyTransport(capabilities);
+			recipients.push(info.key.algorithm === 'RSA' ? { certificate: der, keyTransport } : { certificate: der });
+			gcmVotes.push({ capabilities });
+			encryptedFor.push(info.fingerprint);
+			described.push(`${email} (${transportName(info, keyTransport)})`);
+		}
+		const own = evaluation.encrypt.sender;
+		if (own && !encryptedFor.includes(own.fingerprint)) {
+			const der = await certificateDer(ctx, own.fingerprint);
+			if (der) {
+				// Our own copy: OAEP when we hold the key, so reading sent mail never needs the legacy path.
+				const keyTransport = own.hasPrivateKey ? 'rsa-oaep-sha256' : chooseKeyTransport(normalizeCapabilities(await capabilitiesOf(ctx, own.fingerprint)));
+				recipients.push(own.key.algorithm === 'RSA' ? { certificate: der, keyTransport } : { certificate: der });
+				encryptedFor.push(own.fingerprint);
+				described.push(`${plan.from.address} (sender's copy, ${transportName(own, keyTransport)})`);
+			}
+		}
+		const contentEncryption = chooseContentEncryption(gcmVotes, await contentEncryptionSetting(ctx));
+		encryption = { recipients, contentEncryption };
+		notes.push(`encrypted with ${contentEncryptionName(contentEncryption)} for ${described.join(', ')}`);
+	}
+	const message = await buildOutgoing({
+		from: plan.from,
+		to: plan.to,
+		cc: plan.cc,
+		subject: draft.subject ?? '',
+		text: draft.text ?? '',
+		attachments,
+		messageId,
+		...(draft.inReplyTo ? { inReplyTo: draft.inReplyTo } : {}),
+		references: references(draft.references),
+		date: now,
+		...(signer ? { sign: signer } : {}),
+		...(encryption ? { encrypt: encryption } : {}),
+		crypto: ctx.crypto
+	});
+	const who = `${plan.from.address} -> ${[...plan.to, ...plan.cc].map((a) => a.address).join(', ')}`;
+	const detail = `${who}: ${notes.length > 0 ? notes.join('; ') : 'sent without signature or encryption'}`;
+	return {
+		sent: {
+			raw: message.raw,
+			messageId,
+			signed: message.signed,
+			encrypted: message.encrypted,
+			contentEncryption: message.contentEncryption ? contentEncryptionName(message.contentEncryption) : null,
+			signer: signerFingerprint,
+			recipients: encryptedFor
+		},
+		detail
+	};
+}
+
+function transportName(info: CertificateInfo, keyTransport: 'rsa-pkcs1' | 'rsa-oaep-sha256'): string {
+	if (info.key.algorithm === 'RSA') return keyTransport === 'rsa-oaep-sha256' ? 'RSA-OAEP SHA-256' : 'RSA PKCS#1 v1.5';
+	if (info.key.algorithm === 'X25519') return 'X25519';
+	return 'ECDH';
+}
