@@ -1,0 +1,209 @@
+/**
+ * Tickets and their articles: storing a mail on a ticket (threaded by Message-ID,
+ * In-Reply-To and References) and the reads the ticket pages make.
+ *
+ * An article keeps the raw RFC 5322 bytes, so S/MIME processing can be re-run (retry), and
+ * the result of the last run: the security statuses, the readable text, the HTML and the
+ * attachments.
+ */
+import type { IDBPTransaction } from 'idb';
+import type { Address, MessageHeaders } from '../mime/display';
+import type { SecurityResult } from '../smime/incoming-types';
+import type { SealdeskDB } from '../store/schema';
+import type { DeskContext } from './context';
+
+/** One attachment as stored with its article. */
+export interface StoredAttachment {
+	name: string;
+	type: string;
+	data: Uint8Array;
+}
+
+/** What the ticket view shows of an attachment; the bytes come from {@link getAttachment}. */
+export interface AttachmentInfo {
+	/** Position in the article's attachment list, for {@link getAttachment}. */
+	index: number;
+	name: string;
+	type: string;
+	/** Size in bytes. */
+	size: number;
+}
+
+/** The headers of an article, decoded. */
+export interface ArticleHeaders {
+	from?: Address;
+	to: Address[];
+	cc: Address[];
+	subject: string;
+	/** ISO time from the Date header, when it could be read. */
+	date?: string;
+	messageId?: string;
+	inReplyTo?: string;
+	references: string[];
+}
+
+/** An article as stored in the 'articles' store. */
+export type ArticleRecord = {
+	id?: number;
+	ticketId: number;
+	direction: 'in' | 'out';
+	raw: Uint8Array;
+	/** ISO time it was stored. */
+	receivedAt: string;
+	/** ISO time of the last S/MIME processing, absent while it was stored unprocessed. */
+	processedAt?: string;
+	headers: ArticleHeaders;
+	security: SecurityResult;
+	text: string;
+	html?: string;
+	attachments: StoredAttachment[];
+};
+
+/** A ticket as stored in the 'tickets' store. */
+export type TicketRecord = {
+	id?: number;
+	subject: string;
+	/** The From address of the first article. */
+	customer: string;
+	createdAt: string;
+	updatedAt: string;
+	/** Message-IDs of its articles, for threading. */
+	messageIds: string[];
+	articleCount: number;
+};
+
+/** An article as the UI and the acceptance tests read it. */
+export interface Article extends ArticleHeaders {
+	id: number;
+	ticketId: number;
+	direction: 'in' | 'out';
+	receivedAt: string;
+	processedAt?: string;
+	/** `security.sign` and `security.encryption`, as the architecture gives them. */
+	security: SecurityResult;
+	/** The readable body. Empty when nothing may be shown (not decrypted, or withheld). */
+	text: string;
+	/** The HTML body, to be shown only in a sandboxed iframe. */
+	html?: string;
+	attachments: AttachmentInfo[];
+}
+
+/** A ticket in the list. */
+export interface TicketSummary {
+	id: number;
+	subject: string;
+	customer: string;
+	createdAt: string;
+	updatedAt: string;
+	articleCount: number;
+}
+
+/** A ticket with its articles, oldest first. */
+export interface TicketDetail extends TicketSummary {
+	articles: Article[];
+}
+
+type ArticleTx = IDBPTransaction<SealdeskDB, ('tickets' | 'articles' | 'logs')[], 'readwrite'>;
+
+/** The article headers from the parsed message headers. */
+export function articleHeaders(h: MessageHeaders): ArticleHeaders {
+	return {
+		...(h.from ? { from: h.from } : {}),
+		to: h.to,
+		cc: h.cc,
+		subject: h.subject,
+		...(h.date ? { date: h.date.toISOString() } : {}),
+		...(h.messageId ? { messageId: h.messageId } : {}),
+		...(h.inReplyTo ? { inReplyTo: h.inReplyTo } : {}),
+		references: h.references
+	};
+}
+
+/**
+ * Stores a new article inside the caller's transaction, on the ticket its In-Reply-To,
+ * References or own Message-ID points to, or on a new ticket.
+ * @returns the article's id and ticket id
+ * @throws Error when IndexedDB refuses the write (the transaction then aborts)
+ */
+export async function addArticle(tx: ArticleTx, article: Omit<ArticleRecord, 'id' | 'ticketId'>): Promise<{ id: number; ticketId: number }> {
+	const h = article.headers;
+	const wanted = [h.inReplyTo, ...h.references.slice().reverse(), h.messageId].filter((x): x is string => x !== undefined);
+	const tickets = tx.objectStore('tickets');
+	const all = (await tickets.getAll()) as TicketRecord[];
+	let ticket = wanted.length > 0 ? all.find((t) => wanted.some((id) => t.messageIds.includes(id))) : undefined;
+	if (!ticket) {
+		ticket = {
+			subject: h.subject || '(no subject)',
+			customer: h.from?.address ?? '',
+			createdAt: article.receivedAt,
+			updatedAt: article.receivedAt,
+			messageIds: [],
+			articleCount: 0
+		};
+	}
+	const updated: TicketRecord = {
+		...ticket,
+		updatedAt: article.receivedAt,
+		messageIds: h.messageId && !ticket.messageIds.includes(h.messageId) ? [...ticket.messageIds, h.messageId] : ticket.messageIds,
+		articleCount: ticket.articleCount + 1
+	};
+	const ticketId = await tickets.put(updated);
+	const id = await tx.objectStore('articles').add({ ...article, ticketId });
+	return { id, ticketId };
+}
+
+/** The UI's view of a stored article. */
+export function toArticle(record: ArticleRecord): Article {
+	return {
+		...record.headers,
+		id: record.id ?? 0,
+		ticketId: record.ticketId,
+		direction: record.direction,
+		receivedAt: record.receivedAt,
+		...(record.processedAt ? { processedAt: record.processedAt } : {}),
+		security: record.security,
+		text: record.text,
+		...(record.html !== undefined ? { html: record.html } : {}),
+		attachments: record.attachments.map((a, index) => ({ index, name: a.name, type: a.type, size: a.data.length }))
+	};
+}
+
+function summary(t: TicketRecord): TicketSummary {
+	return { id: t.id ?? 0, subject: t.subject, customer: t.customer, createdAt: t.createdAt, updatedAt: t.updatedAt, articleCount: t.articleCount };
+}
+
+/** Every ticket, most recently updated first. */
+export async function listTickets(ctx: DeskContext): Promise<TicketSummary[]> {
+	const all = (await ctx.db.getAll('tickets')) as TicketRecord[];
+	return all.map(summary).sort((a, b) => b.updatedAt.localeCompare(a.updatedAt) || b.id - a.id);
+}
+
+/** A ticket with its articles (oldest first), or null when no ticket has this id. */
+export async function getTicket(ctx: DeskContext, id: number): Promise<TicketDetail | null> {
+	const tx = ctx.db.transaction(['tickets', 'articles']);
+	const ticket = (await tx.objectStore('tickets').get(id)) as TicketRecord | undefined;
+	if (!ticket) return null;
+	const records = (await tx.objectStore('articles').index('ticketId').getAll(id)) as ArticleRecord[];
+	return { ...summary(ticket), articles: records.map(toArticle).sort((a, b) => a.id - b.id) };
+}
+
+/** The stored record of an article, or null. */
+export async function articleRecord(ctx: DeskContext, id: number): Promise<ArticleRecord | null> {
+	return ((await ctx.db.get('articles', id)) as ArticleRecord | undefined) ?? null;
+}
+
+/** One article, or null when no article has this id. */
+export async function getArticle(ctx: DeskContext, id: number): Promise<Article | null> {
+	const record = await articleRecord(ctx, id);
+	return record ? toArticle(record) : null;
+}
+
+/** The bytes of one attachment of an article, or null when there is no such attachment. */
+export async function getAttachment(ctx: DeskContext, articleId: number, index: number): Promise<Uint8Array | null> {
+	return (await articleRecord(ctx, articleId))?.attachments[index]?.data ?? null;
+}
+
+/** The raw RFC 5322 bytes of an article as received, or null. */
+export async function articleRaw(ctx: DeskContext, id: number): Promise<Uint8Array | null> {
+	return (await articleRecord(ctx, id))?.raw ?? null;
+}
