@@ -18,6 +18,8 @@ import { contentEncryption as contentEncryptionSetting, signatureScheme } from '
 import type { DeskContext } from './context';
 import { getGroup, groupForEmail, type Group } from './groups';
 import { appendLog } from './log';
+import { storeSent, threadOf } from './compose-article';
+import type { SecurityResult } from '../smime/incoming-types';
 
 /** The comment of both options while S/MIME is turned off. */
 export const SMIME_OFF = 'S/MIME is turned off.';
@@ -94,6 +96,9 @@ export interface ComposeResult {
 	signer: string | null;
 	/** SHA-256 fingerprints of the certificates the message was encrypted for (sender's copy included). */
 	recipients: string[];
+	/** The outgoing article the message was stored as, and its ticket. */
+	articleId: number;
+	ticketId: number;
 }
 
 const DRAFT_KEYS = new Set(['from', 'to', 'cc', 'subject', 'text', 'attachments', 'sign', 'encrypt', 'group', 'ticketId', 'inReplyTo', 'references']);
@@ -203,9 +208,17 @@ export async function compose(ctx: DeskContext, draft: Draft): Promise<ComposeRe
 		plan = { from, to, cc, sign: draft.sign ?? options.sign.default, encrypt: draft.encrypt ?? options.encrypt.default };
 		if (plan.sign && !options.sign.possible) throw new DraftError('sign-impossible', options.sign.comment);
 		if (plan.encrypt && !options.encrypt.possible) throw new DraftError('encrypt-impossible', options.encrypt.comment);
-		const result = await build(ctx, draft, plan, evaluation);
-		await appendLog(ctx, { direction: 'out', operation: operationOf(plan.sign, plan.encrypt), status: 'success', detail: result.detail, messageId: result.sent.messageId });
-		return result.sent;
+		let thread: { inReplyTo?: string; references: string[] } | null = null;
+		if (draft.ticketId !== undefined) {
+			thread = await threadOf(ctx, draft.ticketId);
+			if (!thread) throw new DraftError('invalid-option', 'No ticket has this id.');
+		}
+		const inReplyTo = draft.inReplyTo ?? thread?.inReplyTo;
+		const refs = draft.references !== undefined ? references(draft.references) : (thread?.references ?? []);
+		const result = await build(ctx, draft, plan, evaluation, { ...(inReplyTo ? { inReplyTo } : {}), references: refs });
+		const log = { direction: 'out', operation: operationOf(plan.sign, plan.encrypt), status: 'success', detail: result.detail, messageId: result.sent.messageId } as const;
+		const ids = await storeSent(ctx, { raw: result.sent.raw, text: draft.text ?? '', attachments: result.attachments, security: result.security }, log);
+		return { ...result.sent, articleId: ids.id, ticketId: ids.ticketId };
 	} catch (error) {
 		const failure =
 			error instanceof DraftError
@@ -223,7 +236,20 @@ export async function compose(ctx: DeskContext, draft: Draft): Promise<ComposeRe
 	}
 }
 
-async function build(ctx: DeskContext, draft: Draft, plan: Plan, evaluation: SecurityEvaluation | null): Promise<{ sent: ComposeResult; detail: string }> {
+interface Built {
+	sent: Omit<ComposeResult, 'articleId' | 'ticketId'>;
+	detail: string;
+	security: SecurityResult;
+	attachments: { name: string; type: string; data: Uint8Array }[];
+}
+
+async function build(
+	ctx: DeskContext,
+	draft: Draft,
+	plan: Plan,
+	evaluation: SecurityEvaluation | null,
+	thread: { inReplyTo?: string; references: string[] }
+): Promise<Built> {
 	if (draft.subject !== undefined && typeof draft.subject !== 'string') throw new DraftError('invalid-option', 'The subject must be text.');
 	if (draft.text !== undefined && typeof draft.text !== 'string') throw new DraftError('invalid-option', 'The text must be text.');
 	const attachments = toAttachments(draft.attachments);
@@ -283,8 +309,8 @@ async function build(ctx: DeskContext, draft: Draft, plan: Plan, evaluation: Sec
 		text: draft.text ?? '',
 		attachments,
 		messageId,
-		...(draft.inReplyTo ? { inReplyTo: draft.inReplyTo } : {}),
-		references: references(draft.references),
+		...(thread.inReplyTo ? { inReplyTo: thread.inReplyTo } : {}),
+		references: thread.references,
 		date: now,
 		...(signer ? { sign: signer } : {}),
 		...(encryption ? { encrypt: encryption } : {}),
@@ -292,13 +318,24 @@ async function build(ctx: DeskContext, draft: Draft, plan: Plan, evaluation: Sec
 	});
 	const who = `${plan.from.address} -> ${[...plan.to, ...plan.cc].map((a) => a.address).join(', ')}`;
 	const detail = `${who}: ${notes.length > 0 ? notes.join('; ') : 'sent without signature or encryption'}`;
+	const contentName = message.contentEncryption ? contentEncryptionName(message.contentEncryption) : null;
+	const security: SecurityResult = {
+		sign: message.signed ? { status: 'valid', signer: plan.from.address, comment: evaluation?.sign.comment ?? '' } : { status: 'none', comment: '' },
+		encryption: contentName ? { status: 'decrypted', comment: `Encrypted with ${contentName}.` } : { status: 'none', comment: '' },
+		layers: [
+			...(contentName ? [{ kind: 'encrypted', status: 'decrypted', contentEncryption: contentName } as const] : []),
+			...(message.signed ? [{ kind: 'signed', form: 'detached', status: 'valid', covers: 'content' } as const] : [])
+		]
+	};
 	return {
+		security,
+		attachments: attachments.map((a) => ({ name: a.filename, type: a.contentType, data: a.data })),
 		sent: {
 			raw: message.raw,
 			messageId,
 			signed: message.signed,
 			encrypted: message.encrypted,
-			contentEncryption: message.contentEncryption ? contentEncryptionName(message.contentEncryption) : null,
+			contentEncryption: contentName,
 			signer: signerFingerprint,
 			recipients: encryptedFor
 		},

@@ -14,3 +14,4 @@ export type {
 export { readSignatureLayer, type SignatureLayer, type SignerVerdict, type ReadSignatureOptions } from './incoming-sign';
 export { signResult, encryptionResult, layerSummaries, NOT_SIGNED, NOT_ENCRYPTED, type FoundLayer } from './incoming-verdict';
 export * from './comments';
+export * from './outgoing-api';

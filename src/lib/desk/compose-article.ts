@@ -1,0 +1,65 @@
+/**
+ * Storing a sent message as an outgoing article on its ticket, with its log entry, in one
+ * transaction. A reply names its ticket; its In-Reply-To and References then default to the
+ * ticket's Message-IDs, which is also how tickets.addArticle threads it.
+ */
+import { readHeaders } from '../mime/display';
+import type { SecurityResult } from '../smime/incoming-types';
+import { announce, type DeskContext } from './context';
+import { appendLog, type NewLogEntry } from './log';
+import { addArticle, articleHeaders, type ArticleRecord, type StoredAttachment, type TicketRecord } from './tickets';
+
+/** What the sender knows about a message it built. */
+export interface SentArticle {
+	raw: Uint8Array;
+	text: string;
+	attachments: StoredAttachment[];
+	security: SecurityResult;
+}
+
+/**
+ * The thread a reply continues: the ticket's Message-IDs as References, the newest as
+ * In-Reply-To. Returns null when no ticket has this id.
+ */
+export async function threadOf(ctx: DeskContext, ticketId: number): Promise<{ inReplyTo?: string; references: string[] } | null> {
+	const ticket = (await ctx.db.get('tickets', ticketId)) as TicketRecord | undefined;
+	if (!ticket) return null;
+	const last = ticket.messageIds[ticket.messageIds.length - 1];
+	return { ...(last ? { inReplyTo: last } : {}), references: [...ticket.messageIds] };
+}
+
+/**
+ * Stores the sent message as an outgoing article and writes its log entry, atomically.
+ * @returns the article's id and its ticket's id
+ * @throws Error "The sent message could not be stored." (with `cause`) when IndexedDB refuses
+ */
+export async function storeSent(ctx: DeskContext, sent: SentArticle, log: NewLogEntry): Promise<{ id: number; ticketId: number }> {
+	const now = ctx.now().toISOString();
+	const record: Omit<ArticleRecord, 'id' | 'ticketId'> = {
+		direction: 'out',
+		raw: sent.raw,
+		receivedAt: now,
+		processedAt: now,
+		headers: articleHeaders(readHeaders(sent.raw)),
+		security: sent.security,
+		text: sent.text,
+		attachments: sent.attachments
+	};
+	const tx = ctx.db.transaction(['tickets', 'articles', 'logs'], 'readwrite');
+	let ids: { id: number; ticketId: number };
+	try {
+		ids = await addArticle(tx, record);
+		await appendLog(tx, log, ctx.now());
+		await tx.done;
+	} catch (cause) {
+		try {
+			tx.abort();
+		} catch {
+			// Already finished or aborted by the failing request.
+		}
+		await tx.done.catch(() => undefined);
+		throw new Error('The sent message could not be stored.', { cause });
+	}
+	announce(ctx, ['tickets', 'articles', 'logs']);
+	return ids;
+}
