@@ -1,0 +1,203 @@
+/**
+ * The composer: a reply on a ticket or a new ticket. From is the group's sender address; the
+ * Encrypt and Sign toggles start from the group's defaults where they are possible, and are
+ * re-checked (securityOptions) as recipients are typed. Sending runs compose in the desk
+ * worker, which also stores the outgoing article; the page offers the .eml for download and
+ * for the clipboard, since a browser cannot speak SMTP.
+ */
+import type { ComposeResult, DraftAttachment, SecurityOptions } from '$lib/desk/compose';
+import type { Group } from '$lib/desk/groups';
+import { desk } from '$lib/ui/desk-client';
+import { emlName, formatSize } from './format';
+
+/** Where a reply goes: the ticket, its customer and subject. */
+export interface ReplyTo {
+	ticketId: number;
+	to: string;
+	subject: string;
+	/** Addresses the ticket's mail went to or came from; the first that is a group's sender picks the group. */
+	groupEmails: readonly string[];
+}
+
+/** A message the composer produced. */
+export interface SentMessage {
+	raw: Uint8Array;
+	filename: string;
+	/** One sentence: what was done to it. */
+	summary: string;
+	ticketId: number;
+	articleId: number;
+}
+
+/** Above this size the composer says it is working on a large message. */
+const LARGE = 1024 * 1024;
+
+function describe(result: ComposeResult): string {
+	const parts: string[] = [];
+	if (result.signed) parts.push('signed');
+	if (result.encrypted) parts.push(`encrypted with ${result.contentEncryption ?? 'AES'}`);
+	return parts.length > 0 ? `The message was ${parts.join(' and ')}.` : 'The message was neither signed nor encrypted.';
+}
+
+/** The composer's state. */
+export class Composer {
+	groups = $state.raw<Group[]>([]);
+	groupId = $state('');
+	/** The From address typed in when there is no group. */
+	fromText = $state('');
+	to = $state('');
+	cc = $state('');
+	subject = $state('');
+	text = $state('');
+	files = $state.raw<File[]>([]);
+	options = $state.raw<SecurityOptions | null>(null);
+	/** The agent's own choice; null follows the default. */
+	signChoice = $state<boolean | null>(null);
+	encryptChoice = $state<boolean | null>(null);
+	sending = $state(false);
+	/** Live-region text while sending: what is being done, and how large the message is. */
+	progress = $state('');
+	sent = $state.raw<SentMessage | null>(null);
+	error = $state<string | null>(null);
+	readonly reply: ReplyTo | null;
+	#generation = 0;
+	#timer: ReturnType<typeof setTimeout> | undefined;
+
+	constructor(reply: ReplyTo | null) {
+		this.reply = reply;
+		if (reply) {
+			this.to = reply.to;
+			this.subject = reply.subject;
+		}
+	}
+
+	/** The selected group, or null when there are none. */
+	get group(): Group | null {
+		return this.groups.find((g) => g.id === this.groupId) ?? null;
+	}
+
+	/** The sender address: the group's, or the typed one when there is no group. */
+	get from(): string {
+		return this.group?.email ?? this.fromText.trim();
+	}
+
+	/** Whether the message will be signed: possible, and chosen (or on by default). */
+	get sign(): boolean {
+		const o = this.options?.sign;
+		return o?.possible === true && (this.signChoice ?? o.default);
+	}
+
+	/** Whether the message will be encrypted: possible, and chosen (or on by default). */
+	get encrypt(): boolean {
+		const o = this.options?.encrypt;
+		return o?.possible === true && (this.encryptChoice ?? o.default);
+	}
+
+	/** Reads the groups, picks the ticket's group (or the first), and checks the options. */
+	async start(): Promise<void> {
+		try {
+			this.groups = await desk.listGroups();
+		} catch (error) {
+			this.error = error instanceof Error ? error.message : 'The groups could not be read.';
+		}
+		const wanted = this.reply?.groupEmails ?? [];
+		const match = wanted.map((email) => this.groups.find((g) => g.email === email.toLowerCase())).find((g) => g !== undefined);
+		this.groupId = match?.id ?? this.groups[0]?.id ?? '';
+		await this.checkOptions();
+	}
+
+	/** Another group: its defaults apply again. */
+	chooseGroup(id: string): void {
+		this.groupId = id;
+		this.signChoice = null;
+		this.encryptChoice = null;
+		void this.checkOptions();
+	}
+
+	/** Re-checks the options shortly after typing stops. */
+	recipientsChanged(): void {
+		clearTimeout(this.#timer);
+		this.#timer = setTimeout(() => void this.checkOptions(), 250);
+	}
+
+	/** Asks the desk whether this draft can be signed and encrypted, and why (not). Never rejects. */
+	async checkOptions(): Promise<void> {
+		clearTimeout(this.#timer);
+		const generation = ++this.#generation;
+		try {
+			const options = await desk.securityOptions({ from: this.from, to: this.to, cc: this.cc, ...(this.group ? { group: this.group.id } : {}) });
+			if (generation === this.#generation) this.options = options;
+		} catch (error) {
+			if (generation === this.#generation) this.error = error instanceof Error ? error.message : 'The security options could not be checked.';
+		}
+	}
+
+	/** Flips Sign; does nothing while signing is not possible. */
+	toggleSign(): void {
+		if (this.options?.sign.possible) this.signChoice = !this.sign;
+	}
+
+	/** Flips Encrypt; does nothing while encryption is not possible. */
+	toggleEncrypt(): void {
+		if (this.options?.encrypt.possible) this.encryptChoice = !this.encrypt;
+	}
+
+	/** Adds picked or dropped attachments. */
+	addFiles(files: readonly File[]): void {
+		this.files = [...this.files, ...files];
+	}
+
+	/** Removes one attachment. */
+	removeFile(index: number): void {
+		this.files = this.files.filter((_f, i) => i !== index);
+	}
+
+	/**
+	 * Builds the message in the worker (sign, then encrypt), which stores it as an outgoing
+	 * article. Never rejects: a refusal becomes {@link error}.
+	 */
+	async send(): Promise<SentMessage | null> {
+		if (this.sending) return null;
+		await this.checkOptions();
+		this.sending = true;
+		this.error = null;
+		this.sent = null;
+		const size = this.files.reduce((n, f) => n + f.size, 0) + this.text.length;
+		const doing = this.sign && this.encrypt ? 'Signing and encrypting' : this.sign ? 'Signing' : this.encrypt ? 'Encrypting' : 'Building';
+		this.progress = `${doing} the message${size > LARGE ? ` (${formatSize(size)}); large attachments take a moment` : ''}…`;
+		try {
+			const attachments: DraftAttachment[] = await Promise.all(
+				this.files.map(async (f) => ({ filename: f.name, contentType: f.type || 'application/octet-stream', data: new Uint8Array(await f.arrayBuffer()) }))
+			);
+			const result = await desk.compose({
+				from: this.from,
+				to: this.to,
+				cc: this.cc,
+				subject: this.subject,
+				text: this.text,
+				attachments,
+				sign: this.sign,
+				encrypt: this.encrypt,
+				...(this.group ? { group: this.group.id } : {}),
+				...(this.reply ? { ticketId: this.reply.ticketId } : {})
+			});
+			const sent: SentMessage = {
+				raw: result.raw,
+				filename: emlName(this.subject),
+				summary: describe(result),
+				ticketId: result.ticketId,
+				articleId: result.articleId
+			};
+			this.sent = sent;
+			this.text = '';
+			this.files = [];
+			return sent;
+		} catch (error) {
+			this.error = error instanceof Error ? error.message : 'The message could not be built.';
+			return null;
+		} finally {
+			this.sending = false;
+			this.progress = '';
+		}
+	}
+}

@@ -1,0 +1,113 @@
+/**
+ * The wording of the per-article security banner. Every status has its own sentence, so it
+ * is never told by colour alone; the desk's comment (Zammad's sentence) is the detail.
+ */
+import type { Article } from '$lib/desk/tickets';
+import type { SecurityResult } from '$lib/smime/incoming-types';
+
+/** How a banner line looks: its tone picks the colour, the icon and text say the same. */
+export type BannerTone = 'ok' | 'warn' | 'bad' | 'info';
+
+/** One line of an article's security banner. */
+export interface BannerLine {
+	/** Which half of the security result it describes. */
+	kind: 'sign' | 'encryption' | 'unchecked';
+	tone: BannerTone;
+	/** A decorative icon; the title carries the meaning. */
+	icon: string;
+	/** The status in words, e.g. "Signed by alice@example.com (verified)". */
+	title: string;
+	/** The desk's sentence explaining it (may be empty). */
+	detail: string;
+}
+
+function signLine(security: SecurityResult): BannerLine | null {
+	const { status, signer, comment } = security.sign;
+	const who = signer ?? 'an unknown signer';
+	switch (status) {
+		case 'valid':
+			return { kind: 'sign', tone: 'ok', icon: '✅', title: `Signed by ${who} (verified)`, detail: comment };
+		case 'untrusted':
+			return { kind: 'sign', tone: 'warn', icon: '⚠️', title: `Signed by ${who} (untrusted certificate)`, detail: comment };
+		case 'invalid':
+			return { kind: 'sign', tone: 'bad', icon: '❌', title: 'Signature invalid', detail: comment };
+		case 'expired':
+			return { kind: 'sign', tone: 'warn', icon: '⌛', title: `Signed by ${who} (certificate expired)`, detail: comment };
+		case 'sender-mismatch':
+			return { kind: 'sign', tone: 'bad', icon: '❌', title: `Signed by ${who}, who is not the sender`, detail: comment };
+		case 'none':
+			return null;
+	}
+}
+
+function encryptionLine(security: SecurityResult): BannerLine | null {
+	const { status, comment } = security.encryption;
+	switch (status) {
+		case 'decrypted':
+			return { kind: 'encryption', tone: 'ok', icon: '🔒', title: 'Encrypted', detail: comment };
+		case 'no-key':
+		case 'failed':
+			return { kind: 'encryption', tone: 'bad', icon: '🔓', title: `Decryption failed: ${comment}`, detail: comment };
+		case 'none':
+			return null;
+	}
+}
+
+/** Whether S/MIME processing has not run on this article (it arrived while S/MIME was off). */
+export function isUnchecked(article: Pick<Article, 'direction' | 'processedAt'>): boolean {
+	return article.direction === 'in' && article.processedAt === undefined;
+}
+
+/**
+ * The banner lines of an article, sign first. Empty when the article is plain mail that was
+ * checked (nothing to say).
+ */
+export function bannerLines(article: Pick<Article, 'direction' | 'processedAt' | 'security'>): BannerLine[] {
+	if (isUnchecked(article)) {
+		const detail = [article.security.sign.comment, article.security.encryption.comment].filter((s) => s !== '').join(' ');
+		return [{ kind: 'unchecked', tone: 'warn', icon: '⚠️', title: 'S/MIME not checked: not verified or decrypted', detail }];
+	}
+	return [signLine(article.security), encryptionLine(article.security)].filter((l): l is BannerLine => l !== null);
+}
+
+/**
+ * Whether the article offers Retry: its verification or decryption failed, or it was never
+ * checked. A valid signature with a decrypted (or absent) encryption needs no retry.
+ */
+export function canRetry(article: Pick<Article, 'direction' | 'processedAt' | 'security'>): boolean {
+	if (article.direction !== 'in') return false;
+	if (isUnchecked(article)) return true;
+	const { sign, encryption } = article.security;
+	return (sign.status !== 'none' && sign.status !== 'valid') || encryption.status === 'no-key' || encryption.status === 'failed';
+}
+
+/** What the ticket list says about a ticket's mail: encrypted and/or signed. */
+export interface TicketProtection {
+	encrypted: boolean;
+	signed: boolean;
+}
+
+const PKCS7 = /^application\/(x-)?pkcs7-(mime|signature)$/i;
+
+/**
+ * Whether any article was encrypted or signed: from the S/MIME layers found, or, for mail not
+ * yet checked, from its smime.p7m / smime.p7s parts.
+ */
+export function protectionOf(articles: readonly Pick<Article, 'security' | 'attachments' | 'direction' | 'processedAt'>[]): TicketProtection {
+	let encrypted = false;
+	let signed = false;
+	for (const a of articles) {
+		for (const layer of a.security.layers) {
+			if (layer.kind === 'encrypted') encrypted = true;
+			else signed = true;
+		}
+		if (isUnchecked(a)) {
+			for (const att of a.attachments) {
+				if (!PKCS7.test(att.type) && !/\.p7[ms]$/i.test(att.name)) continue;
+				if (/signature|\.p7s$/i.test(att.type + att.name)) signed = true;
+				else encrypted = true;
+			}
+		}
+	}
+	return { encrypted, signed };
+}

@@ -1,0 +1,77 @@
+/**
+ * One ticket with its articles, kept fresh on store changes, and Retry: re-run verification
+ * and decryption of an article once the missing certificate or key has been added.
+ */
+import type { TicketDetail } from '$lib/desk/tickets';
+import { desk, deskChanges } from '$lib/ui/desk-client';
+
+/** The outcome of the last Retry of an article, read out by a live region. */
+export interface RetryNote {
+	articleId: number;
+	message: string;
+}
+
+/** The ticket view's state. */
+export class TicketView {
+	/** undefined while loading, null when no ticket has the id. */
+	ticket = $state.raw<TicketDetail | null | undefined>(undefined);
+	error = $state<string | null>(null);
+	/** Articles whose Retry is running. */
+	retrying = $state<number[]>([]);
+	note = $state<RetryNote | null>(null);
+	readonly id: number | null;
+	#generation = 0;
+
+	/** @param id - the `id` search parameter; anything but a positive integer finds no ticket */
+	constructor(id: string) {
+		const n = /^\d+$/.test(id) ? Number(id) : NaN;
+		this.id = Number.isSafeInteger(n) && n > 0 ? n : null;
+	}
+
+	/** Reads the ticket again; a newer call wins. */
+	async load(): Promise<void> {
+		const generation = ++this.#generation;
+		if (this.id === null) {
+			this.ticket = null;
+			return;
+		}
+		try {
+			const ticket = await desk.getTicket(this.id);
+			if (generation === this.#generation) this.ticket = ticket;
+		} catch (error) {
+			if (generation === this.#generation) this.error = error instanceof Error ? error.message : 'The ticket could not be read.';
+		}
+	}
+
+	/** Loads now and after every change of tickets or articles. Returns the cleanup. */
+	start(): () => void {
+		void this.load();
+		let timer: ReturnType<typeof setTimeout> | undefined;
+		const stop = deskChanges((change) => {
+			if (change.store !== 'tickets' && change.store !== 'articles') return;
+			clearTimeout(timer);
+			timer = setTimeout(() => void this.load(), 50);
+		});
+		return () => {
+			clearTimeout(timer);
+			stop();
+		};
+	}
+
+	/** Re-runs S/MIME on one article with the current certificates and keys. Never rejects. */
+	async retry(articleId: number): Promise<void> {
+		if (this.retrying.includes(articleId)) return;
+		this.retrying.push(articleId);
+		try {
+			const article = await desk.retry(articleId);
+			const { sign, encryption } = article.security;
+			const failed = (sign.status !== 'none' && sign.status !== 'valid') || encryption.status === 'no-key' || encryption.status === 'failed';
+			this.note = { articleId, message: failed ? 'Retried: the problem remains. See the security details.' : 'Retried: the message was checked again.' };
+			await this.load();
+		} catch (error) {
+			this.note = { articleId, message: `Retry failed: ${error instanceof Error ? error.message : 'unknown error.'}` };
+		} finally {
+			this.retrying = this.retrying.filter((id) => id !== articleId);
+		}
+	}
+}
