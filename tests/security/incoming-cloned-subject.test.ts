@@ -1,0 +1,24 @@
+/** Attack: a bundled certificate (chain) that clones a trusted subject with another key. */
+import { join } from 'node:path';
+import { expect, test } from 'vitest';
+import { freshDesk, importFiles, read, ZAMMAD } from '../desk/receive-helpers';
+import { cms, content, loadPki, withHeaders } from '../smime/mail';
+
+const SIGNED = new URL('../fixtures/signed/', import.meta.url).pathname;
+
+test('a leaf with alice\'s subject under clones of the trusted CAs is untrusted, though its signature is sound', async () => {
+	const { desk } = await freshDesk({ now: new Date() });
+	await loadPki(desk, [], ['root-ca', 'inter-ca', 'alice']);
+	const args = ['-sign', '-signer', join(SIGNED, 'clone-issued.pem'), '-inkey', join(SIGNED, 'leaf.key'), '-certfile', join(SIGNED, 'clone-inter.pem')];
+	const a = await desk.receive(withHeaders(cms(args, content('cloned')), { from: 'alice@sealdesk.test' }));
+	expect(a.security.sign.status).toBe('untrusted');
+	expect(a.security.sign.comment).toBe('The certificate for verification could not be found.');
+	expect(a.security.layers).toEqual([{ kind: 'signed', form: 'detached', status: 'untrusted', covers: 'content' }]);
+});
+
+test('Zammad forged_cloned_subject.eml: a self-signed clone of the stored smime1 is untrusted', async () => {
+	const { desk } = await freshDesk();
+	await importFiles(desk, [`${ZAMMAD}smime1@example.com.crt`]);
+	const a = await desk.receive(read(`${ZAMMAD}forged_cloned_subject.eml`));
+	expect(a.security.sign).toMatchObject({ status: 'untrusted', comment: 'The certificate for verification could not be found.' });
+});
