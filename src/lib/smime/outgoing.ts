@@ -7,9 +7,11 @@
  */
 import { signData, type SignatureScheme } from '../cms/signed-sign';
 import { encryptContent, type ContentEncryption, type EncryptRecipient } from '../cms/enveloped';
-import { buildContentEntity, buildMessage, buildMultipartSigned, buildPkcs7Mime, type OutAddress, type OutAttachment } from '../mime/build';
+import { buildMessage, buildMultipartSigned, buildPkcs7Mime, type OutAddress, type OutAttachment } from '../mime/build';
+import { concatBytes } from '../mime/bytes';
 import type { PrivateKeySet } from '../pki/keyset';
 import { ourCapabilities } from './algorithm-policy';
+import { buildExactContentEntity } from './outgoing-content';
 
 /** Who signs, with what. */
 export interface OutgoingSigner {
@@ -74,7 +76,7 @@ const KNOWN = new Set(['from', 'to', 'cc', 'subject', 'text', 'attachments', 'me
  */
 export async function buildOutgoing(o: OutgoingOptions): Promise<OutgoingMessage> {
 	for (const k of Object.keys(o)) if (!KNOWN.has(k)) throw new TypeError(`Unknown option ${k}.`);
-	const content = buildContentEntity({ text: o.text, ...(o.attachments?.length ? { attachments: o.attachments } : {}) });
+	const content = buildExactContentEntity({ text: o.text, ...(o.attachments?.length ? { attachments: o.attachments } : {}) });
 	let entity = content;
 	if (o.sign) {
 		let signature: Uint8Array;
@@ -104,7 +106,7 @@ export async function buildOutgoing(o: OutgoingOptions): Promise<OutgoingMessage
 		});
 		entity = buildPkcs7Mime(der, o.encrypt.contentEncryption === 'aes-256-gcm' ? 'authEnveloped-data' : 'enveloped-data');
 	}
-	const raw = buildMessage({
+	const message = buildMessage({
 		from: o.from,
 		to: o.to,
 		...(o.cc?.length ? { cc: o.cc } : {}),
@@ -115,6 +117,8 @@ export async function buildOutgoing(o: OutgoingOptions): Promise<OutgoingMessage
 		...(o.references?.length ? { references: o.references } : {}),
 		body: entity
 	});
+	// A plain text-only message ends in the text's soft line break; every message ends in CRLF.
+	const raw = endsWithCrlf(message) ? message : concatBytes([message, Uint8Array.of(0x0d, 0x0a)]);
 	return {
 		raw,
 		content,
@@ -122,4 +126,8 @@ export async function buildOutgoing(o: OutgoingOptions): Promise<OutgoingMessage
 		encrypted: o.encrypt !== undefined,
 		...(o.encrypt ? { contentEncryption: o.encrypt.contentEncryption } : {})
 	};
+}
+
+function endsWithCrlf(b: Uint8Array): boolean {
+	return b.length >= 2 && b[b.length - 2] === 0x0d && b[b.length - 1] === 0x0a;
 }
