@@ -6,7 +6,7 @@ import svelteConfig from './svelte.config.js';
 
 export default ts.config(
 	{
-		ignores: ['build/', '.svelte-kit/', 'node_modules/', 'test-results/', 'playwright-report/', 'bench-results/']
+		ignores: ['scripts/*.d.mts', 'build/', '.svelte-kit/', 'node_modules/', 'test-results/', 'playwright-report/', 'bench-results/']
 	},
 	js.configs.recommended,
 	...ts.configs.strictTypeChecked,
@@ -16,7 +16,7 @@ export default ts.config(
 			globals: { ...globals.browser, ...globals.node },
 			parserOptions: {
 				projectService: {
-					allowDefaultProject: ['src/service-worker.ts', 'playwright.config.ts', 'scripts/*.mjs']
+					allowDefaultProject: ['src/service-worker.ts', 'playwright.config.ts', 'scripts/*.mjs', 'bench/*.mjs']
 				},
 				extraFileExtensions: ['.svelte'],
 				tsconfigRootDir: import.meta.dirname

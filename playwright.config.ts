@@ -1,22 +1,5 @@
 import { defineConfig, devices } from '@playwright/test';
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-
-/**
- * The Chromium to drive: a system one when present (Playwright cannot download its own
- * browser on every machine), otherwise Playwright's own.
- */
-function systemChromium(): string | undefined {
-	const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'];
-	for (const path of candidates) if (path && existsSync(path)) return path;
-	try {
-		const chrome = execFileSync('which', ['google-chrome'], { encoding: 'utf8' }).trim();
-		if (chrome) return chrome;
-	} catch {
-		// not installed
-	}
-	return undefined;
-}
+import { QUIET_ARGS, systemChromium } from './scripts/chromium.mjs';
 
 const executablePath = systemChromium();
 export const PORT = 4173;
@@ -43,14 +26,7 @@ export default defineConfig({
 				...devices['Desktop Chrome'],
 				launchOptions: {
 					executablePath,
-					// Chromium's own background traffic (updates, sync) would only be refused here.
-					args: [
-						'--disable-background-networking',
-						'--disable-component-update',
-						'--disable-sync',
-						'--no-first-run',
-						'--disable-quic'
-					]
+					args: QUIET_ARGS
 				}
 			}
 		}

@@ -4,6 +4,7 @@
 import { execFileSync, execSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chromium } from '@playwright/test';
+import { systemChromium } from './chromium.mjs';
 
 const has = (cmd) => {
 	try {
@@ -14,10 +15,7 @@ const has = (cmd) => {
 	}
 };
 
-const system = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].some(
-	(path) => path && existsSync(path)
-);
-if (system || has('google-chrome') || existsSync(chromium.executablePath())) process.exit(0);
+if (systemChromium() || existsSync(chromium.executablePath())) process.exit(0);
 
 if (process.getuid?.() === 0 && has('apt-get')) {
 	console.log('No Chromium found: installing Debian chromium');
