@@ -8,29 +8,13 @@ import type { DeskSettings } from '$lib/desk/desk';
 import type { VaultStatus } from '$lib/desk/vault';
 import type { LogEntry } from '$lib/store/schema';
 import type { StoreChange } from '$lib/store/changes';
+import type { Group } from '$lib/desk/groups';
 
 /** A group's default behaviour for outgoing mail. */
-export interface GroupDefaults {
-	id: string;
-	name: string;
-	email: string;
-	sign: boolean;
-	encrypt: boolean;
-}
+export type GroupDefaults = Group;
 
 /** A group to save; without an id it is a new group. */
-export type GroupDraft = Omit<GroupDefaults, 'id'> & { id?: string };
-
-/**
- * The desk's group API (desk/groups.ts, written by the compose helper). It is called by name
- * through the worker proxy, which forwards any method, so the page does not depend on the
- * Desk type having it yet.
- */
-interface GroupApi {
-	listGroups(): Promise<GroupDefaults[]>;
-	saveGroup(group: GroupDraft): Promise<unknown>;
-	deleteGroup(id: string): Promise<void>;
-}
+export type GroupDraft = Omit<Group, 'id'> & { id?: string };
 
 /** How persistent the browser keeps our storage, and how much it holds. */
 export interface StorageState {
@@ -39,8 +23,6 @@ export interface StorageState {
 	usage: number | null;
 	quota: number | null;
 }
-
-const groupApi = desk as unknown as GroupApi;
 
 function message(error: unknown): string {
 	return error instanceof Error ? error.message : String(error);
@@ -137,7 +119,7 @@ export class SmimeAdmin {
 
 	async loadGroups(): Promise<void> {
 		try {
-			this.groups = await groupApi.listGroups();
+			this.groups = await desk.listGroups();
 			this.groupsError = null;
 		} catch (error) {
 			this.groupsError = message(error);
@@ -181,13 +163,13 @@ export class SmimeAdmin {
 
 	/** Saves a group. @throws DeskError when the desk refuses */
 	async saveGroup(group: GroupDraft): Promise<void> {
-		await groupApi.saveGroup(group);
+		await desk.saveGroup(group);
 		await this.loadGroups();
 	}
 
 	/** Deletes a group. @throws DeskError when the desk refuses */
 	async deleteGroup(id: string): Promise<void> {
-		await groupApi.deleteGroup(id);
+		await desk.deleteGroup(id);
 		await this.loadGroups();
 	}
 }
