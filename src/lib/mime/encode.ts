@@ -77,7 +77,7 @@ export function formatAddress(a: { name?: string; address: string }): string {
 
 /**
  * Encodes a filename as Content-Disposition/Content-Type parameters: a quoted ASCII
- * `name` when possible, else RFC 2231 `name*=UTF-8''...` plus an RFC 2047 fallback.
+ * `name` when possible, else RFC 2231 `name*0*=UTF-8''...` continuations (no RFC 2047 fallback).
  */
 export function filenameParam(param: string, filename: string): string {
 	if (isPrintableAscii(filename) && filename.length <= 60) return `${param}="${filename.replace(/(["\\])/g, '\\$1')}"`;
