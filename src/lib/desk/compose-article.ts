@@ -7,7 +7,27 @@ import { readHeaders } from '../mime/display';
 import type { SecurityResult } from '../smime/incoming-types';
 import { announce, type DeskContext } from './context';
 import { appendLog, type NewLogEntry } from './log';
+import type { IDBPTransaction } from 'idb';
+import type { SealdeskDB } from '../store/schema';
 import { addArticle, articleHeaders, type ArticleRecord, type StoredAttachment, type TicketRecord } from './tickets';
+
+type ArticleTx = IDBPTransaction<SealdeskDB, ('tickets' | 'articles' | 'logs')[], 'readwrite'>;
+
+/** Puts an article on a given ticket (a reply whose thread may carry no Message-IDs). */
+async function addToTicket(tx: ArticleTx, ticketId: number, article: Omit<ArticleRecord, 'id' | 'ticketId'>): Promise<{ id: number; ticketId: number }> {
+	const tickets = tx.objectStore('tickets');
+	const ticket = (await tickets.get(ticketId)) as TicketRecord | undefined;
+	if (!ticket) throw new Error('No ticket has this id.');
+	const messageId = article.headers.messageId;
+	await tickets.put({
+		...ticket,
+		updatedAt: article.receivedAt,
+		messageIds: messageId && !ticket.messageIds.includes(messageId) ? [...ticket.messageIds, messageId] : ticket.messageIds,
+		articleCount: ticket.articleCount + 1
+	});
+	const id = await tx.objectStore('articles').add({ ...article, ticketId });
+	return { id, ticketId };
+}
 
 /** What the sender knows about a message it built. */
 export interface SentArticle {
@@ -29,11 +49,14 @@ export async function threadOf(ctx: DeskContext, ticketId: number): Promise<{ in
 }
 
 /**
- * Stores the sent message as an outgoing article and writes its log entry, atomically.
+ * Stores the sent message as an outgoing article and writes its log entry, atomically: on
+ * `ticketId` when given (a reply; the ticket must exist), else on the ticket its In-Reply-To
+ * or References point to, or on a new ticket.
  * @returns the article's id and its ticket's id
  * @throws Error "The sent message could not be stored." (with `cause`) when IndexedDB refuses
+ *   or the ticket is gone
  */
-export async function storeSent(ctx: DeskContext, sent: SentArticle, log: NewLogEntry): Promise<{ id: number; ticketId: number }> {
+export async function storeSent(ctx: DeskContext, sent: SentArticle, log: NewLogEntry, ticketId?: number): Promise<{ id: number; ticketId: number }> {
 	const now = ctx.now().toISOString();
 	const record: Omit<ArticleRecord, 'id' | 'ticketId'> = {
 		direction: 'out',
@@ -48,7 +71,7 @@ export async function storeSent(ctx: DeskContext, sent: SentArticle, log: NewLog
 	const tx = ctx.db.transaction(['tickets', 'articles', 'logs'], 'readwrite');
 	let ids: { id: number; ticketId: number };
 	try {
-		ids = await addArticle(tx, record);
+		ids = ticketId === undefined ? await addArticle(tx, record) : await addToTicket(tx, ticketId, record);
 		await appendLog(tx, log, ctx.now());
 		await tx.done;
 	} catch (cause) {

@@ -217,7 +217,7 @@ export async function compose(ctx: DeskContext, draft: Draft): Promise<ComposeRe
 		const refs = draft.references !== undefined ? references(draft.references) : (thread?.references ?? []);
 		const result = await build(ctx, draft, plan, evaluation, { ...(inReplyTo ? { inReplyTo } : {}), references: refs });
 		const log = { direction: 'out', operation: operationOf(plan.sign, plan.encrypt), status: 'success', detail: result.detail, messageId: result.sent.messageId } as const;
-		const ids = await storeSent(ctx, { raw: result.sent.raw, text: draft.text ?? '', attachments: result.attachments, security: result.security }, log);
+		const ids = await storeSent(ctx, { raw: result.sent.raw, text: draft.text ?? '', attachments: result.attachments, security: result.security }, log, draft.ticketId);
 		return { ...result.sent, articleId: ids.id, ticketId: ids.ticketId };
 	} catch (error) {
 		const failure =
