@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import type { SecurityResult, SignStatus, EncryptionStatus } from '$lib/smime/incoming-types';
+import type { Article } from '$lib/desk/tickets';
+import { SMIME_OFF_ENCRYPTION, SMIME_OFF_SIGN } from '$lib/smime/comments';
+import { bannerLines, canRetry, protectionOf } from './security';
+
+type Shape = Pick<Article, 'direction' | 'processedAt' | 'security' | 'attachments'>;
+
+function article(sign: SignStatus, encryption: EncryptionStatus, extra: Partial<Shape> = {}): Shape {
+	const security: SecurityResult = {
+		sign: { status: sign, comment: `sign ${sign}`, ...(sign === 'none' ? {} : { signer: 'alice@sealdesk.test' }) },
+		encryption: { status: encryption, comment: encryption === 'none' ? '' : `The private key for decryption could not be found.` },
+		layers: [
+			...(encryption === 'none' ? [] : [{ kind: 'encrypted', status: encryption === 'decrypted' ? 'decrypted' : 'no-key' } as const]),
+			...(sign === 'none' ? [] : [{ kind: 'signed', form: 'detached', status: sign, covers: 'content' } as const])
+		]
+	};
+	return { direction: 'in', processedAt: '2026-03-01T00:00:00.000Z', security, attachments: [], ...extra };
+}
+
+describe('the security banner', () => {
+	it('gives every sign status its own wording', () => {
+		const titles = (['valid', 'untrusted', 'invalid', 'expired', 'sender-mismatch'] as const).map((s) => bannerLines(article(s, 'none'))[0]?.title);
+		expect(titles).toEqual([
+			'Signed by alice@sealdesk.test (verified)',
+			'Signed by alice@sealdesk.test (untrusted certificate)',
+			'Signature invalid',
+			'Signed by alice@sealdesk.test (certificate expired)',
+			'Signed by alice@sealdesk.test, who is not the sender'
+		]);
+		expect(new Set(titles).size).toBe(5);
+	});
+
+	it('says "Encrypted" and "Decryption failed: …" with the reason', () => {
+		expect(bannerLines(article('none', 'decrypted')).map((l) => l.title)).toEqual(['Encrypted']);
+		expect(bannerLines(article('none', 'no-key')).map((l) => l.title)).toEqual(['Decryption failed: The private key for decryption could not be found.']);
+	});
+
+	it('never tells a status by colour alone: every line has a title and a tone', () => {
+		for (const line of bannerLines(article('invalid', 'failed'))) {
+			expect(line.title.length).toBeGreaterThan(5);
+			expect(['ok', 'warn', 'bad', 'info']).toContain(line.tone);
+		}
+	});
+
+	it('marks mail received while S/MIME was off as not checked, with the desk comments', () => {
+		const off = article('none', 'none', { processedAt: undefined });
+		off.security.sign.comment = SMIME_OFF_SIGN;
+		off.security.encryption.comment = SMIME_OFF_ENCRYPTION;
+		const lines = bannerLines(off);
+		expect(lines).toHaveLength(1);
+		expect(lines[0]?.title).toBe('S/MIME not checked: not verified or decrypted');
+		expect(lines[0]?.detail).toBe(`${SMIME_OFF_SIGN} ${SMIME_OFF_ENCRYPTION}`);
+	});
+
+	it('shows nothing for checked plain mail', () => {
+		expect(bannerLines(article('none', 'none'))).toEqual([]);
+	});
+});
+
+describe('Retry', () => {
+	it('is offered when verification or decryption failed, or the mail was never checked', () => {
+		expect(canRetry(article('untrusted', 'none'))).toBe(true);
+		expect(canRetry(article('valid', 'no-key'))).toBe(true);
+		expect(canRetry(article('none', 'failed'))).toBe(true);
+		expect(canRetry(article('none', 'none', { processedAt: undefined }))).toBe(true);
+	});
+
+	it('is not offered for good mail or for sent mail', () => {
+		expect(canRetry(article('valid', 'decrypted'))).toBe(false);
+		expect(canRetry(article('none', 'none'))).toBe(false);
+		expect(canRetry(article('invalid', 'none', { direction: 'out' }))).toBe(false);
+	});
+});
+
+describe('ticket protection in the list', () => {
+	it('comes from the S/MIME layers of checked mail', () => {
+		expect(protectionOf([article('valid', 'decrypted')])).toEqual({ encrypted: true, signed: true });
+		expect(protectionOf([article('none', 'none'), article('invalid', 'none')])).toEqual({ encrypted: false, signed: true });
+	});
+
+	it('comes from the smime.p7m / smime.p7s parts of mail not yet checked', () => {
+		const unchecked = (name: string, type: string): Shape =>
+			article('none', 'none', { processedAt: undefined, attachments: [{ index: 0, name, type, size: 10 }] });
+		expect(protectionOf([unchecked('smime.p7s', 'application/pkcs7-signature')])).toEqual({ encrypted: false, signed: true });
+		expect(protectionOf([unchecked('smime.p7m', 'application/pkcs7-mime')])).toEqual({ encrypted: true, signed: false });
+		expect(protectionOf([unchecked('report.pdf', 'application/pdf')])).toEqual({ encrypted: false, signed: false });
+	});
+});
