@@ -77,16 +77,16 @@ export async function retry(ctx: DeskContext, articleId: number): Promise<Articl
 	if (!existing) throw new Error('No article has this id.');
 	const result = await processMail(ctx, existing.raw);
 	const now = ctx.now().toISOString();
-	const { html: _old, ...rest } = existing;
-	void _old;
 	const updated: ArticleRecord = {
-		...rest,
+		...existing,
 		...(result.processed ? { processedAt: now } : {}),
 		security: result.security,
 		text: result.text,
-		...(result.html !== undefined ? { html: result.html } : {}),
 		attachments: result.attachments
 	};
+	// The HTML of the last run goes; the new run's HTML, if any, replaces it.
+	delete updated.html;
+	if (result.html !== undefined) updated.html = result.html;
 	const tx = ctx.db.transaction(['articles', 'logs'], 'readwrite');
 	try {
 		await tx.objectStore('articles').put(updated);
