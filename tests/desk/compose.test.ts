@@ -110,6 +110,17 @@ describe('good drafts', () => {
 		expect(other.ticketId).not.toBe(first.ticketId);
 	});
 
+	test('attachments may use the display side\'s field names (name, type/mimeType, content)', async () => {
+		const desk = await deskWith(['alice'], ['alice']);
+		const bytes = new Uint8Array([1, 2, 3, 250]);
+		const sent = await desk.compose({ from: A, to: 'x@example.com', text: 't', attachments: [{ name: 'r.bin', type: 'application/x-test', content: bytes.buffer } as never] });
+		const parsed = await PostalMime.parse(sent.raw, { attachmentEncoding: 'arraybuffer' });
+		expect(parsed.attachments[0]?.filename).toBe('r.bin');
+		expect(parsed.attachments[0]?.mimeType).toBe('application/x-test');
+		expect(new Uint8Array(parsed.attachments[0]?.content as ArrayBuffer)).toEqual(bytes);
+		await expect(desk.compose({ from: A, to: 'x@example.com', attachments: [{ filename: '', data: 'x' }] })).rejects.toThrow('An attachment has no file name.');
+	});
+
 	test('Message-IDs are unique and on the sender domain; Date is the desk clock', async () => {
 		const desk = await deskWith(['alice'], ['alice']);
 		const one = await desk.compose({ from: A, to: 'x@example.com', text: '1', sign: false });

@@ -52,7 +52,10 @@ export interface SecurityOptions {
 	encrypt: SecurityOption;
 }
 
-/** An attachment of a draft. A string is sent as its UTF-8 bytes. */
+/**
+ * An attachment of a draft. A string is sent as its UTF-8 bytes. Also accepted, as the display
+ * side names them: `name` for filename, `mimeType` or `type` for contentType, `content` for data.
+ */
 export interface DraftAttachment {
 	filename: string;
 	/** Defaults to application/octet-stream. */
@@ -150,14 +153,29 @@ export async function securityOptions(ctx: DeskContext, input: SecurityOptionsIn
 	return withDefaults(evaluation, await groupOf(ctx, input.group, from));
 }
 
+/** The fields an attachment may come with; the aliases match what the display side returns. */
+interface LooseAttachment {
+	filename?: unknown;
+	name?: unknown;
+	contentType?: unknown;
+	mimeType?: unknown;
+	type?: unknown;
+	data?: unknown;
+	content?: unknown;
+}
+
 function toAttachments(list: readonly DraftAttachment[] | undefined): OutAttachment[] {
 	if (list === undefined) return [];
 	if (!Array.isArray(list)) throw new DraftError('invalid-option', 'The attachments must be a list.');
-	return list.map((a: DraftAttachment) => {
-		if (typeof a.filename !== 'string' || a.filename.trim() === '') throw new DraftError('invalid-option', 'An attachment has no file name.');
-		const data = typeof a.data === 'string' ? new TextEncoder().encode(a.data) : a.data instanceof Uint8Array ? a.data : null;
-		if (!data) throw new DraftError('invalid-option', `The attachment "${a.filename}" has no data.`);
-		return { filename: a.filename, contentType: a.contentType ?? 'application/octet-stream', data };
+	return (list as LooseAttachment[]).map((a) => {
+		const filename = typeof a.filename === 'string' ? a.filename : a.name;
+		if (typeof filename !== 'string' || filename.trim() === '') throw new DraftError('invalid-option', 'An attachment has no file name.');
+		const raw = a.data ?? a.content;
+		const data =
+			typeof raw === 'string' ? new TextEncoder().encode(raw) : raw instanceof Uint8Array ? raw : raw instanceof ArrayBuffer ? new Uint8Array(raw) : null;
+		if (!data) throw new DraftError('invalid-option', `The attachment "${filename}" has no data.`);
+		const type = [a.contentType, a.mimeType, a.type].find((t): t is string => typeof t === 'string' && t.length > 0);
+		return { filename, contentType: type ?? 'application/octet-stream', data };
 	});
 }
 
