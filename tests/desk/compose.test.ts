@@ -110,6 +110,16 @@ describe('good drafts', () => {
 		expect(other.ticketId).not.toBe(first.ticketId);
 	});
 
+	test('the sender\'s own copy uses RSA-OAEP, so the agent reads sent mail even under strict key custody', async () => {
+		const desk = await deskWith(['alice', 'bob'], ['alice']);
+		await desk.setStrictKeyCustody(true);
+		const sent = await desk.compose({ from: A, to: [B], subject: 'Mine', text: 'readable by me' });
+		const again = await desk.retry(sent.articleId);
+		expect(again.security.encryption.status).toBe('decrypted');
+		expect(again.security.sign.status).toBe('valid');
+		expect(again.text).toBe('readable by me');
+	});
+
 	test('attachments may use the display side\'s field names (name, type/mimeType, content)', async () => {
 		const desk = await deskWith(['alice'], ['alice']);
 		const bytes = new Uint8Array([1, 2, 3, 250]);

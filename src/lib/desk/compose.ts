@@ -16,7 +16,7 @@ import { evaluateSecurityOptions, type SecurityEvaluation } from '../smime/secur
 import { allCertificateDers, capabilitiesOf, certificateDer, findCertificatesByEmail, isEnabled, privateKeySetFor } from './certificates';
 import { contentEncryption as contentEncryptionSetting, signatureScheme } from './compose-settings';
 import type { DeskContext } from './context';
-import { getGroup, groupForEmail, type Group } from './groups';
+import { getGroup, groupForEmail, listGroups, type Group } from './groups';
 import { appendLog } from './log';
 import { storeSent, threadOf } from './compose-article';
 import type { SecurityResult } from '../smime/incoming-types';
@@ -33,7 +33,7 @@ export interface SecurityOptionsInput {
 	from?: string | null;
 	to?: string | readonly string[] | null;
 	cc?: string | readonly string[] | null;
-	/** The group the draft is written in (its id); without it, the group whose sender email is From. */
+	/** The group the draft is written in (its id, or its name); without it, the group whose sender email is From. */
 	group?: string | null;
 }
 
@@ -75,7 +75,7 @@ export interface Draft {
 	sign?: boolean;
 	/** Defaults to the security options' default. */
 	encrypt?: boolean;
-	/** The group id (for the defaults). */
+	/** The group (its id, or its name) whose defaults apply; without it, the group whose sender email is From. */
 	group?: string;
 	/** The ticket a reply belongs to. */
 	ticketId?: number;
@@ -125,7 +125,7 @@ async function evaluate(ctx: DeskContext, from: string | null, recipients: strin
 }
 
 async function groupOf(ctx: DeskContext, id: string | null | undefined, from: string | null): Promise<Group | null> {
-	if (id) return getGroup(ctx, id);
+	if (id) return (await getGroup(ctx, id)) ?? (await listGroups(ctx)).find((g) => g.name === id) ?? null;
 	return from ? groupForEmail(ctx, from) : null;
 }
 
