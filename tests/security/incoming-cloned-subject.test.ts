@@ -13,6 +13,8 @@ test('a leaf with alice\'s subject under clones of the trusted CAs is untrusted,
 	const a = await desk.receive(withHeaders(cms(args, content('cloned')), { from: 'alice@sealdesk.test' }));
 	expect(a.security.sign.status).toBe('untrusted');
 	expect(a.security.sign.comment).toBe('The certificate for verification could not be found.');
+	// The clone's address is a claim, not an identity: no signer is named.
+	expect(a.security.sign.signer).toBeUndefined();
 	expect(a.security.layers).toEqual([{ kind: 'signed', form: 'detached', status: 'untrusted', covers: 'content' }]);
 });
 

@@ -52,7 +52,8 @@ export function signResult(layers: FoundLayer[], from: string | undefined): Sign
 	const verdicts = signed.flatMap((s) => s.l.layer.verdicts);
 	const trustedEmails = new Set(verdicts.filter((v) => v.trusted).flatMap((v) => v.emails));
 	const senderOk = from !== undefined && trustedEmails.has(from);
-	const signer = senderOk ? from : verdicts.find((v) => v.emails.length > 0)?.emails[0];
+	// Only a certificate that verified the signature and chains to an imported one names the signer.
+	const signer = senderOk ? from : verdicts.find((v) => v.trusted && v.emails.length > 0)?.emails[0];
 	const worst = worstOf(verdicts);
 	const sentences: string[] = [];
 	let status: SignResult['status'];

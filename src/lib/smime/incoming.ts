@@ -60,17 +60,24 @@ export async function readIncoming(o: ReadIncomingOptions): Promise<IncomingResu
 	} else if (content && withheld(layers)) {
 		content = null;
 		security.encryption = { ...security.encryption, comment: `${security.encryption.comment} ${WITHHELD_INVALID}` };
-	} else if (content && !layers.some((l) => l.kind === 'encrypted')) {
+	} else if (content) {
 		const scan = scanCleartext(content, walk.levels);
 		if (scan.tooDeep) {
-			if (security.sign.status === 'none') security.sign = { status: 'none', comment: TOO_DEEP };
-			security.encryption = { status: 'none', comment: TOO_DEEP };
-		} else if (scan.encryptedPart) security.encryption = { status: 'none', comment: NESTED_ENCRYPTED_PART };
+			security.sign = noteDeep(security.sign);
+			security.encryption = noteDeep(security.encryption);
+		} else if (scan.encryptedPart && security.encryption.status === 'none') {
+			security.encryption = { status: 'none', comment: NESTED_ENCRYPTED_PART };
+		}
 	}
 	const trustedSigners: TrustedSigner[] = layers.flatMap((l) =>
 		l.kind === 'signed' ? l.layer.verdicts.flatMap((v) => (v.trusted ? [v.trusted] : [])) : []
 	);
 	return { security, content, trustedSigners, ...fromField };
+}
+
+/** Adds the too-deep sentence: it replaces the comment of a 'none' status, and follows any other. */
+function noteDeep<T extends { status: string; comment: string }>(r: T): T {
+	return { ...r, comment: r.status === 'none' ? TOO_DEEP : `${r.comment} ${TOO_DEEP}` };
 }
 
 interface Walk {
