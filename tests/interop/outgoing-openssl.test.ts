@@ -175,6 +175,8 @@ describe('EC signer and recipients', () => {
 			first ??= inner;
 			expect(inner).toEqual(first);
 		}
+		// Not checked with `openssl smime`: its PKCS#7 code has no KeyAgreeRecipientInfo, so no
+		// message with an EC recipient opens there (nor in Zammad, which uses OpenSSL::PKCS7).
 		const verified = verifyCms(dir, first ?? new Uint8Array());
 		expect((await readContent(verified)).attachments[0]?.content).toEqual(BINARY);
 		const signedPrint = new TextDecoder().decode(openssl(['cms', '-cmsout', '-print', '-in', put(dir, 'inner.eml', first ?? new Uint8Array())]));
