@@ -69,6 +69,13 @@ describe('damaged input', () => {
 		expect(a.security.sign).toEqual({ status: 'invalid', comment: 'The signature is invalid: The content was changed after it was signed.' });
 	});
 
+	test('a certs-only bundle (smime-type=certs-only) is not a signature', async () => {
+		const der = new Uint8Array(execFileSync('openssl', ['crl2pkcs7', '-nocrl', '-certfile', join(PKI, 'alice.pem'), '-outform', 'DER']));
+		const a = await desk.receive(p7mMail(der, 'certs-only'));
+		expect(a.security.sign).toEqual({ status: 'none', comment: 'The message is not signed.' });
+		expect(a.attachments).toHaveLength(1);
+	});
+
 	test('garbage bytes: stored as an unsigned, unencrypted mail', async () => {
 		const junk = new Uint8Array(4096).map((_, i) => (i * 7919) % 256);
 		const a = await desk.receive(junk);

@@ -112,7 +112,8 @@ async function unwrap(o: ReadIncomingOptions): Promise<Walk> {
 			current = split.content.raw;
 			continue;
 		}
-		if (kind.kind !== 'pkcs7-mime') return { layers, content: current, tooDeep: false, levels: level };
+		// A certs-only SignedData (a certificate bundle) signs nothing: it is shown as an attachment.
+		if (kind.kind !== 'pkcs7-mime' || kind.smimeType === 'certs-only') return { layers, content: current, tooDeep: false, levels: level };
 		const der = decodeBody(entity);
 		const type = cmsContentType(der);
 		const enveloped = type === OID_ENVELOPED_DATA || type === OID_AUTH_ENVELOPED_DATA || (type === null && /enveloped/.test(kind.smimeType ?? ''));
