@@ -44,7 +44,7 @@ describe('the security banner', () => {
 	});
 
 	it('marks mail received while S/MIME was off as not checked, with the desk comments', () => {
-		const off = article('none', 'none', { processedAt: undefined });
+		const off = article('none', 'none', { processedAt: undefined, attachments: [{ index: 0, name: 'smime.p7s', type: 'application/pkcs7-signature', size: 900 }] });
 		off.security.sign.comment = SMIME_OFF_SIGN;
 		off.security.encryption.comment = SMIME_OFF_ENCRYPTION;
 		const lines = bannerLines(off);
@@ -53,8 +53,9 @@ describe('the security banner', () => {
 		expect(lines[0]?.detail).toBe(`${SMIME_OFF_SIGN} ${SMIME_OFF_ENCRYPTION}`);
 	});
 
-	it('shows nothing for checked plain mail', () => {
+	it('shows nothing for plain mail, checked or not', () => {
 		expect(bannerLines(article('none', 'none'))).toEqual([]);
+		expect(bannerLines(article('none', 'none', { processedAt: undefined }))).toEqual([]);
 	});
 });
 
@@ -63,13 +64,14 @@ describe('Retry', () => {
 		expect(canRetry(article('untrusted', 'none'))).toBe(true);
 		expect(canRetry(article('valid', 'no-key'))).toBe(true);
 		expect(canRetry(article('none', 'failed'))).toBe(true);
-		expect(canRetry(article('none', 'none', { processedAt: undefined }))).toBe(true);
+		expect(canRetry(article('none', 'none', { processedAt: undefined, attachments: [{ index: 0, name: 'smime.p7m', type: 'application/pkcs7-mime', size: 900 }] }))).toBe(true);
 	});
 
 	it('is not offered for good mail or for sent mail', () => {
 		expect(canRetry(article('valid', 'decrypted'))).toBe(false);
 		expect(canRetry(article('none', 'none'))).toBe(false);
 		expect(canRetry(article('invalid', 'none', { direction: 'out' }))).toBe(false);
+		expect(canRetry(article('none', 'none', { processedAt: undefined }))).toBe(false);
 	});
 });
 

@@ -58,12 +58,23 @@ export function isUnchecked(article: Pick<Article, 'direction' | 'processedAt'>)
 	return article.direction === 'in' && article.processedAt === undefined;
 }
 
+/** The fields of an article the banner reads. */
+export type BannerInput = Pick<Article, 'direction' | 'processedAt' | 'security' | 'attachments'>;
+
+/** An unchecked article that carries S/MIME parts (plain mail needs no check). */
+function uncheckedSmime(article: BannerInput): boolean {
+	if (!isUnchecked(article)) return false;
+	const p = protectionOf([article]);
+	return p.encrypted || p.signed;
+}
+
 /**
- * The banner lines of an article, sign first. Empty when the article is plain mail that was
- * checked (nothing to say).
+ * The banner lines of an article, sign first. Empty for plain mail (checked, or received
+ * while S/MIME was off), since there is nothing to say.
  */
-export function bannerLines(article: Pick<Article, 'direction' | 'processedAt' | 'security'>): BannerLine[] {
+export function bannerLines(article: BannerInput): BannerLine[] {
 	if (isUnchecked(article)) {
+		if (!uncheckedSmime(article)) return [];
 		const detail = [article.security.sign.comment, article.security.encryption.comment].filter((s) => s !== '').join(' ');
 		return [{ kind: 'unchecked', tone: 'warn', icon: '⚠️', title: 'S/MIME not checked: not verified or decrypted', detail }];
 	}
@@ -71,12 +82,12 @@ export function bannerLines(article: Pick<Article, 'direction' | 'processedAt' |
 }
 
 /**
- * Whether the article offers Retry: its verification or decryption failed, or it was never
- * checked. A valid signature with a decrypted (or absent) encryption needs no retry.
+ * Whether the article offers Retry: its verification or decryption failed, or it has S/MIME
+ * parts and was never checked. A valid signature with a decrypted (or absent) encryption needs no retry.
  */
-export function canRetry(article: Pick<Article, 'direction' | 'processedAt' | 'security'>): boolean {
+export function canRetry(article: BannerInput): boolean {
 	if (article.direction !== 'in') return false;
-	if (isUnchecked(article)) return true;
+	if (isUnchecked(article)) return uncheckedSmime(article);
 	const { sign, encryption } = article.security;
 	return (sign.status !== 'none' && sign.status !== 'valid') || encryption.status === 'no-key' || encryption.status === 'failed';
 }
