@@ -137,10 +137,12 @@ test('a duplicate and garbage each get their exact error, and nothing is added',
 	await expect(resultLine(dialog, 'bob.pem')).toContainText('Imported the certificate of bob@sealdesk.test.');
 	await paste(dialog, 'not a certificate at all');
 	await expect(dialog.getByTestId('import-result').nth(3)).toContainText('"Pasted text" is not a PEM or DER certificate, private key, PKCS#7 or PKCS#12 file.');
-	// A key without its certificate.
-	await dialog.getByLabel('Choose files').setInputFiles(pki('carol.key'));
-	await expect(resultLine(dialog, 'carol.key')).toContainText('This private key matches no imported certificate. Add the certificate first.');
 	await dialog.getByRole('button', { name: 'Close' }).click();
+	// A key without its certificate, dropped on the open Add Private Key dialog outside its drop zone: it lands there.
+	const keys = await openDialog(page, 'Add Private Key');
+	await dropFiles(page, keys.getByRole('heading', { name: 'Add Private Key' }), [pki('carol.key')]);
+	await expect(resultLine(keys, 'carol.key')).toContainText('This private key matches no imported certificate. Add the certificate first.');
+	await keys.getByRole('button', { name: 'Close' }).click();
 	await expect(page.getByText('Showing 2 of 2 certificates.')).toBeVisible();
 });
 
