@@ -269,7 +269,11 @@ async function build(
 	thread: { inReplyTo?: string; references: string[] }
 ): Promise<Built> {
 	if (draft.subject !== undefined && typeof draft.subject !== 'string') throw new DraftError('invalid-option', 'The subject must be text.');
+	if (draft.subject !== undefined && /[\r\n]/.test(draft.subject)) throw new DraftError('invalid-option', 'The subject must be one line.');
 	if (draft.text !== undefined && typeof draft.text !== 'string') throw new DraftError('invalid-option', 'The text must be text.');
+	for (const id of [...(thread.inReplyTo ? [thread.inReplyTo] : []), ...thread.references]) {
+		if (!/^<?[^\s<>]+@[^\s<>]+>?$/.test(id)) throw new DraftError('invalid-option', `The message ID "${id}" is not valid.`);
+	}
 	const attachments = toAttachments(draft.attachments);
 	const now = ctx.now();
 	const messageId = makeMessageId(plan.from.address, ctx.crypto);
