@@ -200,6 +200,18 @@ describe('EC signer and recipients', () => {
 	});
 });
 
+describe('X25519 recipient', () => {
+	test('grace (X25519, RFC 8418 HKDF) gets a KeyAgreeRecipientInfo; our receive opens it (OpenSSL 3.0 has no HKDF recipients)', async () => {
+		const sender = await deskWith(['alice', 'grace'], ['alice']);
+		const draft: Draft = { from: 'alice@sealdesk.test', to: 'grace@sealdesk.test', subject: 'X25519', text: TEXT, attachments: ATTACHMENTS };
+		const sent = await sender.compose(draft);
+		expect(sent.encrypted).toBe(true);
+		expect(cmsPrint(tempDir(), sent.raw)).toContain('1.2.840.113549.1.9.16.3.19');
+		const receiver = await deskWith(['alice', 'grace'], ['grace']);
+		await expectRoundTrip(receiver, sent.raw, draft, true, true);
+	});
+});
+
 describe('capabilities choose the algorithms', () => {
 	test('a recipient that advertised RSA-OAEP with SHA-256 gets OAEP; openssl cms decrypts', async () => {
 		const sender = await deskWith(['alice', 'bob'], ['alice']);
