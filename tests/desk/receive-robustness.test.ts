@@ -161,3 +161,37 @@ function replaceOnce(hay: Uint8Array, from: Uint8Array, to: Uint8Array): Uint8Ar
 	out.set(to, i);
 	return out;
 }
+
+describe('an unexpected internal failure', () => {
+	test('is stored with a neutral status and the raw mail, logged as failed, and retry can run again', async () => {
+		let fail = false;
+		const subtle = new Proxy(crypto.subtle, {
+			get(target, prop): unknown {
+				if (prop === 'digest') {
+					return (alg: AlgorithmIdentifier, data: BufferSource) => {
+						if (fail && alg === 'SHA-1') throw new Error('simulated fault');
+						return target.digest(alg, data);
+					};
+				}
+				const value: unknown = Reflect.get(target, prop, target);
+				return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+			}
+		});
+		const faulty = { subtle, getRandomValues: crypto.getRandomValues.bind(crypto), randomUUID: crypto.randomUUID.bind(crypto) } as unknown as Crypto;
+		const { openDesk } = await import('../../src/lib/desk/desk');
+		const { IDBFactory } = await import('fake-indexeddb');
+		const d = await openDesk({ indexedDB: new IDBFactory(), name: 'faulty', crypto: faulty });
+		await d.setEnabled(true);
+		await loadPki(d, []);
+		// An expired signer makes the trust comment compute the certificate's SHA-1, which now fails.
+		const mail = withHeaders(cms(['-sign', '-signer', join(PKI, 'expired.pem'), '-inkey', join(PKI, 'expired.key'), '-certfile', join(PKI, 'inter-ca.pem')], content('fault')), { from: 'expired@sealdesk.test' });
+		fail = true;
+		const a = await d.receive(mail);
+		const sentence = 'The message could not be processed. Retry it, or contact your administrator.';
+		expect(a.security.sign).toEqual({ status: 'none', comment: sentence });
+		expect(a.security.encryption).toEqual({ status: 'none', comment: sentence });
+		expect((await d.logs())[0]).toMatchObject({ status: 'failed', detail: expect.stringContaining('Error: simulated fault') as unknown });
+		fail = false;
+		expect((await d.retry(a.id)).security.sign.status).toBe('expired');
+	});
+});

@@ -10,7 +10,7 @@ import type { DecryptCandidate } from '../cms/recipients-decrypt';
 import { readHeaders, toDisplay } from '../mime/display';
 import { readIncoming } from '../smime/incoming';
 import type { SecurityResult, TrustedSigner } from '../smime/incoming-types';
-import { SMIME_OFF_ENCRYPTION, SMIME_OFF_SIGN } from '../smime/comments';
+import { PROCESSING_ERROR, SMIME_OFF_ENCRYPTION, SMIME_OFF_SIGN } from '../smime/comments';
 import type { ArticleRecord, StoredAttachment } from './tickets';
 import { addArticle, articleHeaders, toArticle, type Article } from './tickets';
 import { allCertificateDers, isEnabled, recordCapabilities } from './certificates';
@@ -26,6 +26,8 @@ interface Processed {
 	attachments: StoredAttachment[];
 	trustedSigners: TrustedSigner[];
 	processed: boolean;
+	/** The internal error, for the log only, when processing failed unexpectedly. */
+	problem?: string;
 }
 
 /**
@@ -114,14 +116,22 @@ async function processMail(ctx: DeskContext, raw: Uint8Array): Promise<Processed
 	}
 	const status = await vaultStatus(ctx);
 	const legacyUnavailable = status.strictKeyCustody ? 'strict-custody' : status.locked ? 'vault-locked' : undefined;
-	const result = await readIncoming({
-		raw,
-		certificates: await allCertificateDers(ctx),
-		candidates: await decryptCandidates(ctx, status.strictKeyCustody),
-		...(legacyUnavailable ? { legacyUnavailable } : {}),
-		now: ctx.now(),
-		crypto: ctx.crypto
-	});
+	const certificates = await allCertificateDers(ctx);
+	const candidates = await decryptCandidates(ctx, status.strictKeyCustody);
+	let result;
+	try {
+		result = await readIncoming({ raw, certificates, candidates, ...(legacyUnavailable ? { legacyUnavailable } : {}), now: ctx.now(), crypto: ctx.crypto });
+	} catch (error) {
+		// A bug must not lose the mail or reach the caller: it is stored with a neutral status, and retry can run again.
+		return {
+			security: { sign: { status: 'none', comment: PROCESSING_ERROR }, encryption: { status: 'none', comment: PROCESSING_ERROR }, layers: [] },
+			text: '',
+			attachments: [],
+			trustedSigners: [],
+			processed: true,
+			problem: error instanceof Error ? error.message : String(error)
+		};
+	}
 	const display = result.content ? await toDisplay(displayable(result.content)) : { text: '', attachments: [] };
 	return { security: result.security, ...displayFields(display), trustedSigners: result.security.sign.status === 'valid' ? result.trustedSigners : [], processed: true };
 }
@@ -163,8 +173,9 @@ function logEntry(p: Processed, messageId: string | undefined, isRetry: boolean)
 	const signed = layers.some((l) => l.kind === 'signed');
 	const encrypted = layers.some((l) => l.kind === 'encrypted');
 	const operation = signed && encrypted ? 'verify+decrypt' : signed ? 'verify' : encrypted ? 'decrypt' : 'receive';
-	const failed = !['none', 'valid'].includes(sign.status) || !['none', 'decrypted'].includes(encryption.status);
-	const detail = `${isRetry ? 'Retry. ' : ''}Sign: ${sign.status}. ${sign.comment} Encryption: ${encryption.status}. ${encryption.comment}`;
+	const failed = p.problem !== undefined || !['none', 'valid'].includes(sign.status) || !['none', 'decrypted'].includes(encryption.status);
+	const problem = p.problem === undefined ? '' : ` Error: ${p.problem}`;
+	const detail = `${isRetry ? 'Retry. ' : ''}Sign: ${sign.status}. ${sign.comment} Encryption: ${encryption.status}. ${encryption.comment}${problem}`;
 	return { direction: 'in', operation, status: failed ? 'failed' : 'success', detail, messageId: messageId ?? null };
 }
 

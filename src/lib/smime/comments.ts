@@ -31,6 +31,8 @@ export const NO_SIGNERS = 'The signature has no signer.';
 /** An encrypted part inside a cleartext container: EFAIL rule, never merged into the view. */
 export const NESTED_ENCRYPTED_PART =
 	'The message contains an encrypted part inside unencrypted content. It was not decrypted; only a fully encrypted message is.';
+/** An unexpected failure while reading the message (a bug, not the sender's doing); the raw mail is kept for a retry. */
+export const PROCESSING_ERROR = 'The message could not be processed. Retry it, or contact your administrator.';
 /** The signature covers a layer that is encrypted, not the readable content directly. */
 export const SIGNED_OUTSIDE_ENCRYPTION = 'The signature covers the encrypted message; the readable content was not signed.';
 /** The plaintext was withheld because the signature inside the encryption is broken. */
