@@ -49,3 +49,14 @@ export function p7mMail(derBytes: Uint8Array, smimeType: string, from = 'alice@s
 			`Content-Transfer-Encoding: base64\r\n\r\n${b64}\r\n`
 	);
 }
+
+/** Replaces the keyEncryptionAlgorithm of the first KeyTransRecipientInfo (re-encoded). */
+export function editKtriAlgorithm(bytes: Uint8Array, f: (alg: Tlv) => Uint8Array): Uint8Array {
+	const { oid, env, parts } = envelope(bytes);
+	const ris = parts.find((p) => p.tag === 0x31);
+	const [ktri, ...others] = ris ? children(ris) : [];
+	const [version, rid, alg, ek] = ktri ? children(ktri) : [];
+	if (!ris || !version || !rid || !alg || !ek) throw new Error('no KeyTransRecipientInfo');
+	const newRis = der(0x31, seq(version.raw, rid.raw, f(alg), ek.raw), ...others.map((o) => o.raw));
+	return seq(oid.raw, der(0xa0, der(env.tag, ...parts.map((p) => (p === ris ? newRis : p.raw)))));
+}
