@@ -4,3 +4,17 @@
 export { openDesk, Desk, type OpenDeskOptions, type DeskSettings, type ImportFileInput, type ImportSummary, type VaultStatus } from './desk';
 export { ImportError, type ImportErrorCode, type CertificateInfo, type PrivateKeySet } from './pki';
 export type { LogEntry, LogDirection } from './store';
+export type {
+	Article,
+	TicketSummary,
+	TicketDetail,
+	AttachmentInfo,
+	SecurityOptions,
+	SecurityOptionsInput,
+	Draft,
+	DraftAttachment,
+	ComposeResult,
+	Group,
+	GroupInput
+} from './desk';
+export { DraftError } from './smime';

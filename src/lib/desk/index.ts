@@ -25,3 +25,27 @@ export {
 } from './certificates';
 export { legacyKeyOpenerFor, vaultStatus, setVaultPassphrase, unlockVault, lockVault, setStrictKeyCustody, VAULT_ITERATIONS, type VaultStatus, type VaultSetting } from './vault';
 export { appendLog, listLogs, type NewLogEntry } from './log';
+export {
+	securityOptions,
+	compose,
+	type SecurityOptionsInput,
+	type SecurityOption,
+	type SecurityOptions,
+	type Draft,
+	type DraftAttachment,
+	type ComposeResult
+} from './compose';
+export { listGroups, getGroup, groupForEmail, saveGroup, deleteGroup, type Group, type GroupInput } from './groups';
+export { contentEncryption, setContentEncryption, signatureScheme, setSignatureScheme } from './compose-settings';
+export { receive, retry } from './receive';
+export {
+	listTickets,
+	getTicket,
+	getArticle,
+	getAttachment,
+	articleRaw,
+	type Article,
+	type TicketSummary,
+	type TicketDetail,
+	type AttachmentInfo
+} from './tickets';
