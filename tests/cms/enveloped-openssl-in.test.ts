@@ -93,6 +93,24 @@ describe('openssl cms -encrypt, EC recipients', () => {
 		expect(r.keyTransport).toMatch(new RegExp(`${wrap} wrap`));
 	});
 
+	it.each(['carol', 'dave', 'erin'])('3DES content to %s: OpenSSL picks the CMS 3DES key wrap (RFC 3217)', async (n) => {
+		const r = await decryptAs(encrypt('cms', [cert(n)], ['-des3']), [n]);
+		expect(r.status).toBe('decrypted');
+		if (r.status !== 'decrypted') return;
+		expect(r.content).toEqual(CONTENT);
+		expect(r.contentEncryption).toMatch(/3DES/);
+		expect(r.keyTransport).toMatch(/, 3DES wrap\)$/);
+	});
+
+	it('a 3DES-wrapped key with a broken checksum fails like any other failure', async () => {
+		const der = encrypt('cms', [cert('carol')], ['-des3']);
+		// Flip a byte inside the 40-byte wrapped key: the last OCTET STRING of length 40.
+		const at = lastWrappedKey(der);
+		der[at + 5] = (der[at + 5] ?? 0) ^ 0x01;
+		const r = await decryptAs(der, ['carol']);
+		expect(r.status).toBe('failed');
+	});
+
 	it('subject key identifier recipient (-keyid) for an EC key', async () => {
 		const r = await decryptAs(encrypt('cms', [cert('dave')], ['-aes256', '-keyid']), ['carol', 'dave']);
 		expect(r.status).toBe('decrypted');
@@ -114,3 +132,11 @@ describe('openssl cms -encrypt, EC recipients', () => {
 		}
 	});
 });
+
+/** Offset of the contents of the 40-byte OCTET STRING holding a 3DES-wrapped key. */
+function lastWrappedKey(der: Uint8Array): number {
+	for (let i = der.length - 42; i >= 0; i--) {
+		if (der[i] === 0x04 && der[i + 1] === 40) return i + 2;
+	}
+	throw new Error('no wrapped key found');
+}

@@ -9,13 +9,14 @@ import { sha224 } from './kdf-sha224';
 export type KdfHash = 'SHA-1' | 'SHA-224' | 'SHA-256' | 'SHA-384' | 'SHA-512';
 
 /**
- * DER of ECC-CMS-SharedInfo: keyInfo (the wrap algorithm, parameters absent), entityUInfo
+ * DER of ECC-CMS-SharedInfo: keyInfo (the wrap algorithm: an OID, written with parameters
+ * absent, or the exact DER AlgorithmIdentifier from a received message), entityUInfo
  * (the ukm, when present) and suppPubInfo (the KEK length in bits, 32-bit big-endian).
  */
-export function eccCmsSharedInfo(wrapOid: string, kekBytes: number, ukm: Uint8Array | null): Uint8Array {
+export function eccCmsSharedInfo(wrapAlgorithm: string | Uint8Array, kekBytes: number, ukm: Uint8Array | null): Uint8Array {
 	const bits = kekBytes * 8;
 	const supp = new Uint8Array([(bits >>> 24) & 0xff, (bits >>> 16) & 0xff, (bits >>> 8) & 0xff, bits & 0xff]);
-	return seq(algId(wrapOid), ...(ukm ? [der(0xa0, octetString(ukm))] : []), der(0xa2, octetString(supp)));
+	return seq(typeof wrapAlgorithm === 'string' ? algId(wrapAlgorithm) : wrapAlgorithm, ...(ukm ? [der(0xa0, octetString(ukm))] : []), der(0xa2, octetString(supp)));
 }
 
 /**

@@ -79,3 +79,4 @@ export const OID_DH_SINGLE_PASS_HKDF_SHA512 = '1.2.840.113549.1.9.16.3.21';
 export const OID_AES128_WRAP = '2.16.840.1.101.3.4.1.5';
 export const OID_AES192_WRAP = '2.16.840.1.101.3.4.1.25';
 export const OID_AES256_WRAP = '2.16.840.1.101.3.4.1.45';
+export const OID_DES3_WRAP = '1.2.840.113549.1.9.16.3.6';

@@ -190,7 +190,7 @@ const KDFS: Record<string, { kdf: 'x963' | 'hkdf'; hash: KdfHash }> = {
 	[O.OID_DH_SINGLE_PASS_HKDF_SHA512]: { kdf: 'hkdf', hash: 'SHA-512' }
 };
 
-const WRAPS: Record<string, number> = { [O.OID_AES128_WRAP]: 16, [O.OID_AES192_WRAP]: 24, [O.OID_AES256_WRAP]: 32 };
+const WRAPS: Record<string, number> = { [O.OID_AES128_WRAP]: 16, [O.OID_AES192_WRAP]: 24, [O.OID_AES256_WRAP]: 32, [O.OID_DES3_WRAP]: 24 };
 
 const CURVE_BITS = { 'P-256': 256, 'P-384': 384, 'P-521': 528 } as const;
 
@@ -219,18 +219,27 @@ async function unwrapAgreement(crypto: Crypto, m: RecipientMatch, oid: string, p
 	if (!kdf || !kekLength) return { status: 'failed' };
 	const z = await sharedSecret(crypto, m);
 	if (!z) return { status: 'failed' };
-	const info = eccCmsSharedInfo(wrapOid, kekLength, m.ukm ?? null);
+	// keyInfo is the wrap AlgorithmIdentifier exactly as the sender wrote it (OpenSSL writes a
+	// NULL parameter for the 3DES wrap, none for AES), so its bytes are reused, not rebuilt.
+	const info = eccCmsSharedInfo(params?.tag === 0x30 ? params.raw : wrapOid, kekLength, m.ukm ?? null);
 	const kekBytes =
 		kdf.kdf === 'x963'
 			? await x963Kdf(crypto, kdf.hash, z, info, kekLength)
 			: await hkdf(crypto, kdf.hash as 'SHA-256', z, new Uint8Array(), info, kekLength);
 	z.fill(0);
+	const dh = m.candidate.keys.algorithm === 'X25519' ? 'X25519' : 'ECDH';
+	const kdfName = kdf.kdf === 'x963' ? `X9.63 ${kdf.hash}` : `HKDF ${kdf.hash}`;
+	if (wrapOid === O.OID_DES3_WRAP) {
+		// OpenSSL's choice for EC recipients of 3DES mail; WebCrypto has no 3DES.
+		const { des3KeyUnwrap } = await import('../legacy/des');
+		const cek = await des3KeyUnwrap(kekBytes, m.encryptedKey, async (data) => new Uint8Array(await crypto.subtle.digest('SHA-1', bs(data))));
+		kekBytes.fill(0);
+		return cek ? { status: 'cek', cek, keyTransport: `${dh} (${kdfName}, 3DES wrap)` } : { status: 'failed' };
+	}
 	const kek = await crypto.subtle.importKey('raw', bs(kekBytes), 'AES-KW', false, ['unwrapKey']);
 	kekBytes.fill(0);
 	const unwrapped = await crypto.subtle.unwrapKey('raw', bs(m.encryptedKey), kek, 'AES-KW', { name: 'HMAC', hash: 'SHA-256' }, true, ['sign']);
 	const cek = new Uint8Array(await crypto.subtle.exportKey('raw', unwrapped));
-	const dh = m.candidate.keys.algorithm === 'X25519' ? 'X25519' : 'ECDH';
-	const kdfName = kdf.kdf === 'x963' ? `X9.63 ${kdf.hash}` : `HKDF ${kdf.hash}`;
 	return { status: 'cek', cek, keyTransport: `${dh} (${kdfName}, AES-${String(kekLength * 8)} wrap)` };
 }
 

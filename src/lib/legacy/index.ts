@@ -5,7 +5,7 @@
  * documentation and tests, and is not imported by the app.
  */
 export { rsaPkcs1Encrypt, rsaPkcs1DecryptImplicit } from './rsa-pkcs1';
-export { des3CbcDecrypt } from './des';
+export { des3CbcDecrypt, des3KeyUnwrap } from './des';
 export { decryptOpenSslPem, type OpenSslPemResult } from './openssl-pem';
 export { decryptLegacyPkcs8, type PbeResult } from './pbe';
 export { isPkcs12, readPkcs12, type Pkcs12Contents, type Pkcs12Result } from './pkcs12';
