@@ -1,22 +1,33 @@
-// Sealdesk benchmarks: our engine in headless Chromium on the production build.
-// Usage: npm run bench [-- --quick]
+// Sealdesk benchmarks: our engine in headless Chromium on the production build, side by side
+// with `openssl cms` on the same inputs.
+// Usage: npm run bench [-- --quick] [-- --only=messages,certificates,load]
 // Prints a table of medians and writes bench-results/latest.json. Not part of npm test.
 import { mkdir, writeFile } from 'node:fs/promises';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from '@playwright/test';
 import { QUIET_ARGS, systemChromium } from '../scripts/chromium.mjs';
-import { serveBuild } from '../scripts/serve-build.mjs';
 import { certificateBundle } from './certificates.mjs';
+import { benchFirstLoad } from './first-load.mjs';
+import { benchMessages, inputsDir } from './messages.mjs';
+import { serveBench } from './serve.mjs';
 
 const quick = process.argv.includes('--quick');
+const onlyArg = process.argv.find((a) => a.startsWith('--only='));
+const only = onlyArg ? new Set(onlyArg.slice('--only='.length).split(',')) : null;
+const wanted = (part) => !only || only.has(part);
 const root = join(import.meta.dirname, '..');
+const pki = join(root, 'tests', 'fixtures', 'pki');
 const runs = quick ? 1 : 5;
+const messageRuns = quick ? 1 : 3;
 
 const median = (values) => {
 	const sorted = [...values].sort((a, b) => a - b);
 	const mid = Math.floor(sorted.length / 2);
 	return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 };
+const seconds = (ms) => (ms >= 100 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(1)} ms`);
+const megabytes = (bytes) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
 /** Opens the app in a fresh profile (an empty database) and waits for the desk handle. */
 async function freshPage(browser, origin) {
@@ -46,29 +57,64 @@ async function importBundle(browser, origin, pem) {
 }
 
 const results = [];
-const host = await serveBuild(join(root, 'build'));
+let messages = [];
+let load = null;
+const host = await serveBench(join(root, 'build'), inputsDir());
 const browser = await chromium.launch({ executablePath: systemChromium(), args: QUIET_ARGS });
+const browserVersion = browser.version();
 try {
-	const count = quick ? 100 : 1000;
-	const pem = await certificateBundle(count);
-	const samples = [];
-	for (let i = 0; i < runs; i++) {
-		const run = await importBundle(browser, host.origin, pem);
-		if (run.imported !== count || run.listed !== count) throw new Error(`imported ${run.imported}, listed ${run.listed} of ${count}`);
-		samples.push(run);
+	if (wanted('certificates')) {
+		const count = quick ? 100 : 1000;
+		const pem = await certificateBundle(count);
+		const samples = [];
+		for (let i = 0; i < runs; i++) {
+			const run = await importBundle(browser, host.origin, pem);
+			if (run.imported !== count || run.listed !== count) throw new Error(`imported ${run.imported}, listed ${run.listed} of ${count}`);
+			samples.push(run);
+		}
+		results.push({ name: `import ${count} certificates (one PEM bundle)`, ms: median(samples.map((s) => s.ms)), target: count === 1000 ? 5000 : undefined });
+		results.push({ name: `list ${count} certificates`, ms: median(samples.map((s) => s.listMs)) });
 	}
-	results.push({ name: `import ${count} certificates (one PEM bundle)`, ms: median(samples.map((s) => s.ms)), target: count === 1000 ? 5000 : undefined });
-	results.push({ name: `list ${count} certificates`, ms: median(samples.map((s) => s.listMs)) });
+	if (wanted('load')) load = await benchFirstLoad({ browser, origin: host.origin, runs: quick ? 1 : 3 });
+	if (wanted('messages')) messages = await benchMessages({ browser, origin: host.origin, dir: inputsDir(), pki, quick, runs: messageRuns });
 } finally {
 	await browser.close();
 	host.server.close();
 }
 
-console.log(`\nSealdesk benchmarks${quick ? ' (quick)' : ''}: median of ${runs} run(s), headless Chromium\n`);
-console.log('| operation | median | target |');
-console.log('|---|---|---|');
-for (const r of results) {
-	console.log(`| ${r.name} | ${(r.ms / 1000).toFixed(2)} s | ${r.target ? `< ${r.target / 1000} s ${r.ms < r.target ? '(met)' : '(MISSED)'}` : ''} |`);
+const machine = `${cpus().length}-core ${process.arch}, ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.versions.node}, Chromium ${browserVersion}`;
+console.log(`\nSealdesk benchmarks${quick ? ' (quick)' : ''}, headless Chromium on the production build`);
+console.log(`Machine: ${machine}\n`);
+if (results.length) {
+	console.log(`Median of ${runs} run(s):\n`);
+	console.log('| operation | median | target |');
+	console.log('|---|---|---|');
+	for (const r of results) {
+		console.log(`| ${r.name} | ${seconds(r.ms)} | ${r.target ? `< ${r.target / 1000} s ${r.ms < r.target ? '(met)' : '(MISSED)'}` : ''} |`);
+	}
+}
+if (load) {
+	console.log('\nFirst load (JS is gzip -9 of every script the page fetched, the desk worker listed apart):\n');
+	console.log('| page | page JS gzipped | worker JS gzipped | usable, cold | usable, from the service worker |');
+	console.log('|---|---|---|---|---|');
+	for (const p of load.pages) {
+		console.log(`| ${p.path} | ${(p.pageJs / 1024).toFixed(1)} KB${p.path === '/' ? (p.pageJs < 100 * 1024 ? ' (met < 100 KB)' : ' (MISSED < 100 KB)') : ''} | ${(p.workerJs / 1024).toFixed(1)} KB | ${seconds(p.coldMs)} | ${seconds(p.swMs)} |`);
+	}
+}
+if (messages.length) {
+	console.log(`\nMessage operations, median of ${messageRuns} run(s) each side, alternating; ratio = ours / openssl; peak = renderer memory above its level before the operation:\n`);
+	console.log('| key | size | operation | ours | openssl cms | ratio | peak memory | peak / size |');
+	console.log('|---|---|---|---|---|---|---|---|');
+	for (const m of messages) {
+		const o = median(m.ours);
+		const s = median(m.openssl);
+		const big = m.bytes >= 10 * 1024 * 1024;
+		const ratio = o / s;
+		const peakRatio = m.peak === null ? null : m.peak / m.bytes;
+		console.log(
+			`| ${m.key} | ${m.size} | ${m.op} | ${seconds(o)} | ${seconds(s)} | ${ratio.toFixed(2)}×${big ? (ratio <= 1.5 ? '' : ' (MISSED ≤ 1.5×)') : ''} | ${m.peak === null ? 'n/a' : megabytes(m.peak)} | ${peakRatio === null ? '' : `${peakRatio.toFixed(1)}×${big ? (peakRatio < 4 ? '' : ' (MISSED < 4×)') : ''}`} |`
+		);
+	}
 }
 await mkdir(join(root, 'bench-results'), { recursive: true });
-await writeFile(join(root, 'bench-results', 'latest.json'), JSON.stringify({ at: new Date().toISOString(), quick, results }, null, 2));
+await writeFile(join(root, 'bench-results', 'latest.json'), JSON.stringify({ at: new Date().toISOString(), quick, machine, results, load, messages }, null, 2));
