@@ -1,6 +1,6 @@
 // Sealdesk benchmarks: our engine in headless Chromium on the production build, side by side
 // with `openssl cms` on the same inputs.
-// Usage: npm run bench [-- --quick] [-- --only=messages,certificates,load]
+// Usage: npm run bench [-- --quick] [-- --only=messages,certificates,load] [-- --runs=N (message runs)]
 // Prints a table of medians and writes bench-results/latest.json. Not part of npm test.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
@@ -19,7 +19,8 @@ const wanted = (part) => !only || only.has(part);
 const root = join(import.meta.dirname, '..');
 const pki = join(root, 'tests', 'fixtures', 'pki');
 const runs = quick ? 1 : 5;
-const messageRuns = quick ? 1 : 3;
+const runsArg = process.argv.find((a) => a.startsWith('--runs='));
+const messageRuns = runsArg ? Number(runsArg.slice('--runs='.length)) : quick ? 1 : 3;
 
 const median = (values) => {
 	const sorted = [...values].sort((a, b) => a - b);
