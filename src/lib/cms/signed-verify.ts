@@ -85,7 +85,13 @@ export async function verifySignedData(o: VerifySignedDataOptions): Promise<Sign
 }
 
 function parseSignedData(der: Uint8Array): pkijs.SignedData {
-	const asn = asn1js.fromBER(der.slice());
+	let asn: ReturnType<typeof asn1js.fromBER>;
+	try {
+		// asn1js throws (rather than reporting offset -1) on some malformed values, e.g. a bad GeneralizedTime.
+		asn = asn1js.fromBER(der.slice());
+	} catch (cause) {
+		throw new SignedDataFormatError('The signature is not valid DER or BER.', { cause });
+	}
 	if (asn.offset === -1) throw new SignedDataFormatError('The signature is not valid DER or BER.');
 	let ci: pkijs.ContentInfo;
 	try {
