@@ -19,6 +19,8 @@ export interface DeskContext {
 	vault: { unlocked: CryptoKey | null };
 	/** Test hook: called before each write of an import; throwing from it aborts the import. */
 	onImportWrite?: (index: number) => void;
+	/** Largest raw mail processed by receive, in bytes (default: the S/MIME layer's 50 MB). */
+	maxMessageSize?: number;
 }
 
 /** Publishes that these stores changed (after a transaction committed). */

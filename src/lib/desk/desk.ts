@@ -30,6 +30,8 @@ export interface OpenDeskOptions {
 	crypto?: Crypto;
 	/** Test hook: called before each write of an import; throw from it to simulate a fault. */
 	onImportWrite?: (index: number) => void;
+	/** Largest raw mail receive() processes, in bytes; larger mail is stored unprocessed with a comment. Defaults to 50 MB. */
+	maxMessageSize?: number;
 }
 
 /** The settings the admin page shows. */
@@ -47,7 +49,7 @@ export interface ImportFileInput {
 	passphrase?: string;
 }
 
-const KNOWN_OPTIONS = new Set(['indexedDB', 'name', 'now', 'crypto', 'onImportWrite']);
+const KNOWN_OPTIONS = new Set(['indexedDB', 'name', 'now', 'crypto', 'onImportWrite', 'maxMessageSize']);
 
 /** The desk: every operation a user performs. */
 export class Desk {
@@ -246,7 +248,8 @@ export async function openDesk(options: OpenDeskOptions = {}): Promise<Desk> {
 		name,
 		changes: new ChangeFeed(),
 		vault: { unlocked: null },
-		...(options.onImportWrite ? { onImportWrite: options.onImportWrite } : {})
+		...(options.onImportWrite ? { onImportWrite: options.onImportWrite } : {}),
+		...(options.maxMessageSize !== undefined ? { maxMessageSize: options.maxMessageSize } : {})
 	};
 	await vault.vaultSetting(context);
 	return new Desk(context);

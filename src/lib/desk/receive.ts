@@ -120,7 +120,15 @@ async function processMail(ctx: DeskContext, raw: Uint8Array): Promise<Processed
 	const candidates = await decryptCandidates(ctx, status.strictKeyCustody);
 	let result;
 	try {
-		result = await readIncoming({ raw, certificates, candidates, ...(legacyUnavailable ? { legacyUnavailable } : {}), now: ctx.now(), crypto: ctx.crypto });
+		result = await readIncoming({
+			raw,
+			certificates,
+			candidates,
+			...(legacyUnavailable ? { legacyUnavailable } : {}),
+			...(ctx.maxMessageSize !== undefined ? { maxSize: ctx.maxMessageSize } : {}),
+			now: ctx.now(),
+			crypto: ctx.crypto
+		});
 	} catch (error) {
 		// A bug must not lose the mail or reach the caller: it is stored with a neutral status, and retry can run again.
 		return {
