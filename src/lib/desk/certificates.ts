@@ -17,6 +17,7 @@ import type { PrivateKeySet } from '../pki/keyset';
 import type { CertificateRecord, KeyRecord } from '../store/schema';
 import { announce, type DeskContext } from './context';
 import { appendLog } from './log';
+import { writeFailureMessage } from '../store/errors';
 import { isStrictKeyCustody, seal, sealingKey } from './vault';
 
 /** What one import added. */
@@ -175,7 +176,7 @@ export async function importFile(ctx: DeskContext, input: ReadInput): Promise<Im
 		await tx.done.catch(() => undefined);
 		await Promise.allSettled(writes);
 		if (error instanceof ImportError) throw error;
-		throw new Error(`"${input.name}" could not be stored.`, { cause: error });
+		throw new Error(writeFailureMessage(error, 'Nothing was imported.', `"${input.name}" could not be stored.`), { cause: error });
 	}
 	announce(ctx, ['certificates', 'keys', 'logs']);
 	const withKey = new Set(newKeys.map((k) => k.fingerprint));

@@ -16,6 +16,7 @@ import { addArticle, articleHeaders, toArticle, type Article } from './tickets';
 import { allCertificateDers, isEnabled, recordCapabilities } from './certificates';
 import { announce, type DeskContext } from './context';
 import { appendLog } from './log';
+import { writeFailureMessage } from '../store/errors';
 import { legacyKeyOpenerFor, vaultStatus } from './vault';
 
 /** What one S/MIME run produced. */
@@ -61,8 +62,11 @@ export async function receive(ctx: DeskContext, raw: Uint8Array | string): Promi
 		await tx.done;
 	} catch (cause) {
 		abort(tx);
-		await tx.done.catch(() => undefined);
-		throw new Error('The message could not be stored.', { cause });
+		const aborted = await tx.done.then(
+			() => null,
+			(e: unknown) => e
+		);
+		throw new Error(writeFailureMessage([cause, aborted], 'The mail was not stored.', 'The message could not be stored.'), { cause });
 	}
 	announce(ctx, ['tickets', 'articles', 'logs']);
 	await learnCapabilities(ctx, result);
@@ -96,8 +100,11 @@ export async function retry(ctx: DeskContext, articleId: number): Promise<Articl
 		await tx.done;
 	} catch (cause) {
 		abort(tx);
-		await tx.done.catch(() => undefined);
-		throw new Error('The message could not be stored.', { cause });
+		const aborted = await tx.done.then(
+			() => null,
+			(e: unknown) => e
+		);
+		throw new Error(writeFailureMessage([cause, aborted], 'The mail was not stored.', 'The message could not be stored.'), { cause });
 	}
 	announce(ctx, ['articles', 'logs']);
 	await learnCapabilities(ctx, result);
