@@ -32,6 +32,10 @@ export interface OpenDeskOptions {
 	onImportWrite?: (index: number) => void;
 	/** Largest raw mail receive() processes, in bytes; larger mail is stored unprocessed with a comment. Defaults to 50 MB. */
 	maxMessageSize?: number;
+	/** Another tab upgraded the database: this desk's connection was closed; ask the user to reload. */
+	onVersionChange?: () => void;
+	/** This desk's upgrade waits for other tabs (running an older version) to close. */
+	onBlocked?: () => void;
 }
 
 /** The settings the admin page shows. */
@@ -49,7 +53,7 @@ export interface ImportFileInput {
 	passphrase?: string;
 }
 
-const KNOWN_OPTIONS = new Set(['indexedDB', 'name', 'now', 'crypto', 'onImportWrite', 'maxMessageSize']);
+const KNOWN_OPTIONS = new Set(['indexedDB', 'name', 'now', 'crypto', 'onImportWrite', 'maxMessageSize', 'onVersionChange', 'onBlocked']);
 
 /** The desk: every operation a user performs. */
 export class Desk {
@@ -240,7 +244,10 @@ export async function openDesk(options: OpenDeskOptions = {}): Promise<Desk> {
 	const factory = options.indexedDB ?? (globalThis as { indexedDB?: IDBFactory }).indexedDB;
 	if (!factory) throw new Error('IndexedDB is not available here.');
 	const name = options.name ?? 'sealdesk';
-	const db = await openDatabase(factory, name);
+	const db = await openDatabase(factory, name, {
+		...(options.onVersionChange ? { onVersionChange: options.onVersionChange } : {}),
+		...(options.onBlocked ? { onBlocked: options.onBlocked } : {})
+	});
 	const context: DeskContext = {
 		db,
 		crypto: options.crypto ?? globalThis.crypto,

@@ -2,14 +2,16 @@
  * Opening the database through idb, with an injectable IDBFactory (fake-indexeddb in Node
  * tests, the real one in a page or Worker), and the versioned upgrade steps.
  */
-import { wrap, type IDBPDatabase } from 'idb';
+import { wrap, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
 import { DB_VERSION, type SealdeskDB } from './schema';
 
 /** The open database. */
 export type SealdeskDatabase = IDBPDatabase<SealdeskDB>;
 
+type UpgradeTransaction = IDBPTransaction<SealdeskDB, StoreNames<SealdeskDB>[], 'versionchange'>;
+
 /** The upgrade steps. Past steps are never edited; a new version adds an `if (oldVersion < N)`. */
-function upgrade(db: SealdeskDatabase, oldVersion: number): void {
+function upgrade(db: SealdeskDatabase, oldVersion: number, tx: UpgradeTransaction): void {
 	if (oldVersion < 1) {
 		const certificates = db.createObjectStore('certificates', { keyPath: 'fingerprint' });
 		certificates.createIndex('emails', 'emails', { multiEntry: true });
@@ -22,21 +24,49 @@ function upgrade(db: SealdeskDatabase, oldVersion: number): void {
 		articles.createIndex('ticketId', 'ticketId');
 		db.createObjectStore('logs', { keyPath: 'id', autoIncrement: true });
 	}
+	if (oldVersion < 2) {
+		// Recent Logs and the tickets list read newest first: indexes by time let them page
+		// through thousands of records without loading every one.
+		const logs = tx.objectStore('logs');
+		if (!logs.indexNames.contains('at')) logs.createIndex('at', 'at');
+		const tickets = tx.objectStore('tickets');
+		if (!tickets.indexNames.contains('updatedAt')) tickets.createIndex('updatedAt', 'updatedAt');
+	}
+}
+
+/** What the page is told about other tabs' database versions. */
+export interface DatabaseHooks {
+	/**
+	 * Another tab opened a newer version: this connection has been closed so the upgrade is
+	 * not blocked, and this page should ask the user to reload.
+	 */
+	onVersionChange?: () => void;
+	/** This tab's upgrade waits for other tabs to close their (older) connections. */
+	onBlocked?: () => void;
 }
 
 /**
  * Opens (and if needed creates or upgrades) the database.
  * @throws Error when IndexedDB refuses (blocked by another version, quota, private mode)
  */
-export async function openDatabase(factory: IDBFactory, name: string): Promise<SealdeskDatabase> {
+export async function openDatabase(factory: IDBFactory, name: string, hooks: DatabaseHooks = {}): Promise<SealdeskDatabase> {
 	const request = factory.open(name, DB_VERSION);
 	request.addEventListener('upgradeneeded', (event) => {
 		const db = wrap(request.result) as unknown as SealdeskDatabase;
-		upgrade(db, event.oldVersion);
+		const tx = wrap(request.transaction as IDBTransaction) as unknown as UpgradeTransaction;
+		upgrade(db, event.oldVersion, tx);
 	});
+	request.addEventListener('blocked', () => hooks.onBlocked?.());
+	let db: SealdeskDatabase;
 	try {
-		return (await wrap(request)) as unknown as SealdeskDatabase;
+		db = (await wrap(request)) as unknown as SealdeskDatabase;
 	} catch (cause) {
 		throw new Error(`The database "${name}" could not be opened.`, { cause });
 	}
+	// Never block another tab's upgrade: give the connection up and let the page ask for a reload.
+	db.addEventListener('versionchange', () => {
+		db.close();
+		hooks.onVersionChange?.();
+	});
+	return db;
 }

@@ -1,7 +1,7 @@
 /**
  * The store layer: IndexedDB schema, opening and upgrades, and the change feed.
  */
-export { openDatabase, type SealdeskDatabase } from './db';
+export { openDatabase, type SealdeskDatabase, type DatabaseHooks } from './db';
 export { DB_VERSION, STORE_NAMES, type CertificateRecord, type KeyRecord, type SealedKey, type LogEntry, type LogDirection, type SealdeskDB } from './schema';
 export { ChangeFeed, subscribeChanges, CHANNEL_NAME, type StoreChange } from './changes';
 export { STORAGE_FULL, isQuotaExceeded, writeFailureMessage } from './errors';

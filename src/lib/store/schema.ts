@@ -1,5 +1,5 @@
 /**
- * The IndexedDB schema (version 1): record types and store names, as ARCHITECTURE.md
+ * The IndexedDB schema (version 2: version 1 plus indexes by time on logs and tickets): record types and store names, as ARCHITECTURE.md
  * "Storage" lays them out.
  */
 import type { DBSchema } from 'idb';
@@ -7,7 +7,7 @@ import type { CertificateInfo } from '../pki/describe';
 import type { PrivateKeySet } from '../pki/keyset';
 
 /** The database version this code writes. Each upgrade step is an `if (oldVersion < N)`. */
-export const DB_VERSION = 1;
+export const DB_VERSION = 2;
 
 /** A certificate as stored: its DER, what it tells, and what mail taught us about its owner. */
 export interface CertificateRecord {
@@ -63,9 +63,9 @@ export interface SealdeskDB extends DBSchema {
 	keys: { key: string; value: KeyRecord };
 	settings: { key: string; value: unknown };
 	groups: { key: string; value: { id: string } & Record<string, unknown> };
-	tickets: { key: number; value: { id?: number } & Record<string, unknown> };
+	tickets: { key: number; value: { id?: number } & Record<string, unknown>; indexes: { updatedAt: string } };
 	articles: { key: number; value: { id?: number; ticketId: number } & Record<string, unknown>; indexes: { ticketId: number } };
-	logs: { key: number; value: LogEntry };
+	logs: { key: number; value: LogEntry; indexes: { at: string } };
 }
 
 /** The store names, for transactions over every store. */

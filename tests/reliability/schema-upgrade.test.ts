@@ -1,0 +1,90 @@
+/**
+ * Schema upgrades (issue 9): a database written by schema version 1 (certificates, keys with
+ * CryptoKeys, tickets, articles, settings, logs) opens with openDesk and upgrades to the
+ * current version without losing a record; the keys still decrypt. An upgrade in one tab
+ * closes the other tab's connection instead of blocking, and tells that tab.
+ */
+import 'fake-indexeddb/auto';
+import { IDBFactory } from 'fake-indexeddb';
+import { openDB, type IDBPDatabase } from 'idb';
+import { expect, test } from 'vitest';
+import { openDesk } from '../../src/lib/desk/desk';
+import { DB_VERSION, STORE_NAMES } from '../../src/lib/store/schema';
+import { cms, content, encryptTo, loadPki, withHeaders } from '../smime/mail';
+import { storeSnapshot } from './snapshot';
+
+const NOW = new Date('2026-11-29T12:00:00Z');
+
+/** Schema version 1 exactly as it shipped (src/lib/store/db.ts, the `oldVersion < 1` step). */
+function schemaV1(db: IDBPDatabase): void {
+	const certificates = db.createObjectStore('certificates', { keyPath: 'fingerprint' });
+	certificates.createIndex('emails', 'emails', { multiEntry: true });
+	certificates.createIndex('publicId', 'publicId');
+	db.createObjectStore('keys', { keyPath: 'fingerprint' });
+	db.createObjectStore('settings');
+	db.createObjectStore('groups', { keyPath: 'id' });
+	db.createObjectStore('tickets', { keyPath: 'id', autoIncrement: true });
+	const articles = db.createObjectStore('articles', { keyPath: 'id', autoIncrement: true });
+	articles.createIndex('ticketId', 'ticketId');
+	db.createObjectStore('logs', { keyPath: 'id', autoIncrement: true });
+}
+
+test('a version 1 database upgrades without loss, and its keys still work', async () => {
+	expect(DB_VERSION).toBeGreaterThan(1);
+	// Real records, made by the desk, copied into a database that has only the version 1 schema.
+	const source = await openDesk({ indexedDB: new IDBFactory(), name: 'source', now: () => NOW });
+	await source.setEnabled(true);
+	await loadPki(source, ['bob']);
+	await source.saveGroup({ name: 'Support', email: 'support@sealdesk.test', sign: true, encrypt: false });
+	const secret = await source.receive(withHeaders(cms([...encryptTo('bob'), '-aes256'], content('kept through the upgrade'))));
+	expect(secret.text).toContain('kept through the upgrade');
+	await source.receive(withHeaders(content('a plain one')));
+	const expected = await storeSnapshot(source);
+	const records: Record<string, { key: IDBValidKey; value: unknown }[]> = {};
+	for (const name of STORE_NAMES) {
+		const store = source.context.db.transaction(name).objectStore(name);
+		const [keys, values] = await Promise.all([store.getAllKeys(), store.getAll()]);
+		records[name] = keys.map((key, i) => ({ key, value: values[i] }));
+	}
+	await source.close();
+
+	const v1 = await openDB('upgraded', 1, { upgrade: schemaV1 });
+	const tx = v1.transaction([...STORE_NAMES], 'readwrite');
+	for (const name of STORE_NAMES) {
+		for (const r of records[name] ?? []) await tx.objectStore(name).put(r.value, name === 'settings' ? r.key : undefined);
+	}
+	await tx.done;
+	v1.close();
+
+	const desk = await openDesk({ indexedDB: indexedDB, name: 'upgraded', now: () => NOW });
+	expect(desk.context.db.version).toBe(DB_VERSION);
+	expect(await storeSnapshot(desk)).toEqual(expected);
+	expect(Array.from(desk.context.db.transaction('logs').store.indexNames)).toContain('at');
+	expect(Array.from(desk.context.db.transaction('tickets').store.indexNames)).toContain('updatedAt');
+	// The upgraded CryptoKeys still decrypt: a retry of the encrypted article reads it again.
+	const again = await desk.retry(secret.id);
+	expect(again.security.encryption.status).toBe('decrypted');
+	expect(again.text).toContain('kept through the upgrade');
+	expect((await desk.listCertificates()).map((c) => c.emails)).toContainEqual(['bob@sealdesk.test']);
+	await desk.close();
+});
+
+test('an upgrade in another tab closes this connection instead of blocking, and says so', async () => {
+	const factory = new IDBFactory();
+	let told = 0;
+	const old = await openDesk({ indexedDB: factory, name: 'tabs', onVersionChange: () => told++ });
+	const started = performance.now();
+	// A newer version of the app in another tab: it would wait forever if this tab kept its connection.
+	const request = factory.open('tabs', DB_VERSION + 1);
+	let blocked = false;
+	request.onblocked = () => (blocked = true);
+	await new Promise((resolve, reject) => {
+		request.onsuccess = resolve;
+		request.onerror = reject;
+	});
+	request.result.close();
+	expect(blocked).toBe(false);
+	expect(told).toBe(1);
+	expect(performance.now() - started).toBeLessThan(1000);
+	await old.close();
+});
