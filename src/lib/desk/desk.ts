@@ -17,6 +17,7 @@ import { listLogs } from './log';
 import * as composing from './compose';
 import * as groups from './groups';
 import * as sendSettings from './compose-settings';
+import * as backup from './backup';
 
 /** Options of openDesk; all optional. Unknown options are rejected. */
 export interface OpenDeskOptions {
@@ -222,6 +223,21 @@ export class Desk {
 	/** Sets the RSA signature scheme. @throws Error for a value other than 'pkcs1', 'pss' */
 	setSignatureScheme(value: SignatureSchemeSetting): Promise<void> {
 		return sendSettings.setSignatureScheme(this.context, value);
+	}
+
+	/** Every certificate as one PEM bundle (for importFile on another profile). Private keys cannot be exported. */
+	exportCertificates(): Promise<string> {
+		return backup.exportCertificates(this.context);
+	}
+
+	/** The log, oldest first, as JSON or CSV. @throws Error for another format */
+	exportLogs(format: backup.LogFormat): Promise<string> {
+		return backup.exportLogs(this.context, format);
+	}
+
+	/** Imports an exported log (JSON or CSV), skipping entries already present. @throws Error when it is not a Sealdesk log */
+	importLogs(input: { data: string | Uint8Array }): Promise<backup.LogImportSummary> {
+		return backup.importLogs(this.context, input);
 	}
 
 	/** Closes the database and the change feed, and forgets the vault key. */
