@@ -79,3 +79,30 @@ test('two tabs import, receive and compose at once: nothing lost or duplicated, 
 	await call(b, 'receive', mail('late-B', 1));
 	await expect(a.getByRole('row').filter({ hasText: 'Tab late-B mail 1' })).toBeVisible({ timeout: 1000 });
 });
+
+test('a newer database version opened in another tab does not wait: this tab lets go and asks for a reload', async ({ context }) => {
+	const a = await context.newPage();
+	const b = await context.newPage();
+	await ready(a);
+	await ready(b);
+	await call(a, 'listTickets');
+	// Tab B runs a newer version of the app: its upgrade must not be blocked by tab A.
+	const opened = await b.evaluate(
+		() =>
+			new Promise<string>((resolve) => {
+				const request = indexedDB.open('sealdesk', 1000);
+				request.onblocked = () => {
+					resolve('blocked');
+				};
+				request.onsuccess = () => {
+					request.result.close();
+					resolve('opened');
+				};
+				request.onerror = () => {
+					resolve('error');
+				};
+			})
+	);
+	expect(opened).toBe('opened');
+	await expect(a.getByTestId('reload-needed')).toContainText('Sealdesk was updated in another tab. Reload this page to continue.');
+});

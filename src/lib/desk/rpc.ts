@@ -22,7 +22,11 @@ export interface RpcError {
 export type RpcResponse =
 	| { id: number; kind: 'result'; value: unknown }
 	| { id: number; kind: 'error'; error: RpcError }
-	| { id: number; kind: 'progress'; progress: Progress };
+	| { id: number; kind: 'progress'; progress: Progress }
+	| { id: 0; kind: 'version-change'; message: string };
+
+/** What a page is told when another tab upgraded the database and this tab's connection was closed. */
+export const RELOAD_NEEDED = 'Sealdesk was updated in another tab. Reload this page to continue.';
 
 /** Progress of a long operation, such as decrypting a large attachment. */
 export interface Progress {

@@ -6,7 +6,7 @@
  */
 import 'reflect-metadata';
 import { openDesk, type Desk } from './desk';
-import { toRpcError, type RpcRequest, type RpcResponse } from './rpc';
+import { RELOAD_NEEDED, toRpcError, type RpcRequest, type RpcResponse } from './rpc';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 let opened: Promise<Desk> | null = null;
@@ -17,7 +17,12 @@ function post(response: RpcResponse): void {
 
 /** Runs one call by name; only the desk's own methods can be called. */
 async function run(request: RpcRequest): Promise<unknown> {
-	opened ??= openDesk();
+	// A newer version in another tab closes this connection rather than wait for it; the page asks for a reload.
+	opened ??= openDesk({
+		onVersionChange: () => {
+			post({ id: 0, kind: 'version-change', message: RELOAD_NEEDED });
+		}
+	});
 	const desk = await opened;
 	const member: unknown = (desk as unknown as Record<string, unknown>)[request.method];
 	if (typeof member !== 'function' || request.method.startsWith('_') || request.method === 'constructor') {

@@ -23,12 +23,29 @@ interface Pending {
 let worker: Worker | null = null;
 let nextId = 1;
 const pending = new Map<number, Pending>();
+const versionListeners = new Set<(message: string) => void>();
+
+/**
+ * Calls back with the sentence to show when another tab opened a newer database version
+ * (this page's desk has let go of the database and the page must be reloaded).
+ * @returns the unsubscribe function
+ */
+export function onReloadNeeded(callback: (message: string) => void): () => void {
+	versionListeners.add(callback);
+	return () => {
+		versionListeners.delete(callback);
+	};
+}
 
 function connect(): Worker {
 	if (worker) return worker;
 	const started = new Worker(new URL('../desk/worker.ts', import.meta.url), { type: 'module', name: 'sealdesk-desk' });
 	started.addEventListener('message', (event: MessageEvent<RpcResponse>) => {
 		const response = event.data;
+		if (response.kind === 'version-change') {
+			for (const listener of versionListeners) listener(response.message);
+			return;
+		}
 		const call = pending.get(response.id);
 		if (!call) return;
 		if (response.kind === 'progress') return;
