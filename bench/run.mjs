@@ -1,6 +1,6 @@
 // Sealdesk benchmarks: our engine in headless Chromium on the production build, side by side
 // with `openssl cms` on the same inputs.
-// Usage: npm run bench [-- --quick] [-- --only=messages,certificates,load] [-- --runs=N (message runs)]
+// Usage: npm run bench [-- --quick] [-- --only=certificates,ui,load,messages] [-- --runs=N (message runs)]
 // Prints a table of medians and writes bench-results/latest.json. Not part of npm test.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
@@ -11,6 +11,7 @@ import { certificateBundle } from './certificates.mjs';
 import { benchFirstLoad } from './first-load.mjs';
 import { benchMessages, inputsDir } from './messages.mjs';
 import { serveBench } from './serve.mjs';
+import { benchUi } from './ui.mjs';
 
 const quick = process.argv.includes('--quick');
 const onlyArg = process.argv.find((a) => a.startsWith('--only='));
@@ -60,6 +61,7 @@ async function importBundle(browser, origin, pem) {
 const results = [];
 let messages = [];
 let load = null;
+let ui = [];
 const host = await serveBench(join(root, 'build'), inputsDir());
 const browser = await chromium.launch({ executablePath: systemChromium(), args: QUIET_ARGS });
 const browserVersion = browser.version();
@@ -76,6 +78,7 @@ try {
 		results.push({ name: `import ${count} certificates (one PEM bundle)`, ms: median(samples.map((s) => s.ms)), target: count === 1000 ? 5000 : undefined });
 		results.push({ name: `list ${count} certificates`, ms: median(samples.map((s) => s.listMs)) });
 	}
+	if (wanted('ui')) ui = await benchUi({ browser, origin: host.origin, certificates: quick ? 200 : 10_000, logs: quick ? 10_000 : 100_000 });
 	if (wanted('load')) load = await benchFirstLoad({ browser, origin: host.origin, runs: quick ? 1 : 3 });
 	if (wanted('messages')) messages = await benchMessages({ browser, origin: host.origin, dir: inputsDir(), pki, quick, runs: messageRuns });
 } finally {
@@ -93,6 +96,12 @@ if (results.length) {
 	for (const r of results) {
 		console.log(`| ${r.name} | ${seconds(r.ms)} | ${r.target ? `< ${r.target / 1000} s ${r.ms < r.target ? '(met)' : '(MISSED)'}` : ''} |`);
 	}
+}
+if (ui.length) {
+	console.log('\nUI operations on /admin/smime (one run; from the action to the frame after the DOM shows the result):\n');
+	console.log('| operation | time | target |');
+	console.log('|---|---|---|');
+	for (const r of ui) console.log(`| ${r.name} | ${seconds(r.ms)} | ${r.target ? `< ${r.target} ms ${r.ms < r.target ? '(met)' : '(MISSED)'}` : ''} |`);
 }
 if (load) {
 	console.log('\nFirst load (JS is gzip -9 of every script the page fetched, the desk worker listed apart):\n');
@@ -118,4 +127,4 @@ if (messages.length) {
 	}
 }
 await mkdir(join(root, 'bench-results'), { recursive: true });
-await writeFile(join(root, 'bench-results', 'latest.json'), JSON.stringify({ at: new Date().toISOString(), quick, machine, results, load, messages }, null, 2));
+await writeFile(join(root, 'bench-results', 'latest.json'), JSON.stringify({ at: new Date().toISOString(), quick, machine, results, ui, load, messages }, null, 2));
