@@ -53,9 +53,10 @@ async function coldLoad(browser, origin, path) {
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 /** @returns {Promise<{ pages: Array<{ path: string, pageJs: number, workerJs: number, coldMs: number, swMs: number }> }>} */
-export async function benchFirstLoad({ browser, origin, runs }) {
+export async function benchFirstLoad({ browser, origin, runs, quick = false }) {
 	const pages = [];
-	for (const path of PAGES) {
+	// The quick run (kept under a minute) loads / only.
+	for (const path of quick ? PAGES.slice(0, 1) : PAGES) {
 		const samples = [];
 		for (let i = 0; i < runs; i++) samples.push(await coldLoad(browser, origin, path));
 		const last = samples[samples.length - 1];

@@ -79,7 +79,7 @@ try {
 		results.push({ name: `list ${count} certificates`, ms: median(samples.map((s) => s.listMs)) });
 	}
 	if (wanted('ui')) ui = await benchUi({ browser, origin: host.origin, certificates: quick ? 200 : 10_000, logs: quick ? 10_000 : 100_000 });
-	if (wanted('load')) load = await benchFirstLoad({ browser, origin: host.origin, runs: quick ? 1 : 3 });
+	if (wanted('load')) load = await benchFirstLoad({ browser, origin: host.origin, runs: quick ? 1 : 3, quick });
 	if (wanted('messages')) messages = await benchMessages({ browser, origin: host.origin, dir: inputsDir(), pki, quick, runs: messageRuns });
 } finally {
 	await browser.close();
