@@ -49,3 +49,4 @@ export {
 	type TicketDetail,
 	type AttachmentInfo
 } from './tickets';
+export { exportCertificates, exportLogs, importLogs, KEYS_NOT_EXPORTABLE, type LogFormat, type LogImportSummary } from './backup';
