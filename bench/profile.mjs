@@ -2,7 +2,7 @@
 // Usage: node bench/profile.mjs <sign|encrypt|sign+encrypt|decrypt|verify|decrypt+verify> [MB] [RSA-2048|P-256]
 // (after `vite build`). Writes bench-results/<op>.cpuprofile (open it in Chrome DevTools) and
 // prints the functions with the most self time.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { chromium } from '@playwright/test';
@@ -66,4 +66,5 @@ try {
 } finally {
 	await browser.close();
 	host.server.close();
+	rmSync(dir, { recursive: true, force: true });
 }

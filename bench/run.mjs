@@ -2,7 +2,7 @@
 // with `openssl cms` on the same inputs.
 // Usage: npm run bench [-- --quick] [-- --only=certificates,ui,load,messages] [-- --runs=N (message runs)]
 // Prints a table of medians and writes bench-results/latest.json. Not part of npm test.
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from '@playwright/test';
@@ -62,7 +62,8 @@ const results = [];
 let messages = [];
 let load = null;
 let ui = [];
-const host = await serveBench(join(root, 'build'), inputsDir());
+const inputs = inputsDir();
+const host = await serveBench(join(root, 'build'), inputs);
 const browser = await chromium.launch({ executablePath: systemChromium(), args: QUIET_ARGS });
 const browserVersion = browser.version();
 try {
@@ -80,10 +81,11 @@ try {
 	}
 	if (wanted('ui')) ui = await benchUi({ browser, origin: host.origin, certificates: quick ? 200 : 10_000, logs: quick ? 10_000 : 100_000 });
 	if (wanted('load')) load = await benchFirstLoad({ browser, origin: host.origin, runs: quick ? 1 : 3, quick });
-	if (wanted('messages')) messages = await benchMessages({ browser, origin: host.origin, dir: inputsDir(), pki, quick, runs: messageRuns });
+	if (wanted('messages')) messages = await benchMessages({ browser, origin: host.origin, dir: inputs, pki, quick, runs: messageRuns });
 } finally {
 	await browser.close();
 	host.server.close();
+	await rm(inputs, { recursive: true, force: true });
 }
 
 const machine = `${cpus().length}-core ${process.arch}, ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.versions.node}, Chromium ${browserVersion}`;
