@@ -15,6 +15,8 @@ test('each page has a real empty state that says what to do next', async ({ page
 
 test('the shell is usable by keyboard alone', async ({ page }) => {
 	await page.goto('/');
+	// Pages render on the client (ssr = false): wait for the app before the first key press.
+	await expect(page.getByRole('heading', { level: 1, name: 'Tickets' })).toBeVisible();
 	await page.keyboard.press('Tab');
 	const skip = page.getByRole('link', { name: 'Skip to content' });
 	await expect(skip).toBeFocused();
