@@ -4,15 +4,8 @@
 import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
+import { TYPES } from '../scripts/serve-build.mjs';
 
-const TYPES = {
-	'.html': 'text/html',
-	'.js': 'text/javascript',
-	'.css': 'text/css',
-	'.png': 'image/png',
-	'.json': 'application/json',
-	'.webmanifest': 'application/manifest+json'
-};
 
 /**
  * Serves `root` (the build) and `inputs` (at /__bench/) on 127.0.0.1, a free port.

@@ -4,7 +4,8 @@ import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
 
-const TYPES = {
+/** Content types of the files a SvelteKit static build holds. */
+export const TYPES = {
 	'.html': 'text/html',
 	'.js': 'text/javascript',
 	'.css': 'text/css',
