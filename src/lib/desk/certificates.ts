@@ -6,6 +6,7 @@
  * already stored are skipped (a chain that repeats a stored CA imports its new items); a file
  * that brings nothing new fails with "Fingerprint already taken".
  */
+import { abortAndSettle } from '../store/transaction';
 import type * as pkijs from 'pkijs';
 import { ImportError, unrecognised } from '../pki/errors';
 import { readInput, wipe, type ReadInput } from '../pki/read';
@@ -168,12 +169,7 @@ export async function importFile(ctx: DeskContext, input: ReadInput): Promise<Im
 		await appendLog(tx, { direction: 'admin', operation: 'import', status: 'success', detail: `"${input.name}": ${detail}`, messageId: null }, ctx.now());
 		await tx.done;
 	} catch (error) {
-		try {
-			tx.abort();
-		} catch {
-			// Already aborted by the failing request.
-		}
-		await tx.done.catch(() => undefined);
+		await abortAndSettle(tx);
 		await Promise.allSettled(writes);
 		if (error instanceof ImportError) throw error;
 		throw new Error(writeFailureMessage(error, 'Nothing was imported.', `"${input.name}" could not be stored.`), { cause: error });

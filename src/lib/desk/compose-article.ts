@@ -3,6 +3,7 @@
  * transaction. A reply names its ticket; its In-Reply-To and References then default to the
  * ticket's Message-IDs, which is also how tickets.addArticle threads it.
  */
+import { abortAndSettle } from '../store/transaction';
 import { readHeaders } from '../mime/display';
 import type { SecurityResult } from '../smime/incoming-types';
 import { announce, type DeskContext } from './context';
@@ -75,12 +76,7 @@ export async function storeSent(ctx: DeskContext, sent: SentArticle, log: NewLog
 		await appendLog(tx, log, ctx.now());
 		await tx.done;
 	} catch (cause) {
-		try {
-			tx.abort();
-		} catch {
-			// Already finished or aborted by the failing request.
-		}
-		await tx.done.catch(() => undefined);
+		await abortAndSettle(tx);
 		throw new Error('The sent message could not be stored.', { cause });
 	}
 	announce(ctx, ['tickets', 'articles', 'logs']);

@@ -3,6 +3,7 @@
  * (Zammad's per-group "default sign" and "default encrypt"). Both default to on; the composer
  * turns an option on by default only where it is also possible (see compose.securityOptions).
  */
+import { abortAndSettle } from '../store/transaction';
 import { isValidAddress } from '../mime/display';
 import { announce, type DeskContext } from './context';
 import { appendLog } from './log';
@@ -81,12 +82,7 @@ export async function saveGroup(ctx: DeskContext, input: GroupInput): Promise<Gr
 		await appendLog(tx, { direction: 'admin', operation: 'group', status: 'success', detail, messageId: null }, ctx.now());
 		await tx.done;
 	} catch (error) {
-		try {
-			tx.abort();
-		} catch {
-			// Already finished or aborted.
-		}
-		await tx.done.catch(() => undefined);
+		await abortAndSettle(tx);
 		throw error;
 	}
 	announce(ctx, ['groups', 'logs']);

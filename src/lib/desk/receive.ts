@@ -6,6 +6,7 @@
  * receive() never throws for a hostile mail: problems are statuses with comments. While
  * S/MIME is off, the mail is stored unprocessed (statuses 'none' with a comment that says so).
  */
+import { abortAndSettle } from '../store/transaction';
 import type { DecryptCandidate } from '../cms/recipients-decrypt';
 import { readHeaders, toDisplay } from '../mime/display';
 import { readIncoming } from '../smime/incoming';
@@ -61,11 +62,7 @@ export async function receive(ctx: DeskContext, raw: Uint8Array | string): Promi
 		await appendLog(tx, logEntry(result, headers.messageId, false), ctx.now());
 		await tx.done;
 	} catch (cause) {
-		abort(tx);
-		const aborted = await tx.done.then(
-			() => null,
-			(e: unknown) => e
-		);
+		const aborted = await abortAndSettle(tx);
 		throw new Error(writeFailureMessage([cause, aborted], 'The mail was not stored.', 'The message could not be stored.'), { cause });
 	}
 	announce(ctx, ['tickets', 'articles', 'logs']);
@@ -99,11 +96,7 @@ export async function retry(ctx: DeskContext, articleId: number): Promise<Articl
 		await appendLog(tx, logEntry(result, existing.headers.messageId, true), ctx.now());
 		await tx.done;
 	} catch (cause) {
-		abort(tx);
-		const aborted = await tx.done.then(
-			() => null,
-			(e: unknown) => e
-		);
+		const aborted = await abortAndSettle(tx);
 		throw new Error(writeFailureMessage([cause, aborted], 'The mail was not stored.', 'The message could not be stored.'), { cause });
 	}
 	announce(ctx, ['articles', 'logs']);
@@ -208,14 +201,3 @@ async function learnCapabilities(ctx: DeskContext, p: Processed): Promise<void> 
 	}
 }
 
-function abort(tx: IDBTransactionLike): void {
-	try {
-		tx.abort();
-	} catch {
-		// Already finished or aborted by the failing request.
-	}
-}
-
-interface IDBTransactionLike {
-	abort(): void;
-}

@@ -5,3 +5,4 @@ export { openDatabase, type SealdeskDatabase, type DatabaseHooks } from './db';
 export { DB_VERSION, STORE_NAMES, type CertificateRecord, type KeyRecord, type SealedKey, type LogEntry, type LogDirection, type SealdeskDB } from './schema';
 export { ChangeFeed, subscribeChanges, CHANNEL_NAME, type StoreChange } from './changes';
 export { STORAGE_FULL, isQuotaExceeded, writeFailureMessage } from './errors';
+export { abortAndSettle } from './transaction';
