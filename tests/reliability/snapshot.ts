@@ -10,16 +10,19 @@ export async function storeSnapshot(desk: Desk): Promise<Record<string, unknown[
 	for (const name of STORE_NAMES) {
 		const store = tx.objectStore(name);
 		const [keys, values] = await Promise.all([store.getAllKeys(), store.getAll()]);
-		out[name] = keys.map((key, i) => ({ key, value: comparable(values[i]) }));
+		out[name] = keys.map((key, i) => ({ key, value: values[i] }));
 	}
 	await tx.done;
+	for (const name of STORE_NAMES) out[name] = await Promise.all((out[name] ?? []).map(async (r) => ({ ...(r as object), value: await comparable((r as { value: unknown }).value) })));
 	return out;
 }
 
-function comparable(value: unknown): unknown {
+/** Bytes compare by content, whether stored as a Uint8Array or a Blob (a raw mail, an attachment). */
+async function comparable(value: unknown): Promise<unknown> {
 	if (value instanceof CryptoKey) return { cryptoKey: value.algorithm, usages: value.usages, extractable: value.extractable };
-	if (value instanceof Uint8Array) return Buffer.from(value).toString('base64');
-	if (Array.isArray(value)) return value.map(comparable);
-	if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, comparable(v)]));
+	if (value instanceof Uint8Array) return `bytes:${Buffer.from(value).toString('base64')}`;
+	if (value instanceof Blob) return `bytes:${Buffer.from(await value.arrayBuffer()).toString('base64')}`;
+	if (Array.isArray(value)) return Promise.all(value.map(comparable));
+	if (value !== null && typeof value === 'object') return Object.fromEntries(await Promise.all(Object.entries(value).map(async ([k, v]) => [k, await comparable(v)])));
 	return value;
 }

@@ -10,7 +10,7 @@ import { announce, type DeskContext } from './context';
 import { appendLog, type NewLogEntry } from './log';
 import type { IDBPTransaction } from 'idb';
 import type { SealdeskDB } from '../store/schema';
-import { addArticle, articleHeaders, type ArticleRecord, type StoredAttachment, type TicketRecord } from './tickets';
+import { addArticle, articleHeaders, toStoredBytes, type ArticleRecord, type StoredAttachment, type TicketRecord } from './tickets';
 
 type ArticleTx = IDBPTransaction<SealdeskDB, ('tickets' | 'articles' | 'logs')[], 'readwrite'>;
 
@@ -61,13 +61,13 @@ export async function storeSent(ctx: DeskContext, sent: SentArticle, log: NewLog
 	const now = ctx.now().toISOString();
 	const record: Omit<ArticleRecord, 'id' | 'ticketId'> = {
 		direction: 'out',
-		raw: sent.raw,
+		raw: toStoredBytes(sent.raw),
 		receivedAt: now,
 		processedAt: now,
 		headers: articleHeaders(readHeaders(sent.raw)),
 		security: sent.security,
 		text: sent.text,
-		attachments: sent.attachments
+		attachments: sent.attachments.map((a) => ({ ...a, data: a.data instanceof Blob ? a.data : toStoredBytes(a.data) }))
 	};
 	const tx = ctx.db.transaction(['tickets', 'articles', 'logs'], 'readwrite');
 	let ids: { id: number; ticketId: number };

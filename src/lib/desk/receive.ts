@@ -13,7 +13,7 @@ import { readIncoming } from '../smime/incoming';
 import type { SecurityResult, TrustedSigner } from '../smime/incoming-types';
 import { PROCESSING_ERROR, SMIME_OFF_ENCRYPTION, SMIME_OFF_SIGN } from '../smime/comments';
 import type { ArticleRecord, StoredAttachment } from './tickets';
-import { addArticle, articleHeaders, toArticle, type Article } from './tickets';
+import { addArticle, articleHeaders, storedBytes, toArticle, toStoredBytes, type Article } from './tickets';
 import { allCertificateDers, isEnabled, recordCapabilities } from './certificates';
 import { announce, type DeskContext } from './context';
 import { appendLog } from './log';
@@ -40,13 +40,15 @@ interface Processed {
  * @throws Error only when IndexedDB refuses the write
  */
 export async function receive(ctx: DeskContext, raw: Uint8Array | string): Promise<Article> {
-	const bytes = typeof raw === 'string' ? new TextEncoder().encode(raw) : new Uint8Array(raw);
+	const bytes = typeof raw === 'string' ? new TextEncoder().encode(raw) : raw;
+	// The stored copy is taken first: nothing processing does to the bytes can reach it.
+	const stored = toStoredBytes(bytes);
 	const headers = articleHeaders(readHeaders(bytes));
 	const result = await processMail(ctx, bytes);
 	const now = ctx.now().toISOString();
 	const record: Omit<ArticleRecord, 'id' | 'ticketId'> = {
 		direction: 'in',
-		raw: bytes,
+		raw: stored,
 		receivedAt: now,
 		...(result.processed ? { processedAt: now } : {}),
 		headers,
@@ -78,7 +80,7 @@ export async function receive(ctx: DeskContext, raw: Uint8Array | string): Promi
 export async function retry(ctx: DeskContext, articleId: number): Promise<Article> {
 	const existing = (await ctx.db.get('articles', articleId)) as ArticleRecord | undefined;
 	if (!existing) throw new Error('No article has this id.');
-	const result = await processMail(ctx, existing.raw);
+	const result = await processMail(ctx, await storedBytes(existing.raw));
 	const now = ctx.now().toISOString();
 	const updated: ArticleRecord = {
 		...existing,
@@ -172,7 +174,7 @@ function displayFields(d: { text: string; html?: string; attachments: { filename
 	return {
 		text: d.text,
 		...(d.html !== undefined ? { html: d.html } : {}),
-		attachments: d.attachments.map((a) => ({ name: a.filename, type: a.mimeType, data: a.content }))
+		attachments: d.attachments.map((a) => ({ name: a.filename, type: a.mimeType, data: toStoredBytes(a.content) }))
 	};
 }
 

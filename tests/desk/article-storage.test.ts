@@ -1,0 +1,88 @@
+/**
+ * How articles keep their large bytes (issue 8): the raw mail and every attachment are stored
+ * as Blobs beside the record, not cloned into it, and read back byte for byte. Records written
+ * before that, with Uint8Arrays, still read, retry and list their attachment sizes.
+ */
+import { randomBytes } from 'node:crypto';
+import { describe, expect, test } from 'vitest';
+import type { ArticleRecord } from '../../src/lib/desk/tickets';
+import { cms, encryptTo, loadPki, withHeaders } from '../smime/mail';
+import { freshDesk } from './receive-helpers';
+
+/** A multipart/mixed entity with a text part and one base64 attachment. */
+function withAttachment(text: string, data: Uint8Array, filename = 'data.bin'): string {
+	const b64 = Buffer.from(data).toString('base64').replace(/.{76}/g, '$&\r\n');
+	return (
+		'Content-Type: multipart/mixed; boundary="b1"\r\n\r\n--b1\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n' +
+		`${text}\r\n--b1\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n` +
+		`Content-Disposition: attachment; filename="${filename}"\r\n\r\n${b64}\r\n--b1--\r\n`
+	);
+}
+
+async function storedRecord(desk: Awaited<ReturnType<typeof freshDesk>>['desk'], id: number): Promise<ArticleRecord> {
+	const record = (await desk.context.db.get('articles', id)) as ArticleRecord | undefined;
+	if (!record) throw new Error(`article ${String(id)} is not stored`);
+	return record;
+}
+
+describe('article storage', () => {
+	test('a received mail keeps its raw bytes and its decrypted attachment as Blobs, read back exactly', async () => {
+		const { desk } = await freshDesk({ now: new Date() });
+		await loadPki(desk, ['bob']);
+		const attachment = new Uint8Array(randomBytes(200_000));
+		const mail = withHeaders(cms([...encryptTo('bob'), '-aes256'], withAttachment('see the file', attachment)));
+		const article = await desk.receive(mail);
+		expect(article.security.encryption.status).toBe('decrypted');
+		expect(article.attachments).toEqual([{ index: 0, name: 'data.bin', type: 'application/octet-stream', size: attachment.length }]);
+
+		const record = await storedRecord(desk, article.id);
+		expect(record.raw).toBeInstanceOf(Blob);
+		expect(record.attachments[0]?.data).toBeInstanceOf(Blob);
+		expect(await desk.articleRaw(article.id)).toEqual(mail);
+		expect(await desk.getAttachment(article.id, 0)).toEqual(attachment);
+		expect(await desk.getAttachment(article.id, 1)).toBeNull();
+		// Retry reads the stored raw mail back and decrypts it again.
+		const again = await desk.retry(article.id);
+		expect(again.attachments).toEqual(article.attachments);
+		expect(await desk.getAttachment(article.id, 0)).toEqual(attachment);
+	});
+
+	test('receive stores the mail as it came, even when the caller changes its array afterwards', async () => {
+		const { desk } = await freshDesk({ now: new Date() });
+		const mail = withHeaders(withAttachment('plain', new Uint8Array([1, 2, 3])));
+		const expected = mail.slice();
+		const pending = desk.receive(mail);
+		mail.fill(0x41);
+		const article = await pending;
+		expect(await desk.articleRaw(article.id)).toEqual(expected);
+	});
+
+	test('a sent message keeps its raw bytes and its attachments as Blobs', async () => {
+		const { desk } = await freshDesk({ now: new Date() });
+		const data = new Uint8Array(randomBytes(50_000));
+		const sent = await desk.compose({ from: 'support@sealdesk.test', to: ['bob@sealdesk.test'], subject: 'File', text: 'Here it is', attachments: [{ filename: 'f.bin', data }] });
+		const record = await storedRecord(desk, sent.articleId);
+		expect(record.raw).toBeInstanceOf(Blob);
+		expect(record.attachments[0]?.data).toBeInstanceOf(Blob);
+		expect(await desk.articleRaw(sent.articleId)).toEqual(sent.raw);
+		expect(await desk.getAttachment(sent.articleId, 0)).toEqual(data);
+		expect((await desk.getArticle(sent.articleId))?.attachments[0]?.size).toBe(data.length);
+	});
+
+	test('an article stored with Uint8Arrays (before Blobs) still lists, reads and retries', async () => {
+		const { desk } = await freshDesk({ now: new Date() });
+		const attachment = new Uint8Array(randomBytes(1000));
+		const mail = withHeaders(withAttachment('older record', attachment));
+		const article = await desk.receive(mail);
+		const record = await storedRecord(desk, article.id);
+		await desk.context.db.put('articles', { ...record, raw: mail, attachments: [{ name: 'data.bin', type: 'application/octet-stream', data: attachment }] });
+
+		expect((await desk.getArticle(article.id))?.attachments[0]?.size).toBe(1000);
+		expect(await desk.articleRaw(article.id)).toEqual(mail);
+		expect(await desk.getAttachment(article.id, 0)).toEqual(attachment);
+		const again = await desk.retry(article.id);
+		expect(again.text).toContain('older record');
+		expect((await storedRecord(desk, article.id)).attachments[0]?.data).toBeInstanceOf(Blob);
+		expect(await desk.getAttachment(article.id, 0)).toEqual(attachment);
+	});
+});
