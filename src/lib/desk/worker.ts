@@ -6,13 +6,13 @@
  */
 import 'reflect-metadata';
 import { openDesk, type Desk } from './desk';
-import { RELOAD_NEEDED, toRpcError, type RpcRequest, type RpcResponse } from './rpc';
+import { RELOAD_NEEDED, handedOver, toRpcError, type RpcRequest, type RpcResponse } from './rpc';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 let opened: Promise<Desk> | null = null;
 
-function post(response: RpcResponse): void {
-	scope.postMessage(response);
+function post(response: RpcResponse, transfer: Transferable[] = []): void {
+	scope.postMessage(response, transfer);
 }
 
 /** Runs one call by name; only the desk's own methods can be called. */
@@ -35,7 +35,7 @@ scope.addEventListener('message', (event: MessageEvent<RpcRequest>) => {
 	const request = event.data;
 	run(request).then(
 		(value) => {
-			post({ id: request.id, kind: 'result', value });
+			post({ id: request.id, kind: 'result', value }, handedOver(request.method, value));
 		},
 		(error: unknown) => {
 			post({ id: request.id, kind: 'error', error: toRpcError(error) });
