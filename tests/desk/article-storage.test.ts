@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { describe, expect, test } from 'vitest';
 import type { ArticleRecord } from '../../src/lib/desk/tickets';
 import { cms, encryptTo, loadPki, withHeaders } from '../smime/mail';
+import { storeSnapshot } from '../reliability/snapshot';
 import { freshDesk } from './receive-helpers';
 
 /** A multipart/mixed entity with a text part and one base64 attachment. */
@@ -85,4 +86,50 @@ describe('article storage', () => {
 		expect((await storedRecord(desk, article.id)).attachments[0]?.data).toBeInstanceOf(Blob);
 		expect(await desk.getAttachment(article.id, 0)).toEqual(attachment);
 	});
+
+	test('a dropped .eml file (a Blob) is read in the desk and stored as it came', async () => {
+		const { desk } = await freshDesk({ now: new Date() });
+		await loadPki(desk, ['bob']);
+		const attachment = new Uint8Array(randomBytes(3000));
+		const mail = withHeaders(cms([...encryptTo('bob'), '-aes256'], withAttachment('from a file', attachment)));
+		const article = await desk.receive(new File([mail], 'mail.eml', { type: 'message/rfc822' }));
+		expect(article.security.encryption.status).toBe('decrypted');
+		expect(article.text).toContain('from a file');
+		expect(await desk.articleRaw(article.id)).toEqual(mail);
+		expect(await desk.getAttachment(article.id, 0)).toEqual(attachment);
+	});
+
+	test('a mail file that cannot be read: a clear error, and nothing is stored', async () => {
+		const { desk } = await freshDesk({ now: new Date() });
+		const before = await storeSnapshot(desk);
+		await expect(desk.receive(new Unreadable(['x']))).rejects.toThrow('The mail file could not be read.');
+		expect(await storeSnapshot(desk)).toEqual(before);
+	});
+
+	test('an attachment given as a File is sent and stored without the page reading it', async () => {
+		const { desk } = await freshDesk({ now: new Date() });
+		const data = new Uint8Array(randomBytes(40_000));
+		const file = new File([data], 'report.pdf', { type: 'application/pdf' });
+		const sent = await desk.compose({ from: 'support@sealdesk.test', to: ['bob@sealdesk.test'], subject: 'Report', text: 'Attached', attachments: [{ filename: file.name, contentType: file.type, data: file }] });
+		expect(await desk.getAttachment(sent.articleId, 0)).toEqual(data);
+		// What was sent carries the file: reading the sent mail back gives the same bytes.
+		const back = await desk.receive(sent.raw);
+		expect(back.attachments).toEqual([{ index: 0, name: 'report.pdf', type: 'application/pdf', size: data.length }]);
+		expect(await desk.getAttachment(back.id, 0)).toEqual(data);
+	});
+
+	test('an attachment File that cannot be read: the draft fails with a clear error, nothing sent or stored', async () => {
+		const { desk } = await freshDesk({ now: new Date() });
+		await expect(
+			desk.compose({ from: 'support@sealdesk.test', to: ['bob@sealdesk.test'], subject: 'Report', text: 'Attached', attachments: [{ filename: 'gone.pdf', data: new Unreadable(['x']) }] })
+		).rejects.toThrow('The attachment "gone.pdf" could not be read.');
+		expect(await desk.listTickets()).toEqual([]);
+	});
 });
+
+/** A file whose bytes are gone (removed from disk after it was picked). */
+class Unreadable extends Blob {
+	override arrayBuffer(): Promise<ArrayBuffer> {
+		return Promise.reject(new DOMException('The file could not be read.', 'NotReadableError'));
+	}
+}

@@ -20,6 +20,7 @@ import { getGroup, groupForEmail, listGroups, type Group } from './groups';
 import { appendLog } from './log';
 import { storeSent, threadOf } from './compose-article';
 import type { SecurityResult } from '../smime/incoming-types';
+import type { StoredAttachment } from './tickets';
 
 /** The comment of both options while S/MIME is turned off. */
 export const SMIME_OFF = 'S/MIME is turned off.';
@@ -53,14 +54,16 @@ export interface SecurityOptions {
 }
 
 /**
- * An attachment of a draft. A string is sent as its UTF-8 bytes. Also accepted, as the display
- * side names them: `name` for filename, `mimeType` or `type` for contentType, `content` for data.
+ * An attachment of a draft. A string is sent as its UTF-8 bytes; a Blob (a File the agent
+ * picked) is read in the worker and stored as it is, so the page need not load it. Also
+ * accepted, as the display side names them: `name` for filename, `mimeType` or `type` for
+ * contentType, `content` for data.
  */
 export interface DraftAttachment {
 	filename: string;
 	/** Defaults to application/octet-stream. */
 	contentType?: string;
-	data: Uint8Array | string;
+	data: Uint8Array | string | Blob;
 }
 
 /** What the agent composed. Unknown options are rejected. */
@@ -164,19 +167,34 @@ interface LooseAttachment {
 	content?: unknown;
 }
 
-function toAttachments(list: readonly DraftAttachment[] | undefined): OutAttachment[] {
+/** A draft attachment ready to build, with the Blob it came as (stored without a copy). */
+type ReadAttachment = OutAttachment & { blob?: Blob };
+
+async function toAttachments(list: readonly DraftAttachment[] | undefined): Promise<ReadAttachment[]> {
 	if (list === undefined) return [];
 	if (!Array.isArray(list)) throw new DraftError('invalid-option', 'The attachments must be a list.');
-	return (list as LooseAttachment[]).map((a) => {
+	const out: ReadAttachment[] = [];
+	for (const a of list as LooseAttachment[]) {
 		const filename = typeof a.filename === 'string' ? a.filename : a.name;
 		if (typeof filename !== 'string' || filename.trim() === '') throw new DraftError('invalid-option', 'An attachment has no file name.');
 		const raw = a.data ?? a.content;
+		const type = [a.contentType, a.mimeType, a.type].find((t): t is string => typeof t === 'string' && t.length > 0) ?? 'application/octet-stream';
+		if (raw instanceof Blob) {
+			let data: Uint8Array;
+			try {
+				data = new Uint8Array(await raw.arrayBuffer());
+			} catch (cause) {
+				throw new DraftError('invalid-option', `The attachment "${filename}" could not be read.`, { cause });
+			}
+			out.push({ filename, contentType: type, data, blob: raw });
+			continue;
+		}
 		const data =
 			typeof raw === 'string' ? new TextEncoder().encode(raw) : raw instanceof Uint8Array ? raw : raw instanceof ArrayBuffer ? new Uint8Array(raw) : null;
 		if (!data) throw new DraftError('invalid-option', `The attachment "${filename}" has no data.`);
-		const type = [a.contentType, a.mimeType, a.type].find((t): t is string => typeof t === 'string' && t.length > 0);
-		return { filename, contentType: type ?? 'application/octet-stream', data };
-	});
+		out.push({ filename, contentType: type, data });
+	}
+	return out;
 }
 
 function references(r: Draft['references']): string[] {
@@ -258,7 +276,7 @@ interface Built {
 	sent: Omit<ComposeResult, 'articleId' | 'ticketId'>;
 	detail: string;
 	security: SecurityResult;
-	attachments: { name: string; type: string; data: Uint8Array }[];
+	attachments: StoredAttachment[];
 }
 
 async function build(
@@ -274,7 +292,7 @@ async function build(
 	for (const id of [...(thread.inReplyTo ? [thread.inReplyTo] : []), ...thread.references]) {
 		if (!/^<?[^\s<>]+@[^\s<>]+>?$/.test(id)) throw new DraftError('invalid-option', `The message ID "${id}" is not valid.`);
 	}
-	const attachments = toAttachments(draft.attachments);
+	const attachments = await toAttachments(draft.attachments);
 	const now = ctx.now();
 	const messageId = makeMessageId(plan.from.address, ctx.crypto);
 	const notes: string[] = [];
@@ -351,7 +369,7 @@ async function build(
 	};
 	return {
 		security,
-		attachments: attachments.map((a) => ({ name: a.filename, type: a.contentType, data: a.data })),
+		attachments: attachments.map((a) => ({ name: a.filename, type: a.contentType, data: a.blob ?? a.data })),
 		sent: {
 			raw: message.raw,
 			messageId,

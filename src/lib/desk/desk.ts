@@ -114,7 +114,7 @@ export class Desk {
 	}
 
 	/** Stores a received mail on its ticket and verifies/decrypts it. Never rejects for a hostile mail. See receive.receive */
-	receive(raw: Uint8Array | string): Promise<tickets.Article> {
+	receive(raw: Uint8Array | string | Blob): Promise<tickets.Article> {
 		return receiving.receive(this.context, raw);
 	}
 

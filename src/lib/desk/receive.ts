@@ -35,14 +35,27 @@ interface Processed {
 /**
  * Stores a received mail on its ticket and processes it. The article and its log entry are
  * written in one transaction.
- * @param raw - the RFC 5322 message (a string is taken as UTF-8)
+ * @param raw - the RFC 5322 message (a string is taken as UTF-8; a Blob, such as a dropped
+ *   .eml File, is read here and stored without a copy)
  * @returns the stored article with its security result and readable text
- * @throws Error only when IndexedDB refuses the write
+ * @throws Error only when IndexedDB refuses the write, or a Blob cannot be read
  */
-export async function receive(ctx: DeskContext, raw: Uint8Array | string): Promise<Article> {
-	const bytes = typeof raw === 'string' ? new TextEncoder().encode(raw) : raw;
-	// The stored copy is taken first: nothing processing does to the bytes can reach it.
-	const stored = toStoredBytes(bytes);
+export async function receive(ctx: DeskContext, raw: Uint8Array | string | Blob): Promise<Article> {
+	let bytes: Uint8Array;
+	let stored: Blob;
+	if (raw instanceof Blob) {
+		// A dropped .eml file: stored as it is (no copy) and read once here, not in the page.
+		stored = raw.slice(0, raw.size, raw.type);
+		try {
+			bytes = new Uint8Array(await raw.arrayBuffer());
+		} catch (cause) {
+			throw new Error('The mail file could not be read.', { cause });
+		}
+	} else {
+		bytes = typeof raw === 'string' ? new TextEncoder().encode(raw) : raw;
+		// The stored copy is taken first: nothing processing does to the bytes can reach it.
+		stored = toStoredBytes(bytes);
+	}
 	const headers = articleHeaders(readHeaders(bytes));
 	const result = await processMail(ctx, bytes);
 	const now = ctx.now().toISOString();

@@ -166,9 +166,8 @@ export class Composer {
 		const doing = this.sign && this.encrypt ? 'Signing and encrypting' : this.sign ? 'Signing' : this.encrypt ? 'Encrypting' : 'Building';
 		this.progress = `${doing} the message${size > LARGE ? ` (${formatSize(size)}); large attachments take a moment` : ''}…`;
 		try {
-			const attachments: DraftAttachment[] = await Promise.all(
-				this.files.map(async (f) => ({ filename: f.name, contentType: f.type || 'application/octet-stream', data: new Uint8Array(await f.arrayBuffer()) }))
-			);
+			// The files go to the desk worker as they are: it reads them, and stores them without a copy.
+			const attachments: DraftAttachment[] = this.files.map((f) => ({ filename: f.name, contentType: f.type || 'application/octet-stream', data: f }));
 			const result = await desk.compose({
 				from: this.from,
 				to: this.to,

@@ -31,9 +31,10 @@ export class MailImport {
 	/** Imports each file as one message, in order. Never rejects: failures become lines. */
 	async importFiles(files: readonly File[]): Promise<void> {
 		for (const file of files) {
-			await this.#run(file.name, async () => {
+			await this.#run(file.name, () => {
 				if (file.size > MAX_MAIL_SIZE) throw new Error(`"${file.name}" is larger than 50 MB.`);
-				return new Uint8Array(await file.arrayBuffer());
+				// The desk worker reads the file itself and stores it without a copy.
+				return Promise.resolve(file);
 			});
 		}
 	}
@@ -51,7 +52,7 @@ export class MailImport {
 		this.lines = this.lines.filter((l) => l.state === 'working');
 	}
 
-	async #run(name: string, read: () => Promise<Uint8Array | string>): Promise<void> {
+	async #run(name: string, read: () => Promise<Blob | string>): Promise<void> {
 		const id = this.#next++;
 		this.lines.push({ id, name, state: 'working', message: `Importing ${name}…` });
 		const line = this.lines.find((l) => l.id === id);
