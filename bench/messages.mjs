@@ -3,7 +3,8 @@
 // inputs, alternating ours and openssl's run by run.
 //
 // Message size N means an N-byte random attachment plus a line of text (the MIME entity is
-// about 1.35 N after base64). OpenSSL signs and encrypts that entity as built here; our
+// about 1.35 N after base64). Our side gets its inputs as Files, as the app does: a dropped
+// .eml for receive, a picked file for the attachment. OpenSSL signs and encrypts that entity as built here; our
 // compose builds its own entity from the same text and attachment. Our decrypt, verify and
 // decrypt+verify receive the very messages openssl made (RSA PKCS#1 v1.5 key transport,
 // OpenSSL's default, for the RSA recipient; ECDH for P-256), so both sides read the same bytes.
@@ -168,7 +169,7 @@ export async function benchMessages({ browser, origin, dir, pki, quick, runs }) 
 			const { context, page } = await openDeskPage(browser, origin, pki);
 			try {
 				await page.evaluate(async () => {
-					const get = async (name) => new Uint8Array(await (await fetch(`/__bench/${name}`)).arrayBuffer());
+					const get = async (name) => new File([await (await fetch(`/__bench/${name}`)).blob()], name);
 					window.__sealdeskBench = {
 						attachment: await get('attachment.bin'),
 						signed: await get('signed.eml'),

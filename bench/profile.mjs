@@ -42,7 +42,7 @@ try {
 	await cdp.send('Target.setAutoAttach', { autoAttach: true, waitForDebuggerOnStart: false, flatten: false });
 	if (!workerSession) throw new Error('the desk worker was not found');
 	await page.evaluate(async () => {
-		const get = async (name) => new Uint8Array(await (await fetch(`/__bench/${name}`)).arrayBuffer());
+		const get = async (name) => new File([await (await fetch(`/__bench/${name}`)).blob()], name);
 		window.__sealdeskBench = { attachment: await get('attachment.bin'), signed: await get('signed.eml'), encrypted: await get('encrypted.eml'), signedEncrypted: await get('signed-encrypted.eml') };
 	});
 	await send('Profiler.enable');
