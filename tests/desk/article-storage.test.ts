@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { describe, expect, test } from 'vitest';
+import { STORE_TIMING } from '../../src/lib/desk/context';
 import type { ArticleRecord } from '../../src/lib/desk/tickets';
 import { cms, encryptTo, loadPki, withHeaders } from '../smime/mail';
 import { storeSnapshot } from '../reliability/snapshot';
@@ -124,6 +125,16 @@ describe('article storage', () => {
 			desk.compose({ from: 'support@sealdesk.test', to: ['bob@sealdesk.test'], subject: 'Report', text: 'Attached', attachments: [{ filename: 'gone.pdf', data: new Unreadable(['x']) }] })
 		).rejects.toThrow('The attachment "gone.pdf" could not be read.');
 		expect(await desk.listTickets()).toEqual([]);
+	});
+
+	test('the time the last article took to store is recorded as one User Timing measure', async () => {
+		const { desk } = await freshDesk({ now: new Date() });
+		performance.clearMeasures(STORE_TIMING);
+		await desk.receive(withHeaders(withAttachment('one', new Uint8Array(10))));
+		await desk.compose({ from: 'support@sealdesk.test', to: ['bob@sealdesk.test'], subject: 'Two', text: 'two' });
+		const entries = performance.getEntriesByName(STORE_TIMING, 'measure');
+		expect(entries).toHaveLength(1);
+		expect(entries[0]?.duration).toBeGreaterThan(0);
 	});
 });
 

@@ -6,7 +6,7 @@
 import { abortAndSettle } from '../store/transaction';
 import { readHeaders } from '../mime/display';
 import type { SecurityResult } from '../smime/incoming-types';
-import { announce, type DeskContext } from './context';
+import { announce, recordPhase, STORE_TIMING, type DeskContext } from './context';
 import { appendLog, type NewLogEntry } from './log';
 import type { IDBPTransaction } from 'idb';
 import type { SealdeskDB } from '../store/schema';
@@ -69,6 +69,7 @@ export async function storeSent(ctx: DeskContext, sent: SentArticle, log: NewLog
 		text: sent.text,
 		attachments: sent.attachments.map((a) => ({ ...a, data: a.data instanceof Blob ? a.data : toStoredBytes(a.data) }))
 	};
+	const storing = performance.now();
 	const tx = ctx.db.transaction(['tickets', 'articles', 'logs'], 'readwrite');
 	let ids: { id: number; ticketId: number };
 	try {
@@ -79,6 +80,7 @@ export async function storeSent(ctx: DeskContext, sent: SentArticle, log: NewLog
 		await abortAndSettle(tx);
 		throw new Error('The sent message could not be stored.', { cause });
 	}
+	recordPhase(STORE_TIMING, performance.now() - storing);
 	announce(ctx, ['tickets', 'articles', 'logs']);
 	return ids;
 }

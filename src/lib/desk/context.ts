@@ -27,3 +27,17 @@ export interface DeskContext {
 export function announce(ctx: DeskContext, stores: StoreChange['store'][]): void {
 	ctx.changes.publish(stores.map((store) => ({ store, database: ctx.name })));
 }
+
+/** The User Timing name under which the desk records how long its last article's IndexedDB transaction took. */
+export const STORE_TIMING = 'sealdesk:store';
+
+/**
+ * Records a phase that took `duration` ms up to now as a User Timing measure (seen in DevTools
+ * and read by the benchmark), keeping only the latest one so a long-lived worker does not
+ * accumulate entries.
+ */
+export function recordPhase(name: string, duration: number): void {
+	performance.clearMeasures(name);
+	const end = performance.now();
+	performance.measure(name, { start: end - duration, end });
+}

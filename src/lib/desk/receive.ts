@@ -15,7 +15,7 @@ import { PROCESSING_ERROR, SMIME_OFF_ENCRYPTION, SMIME_OFF_SIGN } from '../smime
 import type { ArticleRecord, StoredAttachment } from './tickets';
 import { addArticle, articleHeaders, storedBytes, toArticle, toStoredBytes, type Article } from './tickets';
 import { allCertificateDers, isEnabled, recordCapabilities } from './certificates';
-import { announce, type DeskContext } from './context';
+import { announce, recordPhase, STORE_TIMING, type DeskContext } from './context';
 import { appendLog } from './log';
 import { writeFailureMessage } from '../store/errors';
 import { legacyKeyOpenerFor, vaultStatus } from './vault';
@@ -70,6 +70,7 @@ export async function receive(ctx: DeskContext, raw: Uint8Array | string | Blob)
 		...(result.html !== undefined ? { html: result.html } : {}),
 		attachments: result.attachments
 	};
+	const storing = performance.now();
 	const tx = ctx.db.transaction(['tickets', 'articles', 'logs'], 'readwrite');
 	let ids: { id: number; ticketId: number };
 	try {
@@ -80,6 +81,7 @@ export async function receive(ctx: DeskContext, raw: Uint8Array | string | Blob)
 		const aborted = await abortAndSettle(tx);
 		throw new Error(writeFailureMessage([cause, aborted], 'The mail was not stored.', 'The message could not be stored.'), { cause });
 	}
+	recordPhase(STORE_TIMING, performance.now() - storing);
 	announce(ctx, ['tickets', 'articles', 'logs']);
 	await learnCapabilities(ctx, result);
 	return toArticle({ ...record, ...ids });
