@@ -13,6 +13,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startPeak } from './memory.mjs';
+import { attachDeskWorker } from './worker-cdp.mjs';
 
 export const OPERATIONS = ['sign', 'encrypt', 'sign+encrypt', 'decrypt', 'verify', 'decrypt+verify'];
 
@@ -139,6 +140,19 @@ export function runOurs(page, op, key) {
 	);
 }
 
+/** Fetches the inputs into the page as Files (the attachment and the three mails openssl made). */
+export function loadInputs(page) {
+	return page.evaluate(async () => {
+		const get = async (name) => new File([await (await fetch(`/__bench/${name}`)).blob()], name);
+		window.__sealdeskBench = {
+			attachment: await get('attachment.bin'),
+			signed: await get('signed.eml'),
+			encrypted: await get('encrypted.eml'),
+			signedEncrypted: await get('signed-encrypted.eml')
+		};
+	});
+}
+
 /** A fresh profile with S/MIME on, the test PKI trusted and both parties' keys imported. */
 export async function openDeskPage(browser, origin, pki) {
 	const context = await browser.newContext({ serviceWorkers: 'block' });
@@ -157,7 +171,8 @@ export async function openDeskPage(browser, origin, pki) {
 
 /**
  * Runs every operation for every key type and size.
- * @returns {Promise<Array<{ key: string, size: string, bytes: number, op: string, ours: number[], openssl: number[], peak: number | null }>>}
+ * @returns {Promise<Array<{ key: string, size: string, bytes: number, op: string, ours: number[], stored: number[], openssl: number[], peak: number | null }>>}
+ *   (`stored`: of `ours`, the desk's IndexedDB transaction storing the article)
  */
 export async function benchMessages({ browser, origin, dir, pki, quick, runs }) {
 	const rows = [];
@@ -168,16 +183,9 @@ export async function benchMessages({ browser, origin, dir, pki, quick, runs }) 
 			const cmd = prepareInputs(dir, key, pki, randomBytes(size.bytes));
 			const { context, page } = await openDeskPage(browser, origin, pki);
 			try {
-				await page.evaluate(async () => {
-					const get = async (name) => new File([await (await fetch(`/__bench/${name}`)).blob()], name);
-					window.__sealdeskBench = {
-						attachment: await get('attachment.bin'),
-						signed: await get('signed.eml'),
-						encrypted: await get('encrypted.eml'),
-						signedEncrypted: await get('signed-encrypted.eml')
-					};
-				});
-				const table = new Map(OPERATIONS.map((op) => [op, { key: key.label, size: size.label, bytes: size.bytes, op, ours: [], openssl: [], peak: null }]));
+				await loadInputs(page);
+				const worker = await attachDeskWorker(page);
+				const table = new Map(OPERATIONS.map((op) => [op, { key: key.label, size: size.label, bytes: size.bytes, op, ours: [], stored: [], openssl: [], peak: null }]));
 				for (let run = 0; run < runs; run++) {
 					for (const op of OPERATIONS) {
 						const row = table.get(op);
@@ -189,6 +197,7 @@ export async function benchMessages({ browser, origin, dir, pki, quick, runs }) 
 							} else {
 								const meter = startPeak(rootPid);
 								row.ours.push(await runOurs(page, op, key));
+								row.stored.push((await worker.measure('sealdesk:store')) ?? Number.NaN);
 								const peak = meter.peak();
 								if (peak !== null) row.peak = Math.max(row.peak ?? 0, peak);
 							}

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { chromium } from '@playwright/test';
 import { QUIET_ARGS, systemChromium } from '../scripts/chromium.mjs';
 import { serveBench } from './serve.mjs';
-import { inputsDir, keyTypes, prepareInputs, runOurs, openDeskPage } from './messages.mjs';
+import { attachDeskWorker } from './worker-cdp.mjs';
+import { inputsDir, keyTypes, loadInputs, prepareInputs, runOurs, openDeskPage } from './messages.mjs';
 
 const [op = 'sign', mb = '10', keyLabel = 'RSA-2048'] = process.argv.slice(2);
 const root = join(import.meta.dirname, '..');
@@ -21,30 +22,8 @@ const host = await serveBench(join(root, 'build'), dir);
 const browser = await chromium.launch({ executablePath: systemChromium(), args: QUIET_ARGS });
 try {
 	const { page } = await openDeskPage(browser, host.origin, pki);
-	const cdp = await page.context().newCDPSession(page);
-	let workerSession = null;
-	let nextId = 1;
-	const waiting = new Map();
-	cdp.on('Target.attachedToTarget', (event) => {
-		if (event.targetInfo.type === 'worker') workerSession = event.sessionId;
-	});
-	cdp.on('Target.receivedMessageFromTarget', (event) => {
-		const message = JSON.parse(event.message);
-		waiting.get(message.id)?.(message.result);
-		waiting.delete(message.id);
-	});
-	const send = (method, params = {}) =>
-		new Promise((resolve) => {
-			const id = nextId++;
-			waiting.set(id, resolve);
-			void cdp.send('Target.sendMessageToTarget', { sessionId: workerSession, message: JSON.stringify({ id, method, params }) });
-		});
-	await cdp.send('Target.setAutoAttach', { autoAttach: true, waitForDebuggerOnStart: false, flatten: false });
-	if (!workerSession) throw new Error('the desk worker was not found');
-	await page.evaluate(async () => {
-		const get = async (name) => new File([await (await fetch(`/__bench/${name}`)).blob()], name);
-		window.__sealdeskBench = { attachment: await get('attachment.bin'), signed: await get('signed.eml'), encrypted: await get('encrypted.eml'), signedEncrypted: await get('signed-encrypted.eml') };
-	});
+	const { send } = await attachDeskWorker(page);
+	await loadInputs(page);
 	await send('Profiler.enable');
 	await send('Profiler.setSamplingInterval', { interval: 200 });
 	await send('Profiler.start');
