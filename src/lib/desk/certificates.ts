@@ -215,6 +215,11 @@ export async function allCertificateDers(ctx: DeskContext): Promise<Uint8Array[]
 	return (await ctx.db.getAll('certificates')).map((r) => r.der);
 }
 
+/** The DER of every stored CA certificate: the only candidates for a signer's chain. */
+export async function caCertificateDers(ctx: DeskContext): Promise<Uint8Array[]> {
+	return (await ctx.db.getAll('certificates')).filter((r) => r.info.isCA).map((r) => r.der);
+}
+
 /** One certificate's DER, or null. */
 export async function certificateDer(ctx: DeskContext, fingerprint: string): Promise<Uint8Array | null> {
 	return (await ctx.db.get('certificates', fingerprint.toLowerCase()))?.der ?? null;

@@ -13,7 +13,7 @@ import { buildOutgoing, type OutgoingEncryption, type OutgoingSigner } from '../
 import { issuerChain } from '../smime/outgoing-chain';
 import { DraftError, makeMessageId, parseDraftAddresses } from '../smime/outgoing-draft';
 import { evaluateSecurityOptions, type SecurityEvaluation } from '../smime/security-options';
-import { allCertificateDers, capabilitiesOf, certificateDer, findCertificatesByEmail, isEnabled, privateKeySetFor } from './certificates';
+import { caCertificateDers, capabilitiesOf, certificateDer, findCertificatesByEmail, isEnabled, privateKeySetFor } from './certificates';
 import { contentEncryption as contentEncryptionSetting, signatureScheme } from './compose-settings';
 import type { DeskContext } from './context';
 import { getGroup, groupForEmail, listGroups, type Group } from './groups';
@@ -302,7 +302,8 @@ async function build(
 		const info = evaluation.sign.certificate;
 		const [certificate, keys] = await Promise.all([certificateDer(ctx, info.fingerprint), privateKeySetFor(ctx, info.fingerprint)]);
 		if (!certificate || !keys) throw new DraftError('sign-impossible', `The certificate for ${plan.from.address} was not found.`);
-		const chain = await issuerChain(certificate, await allCertificateDers(ctx), ctx.crypto);
+		// Only CA certificates can be issuers: with a thousand stored, the rest need not be parsed.
+		const chain = await issuerChain(certificate, await caCertificateDers(ctx), ctx.crypto);
 		const scheme = await signatureScheme(ctx);
 		signer = { certificate, chain, keys, scheme };
 		signerFingerprint = info.fingerprint;
