@@ -322,6 +322,12 @@ test('large mail: progress is shown while a big attachment is decrypted or encry
 	await expect(banner(article(page, 0))).toContainText('Encrypted');
 	await expect(article(page, 0).getByRole('button', { name: 'Download big.log' })).toBeVisible();
 	await expect(article(page, 0)).toContainText('6.0 MB');
+	// The decrypted attachment comes back whole (stored as a Blob, moved from the worker to the page).
+	const downloadingBig = page.waitForEvent('download');
+	await article(page, 0).getByRole('button', { name: 'Download big.log' }).click();
+	const bigPath = join(work, 'big.log');
+	await (await downloadingBig).saveAs(bigPath);
+	expect(readFileSync(bigPath).equals(blob)).toBe(true);
 
 	await page.goto('/');
 	await page.getByRole('button', { name: 'New ticket' }).click();
