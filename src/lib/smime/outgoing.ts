@@ -6,12 +6,13 @@
  * the clock come from the caller.
  */
 import { signData, type SignatureScheme } from '../cms/signed-sign';
-import { encryptContent, type ContentEncryption, type EncryptRecipient } from '../cms/enveloped';
-import { buildMessage, buildMultipartSigned, buildPkcs7Mime, type OutAddress, type OutAttachment } from '../mime/build';
-import { concatBytes } from '../mime/bytes';
+import { encryptContentChunks, type ContentEncryption, type EncryptRecipient } from '../cms/enveloped';
+import { messageHeaders, multipartSignedHead, pkcs7MimeHeaders, SIGNATURE_PART_HEADERS, type OutAddress, type OutAttachment } from '../mime/build';
+import { base64LinesLength } from '../mime/base64-encode';
 import type { PrivateKeySet } from '../pki/keyset';
 import { ourCapabilities } from './algorithm-policy';
-import { buildExactContentEntity } from './outgoing-content';
+import { contentEntityPieces } from './outgoing-content';
+import { ascii, boundaryFor, materialize, piecesEndWithCrlf, piecesLength, writePieces, type Piece } from './outgoing-layout';
 
 /** Who signs, with what. */
 export interface OutgoingSigner {
@@ -69,6 +70,10 @@ const KNOWN = new Set(['from', 'to', 'cc', 'subject', 'text', 'attachments', 'me
 /**
  * Builds the message: content entity, then the signature (when `sign` is given), then the
  * encryption (when `encrypt` is given), then the top-level headers.
+ *
+ * Each layer is written once into one buffer of its final size: the content entity in place
+ * inside the multipart/signed (it is hashed where it lies), the message around the base64 of
+ * the envelope's DER chunks. `content` is a view into the message (or into the signed entity).
  * @throws TypeError for unknown options
  * @throws Error when signing fails (key does not match the certificate, cannot sign), with `cause`
  * @throws RecipientKeyError (from cms) when a recipient certificate cannot receive encrypted mail
@@ -76,37 +81,8 @@ const KNOWN = new Set(['from', 'to', 'cc', 'subject', 'text', 'attachments', 'me
  */
 export async function buildOutgoing(o: OutgoingOptions): Promise<OutgoingMessage> {
 	for (const k of Object.keys(o)) if (!KNOWN.has(k)) throw new TypeError(`Unknown option ${k}.`);
-	const content = buildExactContentEntity({ text: o.text, ...(o.attachments?.length ? { attachments: o.attachments } : {}) });
-	let entity = content;
-	if (o.sign) {
-		let signature: Uint8Array;
-		try {
-			signature = await signData({
-				content: entity,
-				detached: true,
-				certificate: o.sign.certificate,
-				chain: o.sign.chain,
-				keys: o.sign.keys,
-				scheme: o.sign.scheme ?? 'pkcs1',
-				capabilities: ourCapabilities(o.sign.keys.algorithm),
-				now: o.date,
-				crypto: o.crypto
-			});
-		} catch (cause) {
-			throw new Error('The message could not be signed.', { cause });
-		}
-		entity = buildMultipartSigned(entity, signature, 'sha-256');
-	}
-	if (o.encrypt) {
-		const der = await encryptContent({
-			content: entity,
-			recipients: o.encrypt.recipients,
-			contentEncryption: o.encrypt.contentEncryption,
-			crypto: o.crypto
-		});
-		entity = buildPkcs7Mime(der, o.encrypt.contentEncryption === 'aes-256-gcm' ? 'authEnveloped-data' : 'enveloped-data');
-	}
-	const message = buildMessage({
+	const pieces = contentEntityPieces({ text: o.text, ...(o.attachments?.length ? { attachments: o.attachments } : {}) });
+	const headers = messageHeaders({
 		from: o.from,
 		to: o.to,
 		...(o.cc?.length ? { cc: o.cc } : {}),
@@ -114,20 +90,92 @@ export async function buildOutgoing(o: OutgoingOptions): Promise<OutgoingMessage
 		date: o.date,
 		messageId: o.messageId,
 		...(o.inReplyTo ? { inReplyTo: o.inReplyTo } : {}),
-		...(o.references?.length ? { references: o.references } : {}),
-		body: entity
+		...(o.references?.length ? { references: o.references } : {})
 	});
-	// A plain text-only message ends in the text's soft line break; every message ends in CRLF.
-	const raw = endsWithCrlf(message) ? message : concatBytes([message, Uint8Array.of(0x0d, 0x0a)]);
-	return {
+	const done = (raw: Uint8Array, content: Uint8Array): OutgoingMessage => ({
 		raw,
 		content,
 		signed: o.sign !== undefined,
 		encrypted: o.encrypt !== undefined,
 		...(o.encrypt ? { contentEncryption: o.encrypt.contentEncryption } : {})
-	};
+	});
+	if (!o.encrypt) {
+		if (o.sign) {
+			const signed = await writeSigned(o, o.sign, pieces, headers);
+			return done(signed.entity, signed.content);
+		}
+		// A plain text-only message ends in the text's soft line break; every message ends in CRLF.
+		const raw = materialize([headers, ...pieces, ...(piecesEndWithCrlf(pieces) ? [] : [CRLF])]);
+		return done(raw, raw.subarray(headers.length, headers.length + piecesLength(pieces)));
+	}
+	let entity: Uint8Array;
+	let content: Uint8Array;
+	if (o.sign) ({ entity, content } = await writeSigned(o, o.sign, pieces, new Uint8Array()));
+	else entity = content = materialize(pieces);
+	const chunks = await encryptContentChunks({
+		content: entity,
+		recipients: o.encrypt.recipients,
+		contentEncryption: o.encrypt.contentEncryption,
+		crypto: o.crypto
+	});
+	const smimeType = o.encrypt.contentEncryption === 'aes-256-gcm' ? 'authEnveloped-data' : 'enveloped-data';
+	return done(materialize([headers, pkcs7MimeHeaders(smimeType), { base64: chunks }]), content);
 }
 
-function endsWithCrlf(b: Uint8Array): boolean {
-	return b.length >= 2 && b[b.length - 2] === 0x0d && b[b.length - 1] === 0x0a;
+const CRLF = ascii('\r\n');
+
+/** Room for the signature part: its DER holds the certificates, the issuer name again and a few hundred bytes more. */
+function signaturePartBound(signer: OutgoingSigner): number {
+	let der = 4096 + 2 * signer.certificate.length;
+	for (const c of signer.chain) der += c.length;
+	return 256 + base64LinesLength(der);
+}
+
+/**
+ * Below this size a signed entity is copied to its exact length, so that storing it does not
+ * store the unused room too; above it the room is a rounding error and the copy would cost.
+ */
+const TRIM_BELOW = 1 << 20;
+
+/**
+ * Writes `prefix` and a detached multipart/signed (RFC 8551 §3.5.3) of the content into one
+ * buffer: the content first, hashed and signed where it lies, then the signature part after
+ * it. The buffer is sized for the largest signature part, so `entity` is a view of its start
+ * (trimmed to size when small, see {@link TRIM_BELOW}).
+ */
+async function writeSigned(o: OutgoingOptions, signer: OutgoingSigner, pieces: readonly Piece[], prefix: Uint8Array): Promise<{ entity: Uint8Array; content: Uint8Array }> {
+	const b = boundaryFor([...pieces, SIGNATURE_PART_HEADERS]);
+	const head: Piece[] = [prefix, multipartSignedHead(b, 'sha-256'), ascii(`--${b}\r\n`)];
+	const start = piecesLength(head);
+	const contentEnd = start + piecesLength(pieces);
+	let out = new Uint8Array(contentEnd + signaturePartBound(signer));
+	writePieces(head, out, 0);
+	writePieces(pieces, out, start);
+	let signature: Uint8Array;
+	try {
+		signature = await signData({
+			content: out.subarray(start, contentEnd),
+			detached: true,
+			certificate: signer.certificate,
+			chain: signer.chain,
+			keys: signer.keys,
+			scheme: signer.scheme ?? 'pkcs1',
+			capabilities: ourCapabilities(signer.keys.algorithm),
+			now: o.date,
+			crypto: o.crypto
+		});
+	} catch (cause) {
+		throw new Error('The message could not be signed.', { cause });
+	}
+	const tail: Piece[] = [ascii(`\r\n--${b}\r\n`), SIGNATURE_PART_HEADERS, { base64: [signature] }, ascii(`\r\n--${b}--\r\n`)];
+	const end = contentEnd + piecesLength(tail);
+	if (end > out.length) {
+		// Not expected (the bound is generous); correct all the same.
+		const bigger = new Uint8Array(end);
+		bigger.set(out.subarray(0, contentEnd));
+		out = bigger;
+	}
+	writePieces(tail, out, contentEnd);
+	if (end < TRIM_BELOW) out = out.slice(0, end);
+	return { entity: out.subarray(0, end), content: out.subarray(start, contentEnd) };
 }
