@@ -5,11 +5,11 @@
  * Every decryption failure that an attacker could provoke (wrong key, bad padding, bad tag,
  * truncated or modified ciphertext) gives the same status and the same comment.
  */
-import { BerError, children, concat as concatChunks, der, derOid, octets, oidOf, parseOne, type Tlv } from './enveloped-asn1';
+import { BerError, children, der, derOid, octets, oidOf, parseOne, type Tlv } from './enveloped-asn1';
 import { contentAlgorithm, decryptWithCek, splitAlgId } from './content-cipher';
-import { encryptContentChunks } from './enveloped-write';
+import { prepareEnvelope } from './enveloped-write';
 
-export { encryptContentChunks } from './enveloped-write';
+export { prepareEnvelope, type EnvelopeWriter } from './enveloped-write';
 import { OID_AUTH_ENVELOPED_DATA, OID_ENVELOPED_DATA } from './oids';
 import { matchRecipients, unwrapCek, type DecryptCandidate } from './recipients-decrypt';
 import type { EncryptRecipient } from './recipients-encrypt';
@@ -59,7 +59,7 @@ const FAILED = { status: 'failed', comment: DECRYPT_FAILED_COMMENT } as const;
  * Encrypts `content` for every recipient and returns a DER ContentInfo: EnvelopedData with
  * AES-256-CBC, or AuthEnvelopedData with AES-256-GCM (12-byte nonce, 16-byte tag, no authAttrs).
  * Throws RecipientKeyError for an unusable recipient certificate, and Error when there is no
- * recipient. The DER in one array; {@link encryptContentChunks} gives it without the copy.
+ * recipient. The DER in one array; {@link prepareEnvelope} writes it piece by piece instead.
  */
 export async function encryptContent(o: {
 	content: Uint8Array;
@@ -67,7 +67,14 @@ export async function encryptContent(o: {
 	contentEncryption: ContentEncryption;
 	crypto: Crypto;
 }): Promise<Uint8Array> {
-	return concatChunks(...(await encryptContentChunks(o)));
+	const envelope = await prepareEnvelope(o);
+	const der = new Uint8Array(envelope.length);
+	let at = 0;
+	await envelope.write((piece) => {
+		der.set(piece, at);
+		at += piece.length;
+	});
+	return der;
 }
 
 function looksEnveloped(der: Uint8Array): boolean {

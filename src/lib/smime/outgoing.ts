@@ -6,9 +6,9 @@
  * the clock come from the caller.
  */
 import { signData, type SignatureScheme } from '../cms/signed-sign';
-import { encryptContentChunks, type ContentEncryption, type EncryptRecipient } from '../cms/enveloped';
+import { prepareEnvelope, type ContentEncryption, type EncryptRecipient } from '../cms/enveloped';
 import { messageHeaders, multipartSignedHead, pkcs7MimeHeaders, SIGNATURE_PART_HEADERS, type OutAddress, type OutAttachment } from '../mime/build';
-import { base64LinesLength } from '../mime/base64-encode';
+import { Base64LineWriter, base64LinesLength } from '../mime/base64-encode';
 import type { PrivateKeySet } from '../pki/keyset';
 import { ourCapabilities } from './algorithm-policy';
 import { contentEntityPieces } from './outgoing-content';
@@ -73,7 +73,8 @@ const KNOWN = new Set(['from', 'to', 'cc', 'subject', 'text', 'attachments', 'me
  *
  * Each layer is written once into one buffer of its final size: the content entity in place
  * inside the multipart/signed (it is hashed where it lies), the message around the base64 of
- * the envelope's DER chunks. `content` is a view into the message (or into the signed entity).
+ * the envelope's DER, encoded as it is encrypted. `content` is a view into the message (or
+ * into the signed entity).
  * @throws TypeError for unknown options
  * @throws Error when signing fails (key does not match the certificate, cannot sign), with `cause`
  * @throws RecipientKeyError (from cms) when a recipient certificate cannot receive encrypted mail
@@ -112,14 +113,23 @@ export async function buildOutgoing(o: OutgoingOptions): Promise<OutgoingMessage
 	let content: Uint8Array;
 	if (o.sign) ({ entity, content } = await writeSigned(o, o.sign, pieces, new Uint8Array()));
 	else entity = content = materialize(pieces);
-	const chunks = await encryptContentChunks({
+	const envelope = await prepareEnvelope({
 		content: entity,
 		recipients: o.encrypt.recipients,
 		contentEncryption: o.encrypt.contentEncryption,
 		crypto: o.crypto
 	});
-	const smimeType = o.encrypt.contentEncryption === 'aes-256-gcm' ? 'authEnveloped-data' : 'enveloped-data';
-	return done(materialize([headers, pkcs7MimeHeaders(smimeType), { base64: chunks }]), content);
+	const p7m = pkcs7MimeHeaders(o.encrypt.contentEncryption === 'aes-256-gcm' ? 'authEnveloped-data' : 'enveloped-data');
+	const raw = new Uint8Array(headers.length + p7m.length + base64LinesLength(envelope.length));
+	raw.set(headers);
+	raw.set(p7m, headers.length);
+	// The DER goes into its base64 lines as it is encrypted, never whole.
+	const lines = new Base64LineWriter(raw, headers.length + p7m.length);
+	await envelope.write((piece) => {
+		lines.write(piece);
+	});
+	if (lines.end() !== raw.length) throw new Error('The encrypted message does not have its computed length.');
+	return done(raw, content);
 }
 
 const CRLF = ascii('\r\n');
