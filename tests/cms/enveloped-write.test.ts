@@ -85,4 +85,33 @@ describe('prepareEnvelope', () => {
 		await env.write(() => undefined);
 		await expect(env.write(() => undefined)).rejects.toThrow('The envelope has been written already.');
 	});
+
+	test('a content source gives the same envelope as the bytes, read once in order, for CBC and GCM', async () => {
+		const content = new Uint8Array(1000).map((_, i) => (i * 13) & 0xff);
+		for (const gcm of [false, true]) {
+			for (const sliceSize of [16, 160, 4096]) {
+				let at = 0;
+				const source = {
+					length: content.length,
+					read(into: Uint8Array): number {
+						const n = Math.min(into.length, content.length - at);
+						into.set(content.subarray(at, at + n));
+						at += n;
+						return n;
+					}
+				};
+				const env = await prepareEnvelope({ content: source, recipients: RSA, contentEncryption: gcm ? 'aes-256-gcm' : 'aes-256-cbc', crypto: seededCrypto(4), sliceSize });
+				const chunks: Uint8Array[] = [];
+				await env.write((p) => chunks.push(p.slice()));
+				expect(Buffer.concat(chunks)).toEqual(Buffer.from((await written(content, RSA, gcm, seededCrypto(4), sliceSize)).der));
+				expect(at).toBe(content.length);
+			}
+		}
+	});
+
+	test('a source that ends early is an error, not a short envelope', async () => {
+		const source = { length: 100, read: (into: Uint8Array): number => Math.min(into.length, 40) };
+		const env = await prepareEnvelope({ content: source, recipients: RSA, contentEncryption: 'aes-256-cbc', crypto, sliceSize: 64 });
+		await expect(env.write(() => undefined)).rejects.toThrow('The content ended before its length.');
+	});
 });

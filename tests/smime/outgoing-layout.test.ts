@@ -12,7 +12,7 @@ import { buildAttachmentEntity, buildMessage, buildMultipartSigned, buildPkcs7Mi
 import { concatBytes } from '../../src/lib/mime/bytes';
 import { ourCapabilities } from '../../src/lib/smime/algorithm-policy';
 import { buildOutgoing, type OutgoingOptions } from '../../src/lib/smime/outgoing';
-import { ascii, boundaryFor, materialize, piecesEndWithCrlf, piecesLength, writePieces, type Piece } from '../../src/lib/smime/outgoing-layout';
+import { ascii, boundaryFor, materialize, PieceReader, piecesEndWithCrlf, piecesLength, writePieces, type Piece } from '../../src/lib/smime/outgoing-layout';
 import { readPem } from '../cms/enveloped-helpers';
 import { oneCallEnvelope, seededCrypto, seededRandom } from '../cms/enveloped-write-helpers';
 import { deskWith, fingerprintOf, isCrlf7bit, NOW, PKI } from '../interop/outgoing-helpers';
@@ -158,5 +158,34 @@ describe('layout pieces', () => {
 		const b = boundaryFor([ascii(`text with ${first} inside`), { base64: [new Uint8Array(10)] }]);
 		expect(b).not.toBe(first);
 		expect(b).toMatch(/^----=_sealdesk_[0-9a-f]{36}$/);
+	});
+
+	test('a reader gives the written pieces in any read sizes', () => {
+		fc.assert(
+			fc.property(fc.array(piece, { maxLength: 6 }), fc.array(fc.integer({ min: 1, max: 90 }), { minLength: 1, maxLength: 5 }), (pieces: Piece[], sizes) => {
+				const expected = materialize(pieces);
+				const reader = new PieceReader(pieces);
+				expect(reader.length).toBe(expected.length);
+				const got: number[] = [];
+				for (let i = 0; ; i++) {
+					const into = new Uint8Array(sizes[i % sizes.length] ?? 1);
+					const n = reader.read(into);
+					got.push(...into.subarray(0, n));
+					if (n < into.length) break;
+				}
+				expect(Uint8Array.from(got)).toEqual(expected);
+				expect(reader.read(new Uint8Array(5))).toBe(0);
+			}),
+			{ numRuns: 300 }
+		);
+	});
+
+	test('a reader crosses base64 batches and chunk edges of a large piece', () => {
+		const data = new Uint8Array(200_003).map((_, i) => (i * 2654435761) >>> 24);
+		const pieces: Piece[] = [ascii('head\r\n'), { base64: [data.subarray(0, 70_001), data.subarray(70_001, 70_002), data.subarray(70_002)] }, ascii('tail')];
+		const reader = new PieceReader(pieces);
+		const out = new Uint8Array(reader.length);
+		for (let at = 0; at < out.length; ) at += reader.read(out.subarray(at, Math.min(out.length, at + 65_536 + 3)));
+		expect(out).toEqual(materialize(pieces));
 	});
 });

@@ -17,9 +17,18 @@ import { algId, concat, der, derInt, derOid, octetString, seq } from './envelope
 import { OID_AES256_CBC, OID_AES256_GCM, OID_AUTH_ENVELOPED_DATA, OID_DATA, OID_ENVELOPED_DATA } from './oids';
 import { buildRecipientInfo, type EncryptRecipient } from './recipients-encrypt';
 
+/** Content produced in order into the reader's buffer, for content never held whole. */
+export interface ContentSource {
+	/** The total length. */
+	readonly length: number;
+	/** Fills `into` from its start with the next bytes and returns how many; fewer only at the end. */
+	read(into: Uint8Array): number;
+}
+
 /** Options of {@link prepareEnvelope}. */
 export interface EncryptContentOptions {
-	content: Uint8Array;
+	/** The bytes, or a source read once in order during {@link EnvelopeWriter.write}. */
+	content: Uint8Array | ContentSource;
 	recipients: EncryptRecipient[];
 	contentEncryption: 'aes-256-cbc' | 'aes-256-gcm';
 	crypto: Crypto;
@@ -48,7 +57,8 @@ const SLICE = 256 * 1024;
 /**
  * Prepares EnvelopedData with AES-256-CBC (random 16-byte IV), or AuthEnvelopedData with
  * AES-256-GCM (random 12-byte nonce, 16-byte tag, no authAttrs), for every recipient. The
- * content must not change until {@link EnvelopeWriter.write} has finished.
+ * content must not change until {@link EnvelopeWriter.write} has finished; a source is read
+ * then (whole into one buffer for GCM, slice by slice into one reused buffer for CBC).
  * Throws RecipientKeyError for an unusable recipient certificate, Error when there is no
  * recipient, RangeError for a bad slice size.
  */
@@ -93,18 +103,22 @@ export async function prepareEnvelope(o: EncryptContentOptions): Promise<Envelop
 			used = true;
 			sink(head);
 			if (gcm) {
+				const whole = content instanceof Uint8Array ? content : readExactly(content, new Uint8Array(content.length));
 				// WebCrypto copies its input and allocates the output: no copy of ours on either side.
-				const out = new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-GCM', iv, tagLength: TAG * 8 }, key, bufferSource(content)));
+				const out = new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-GCM', iv, tagLength: TAG * 8 }, key, bufferSource(whole)));
 				sink(out.subarray(0, out.length - TAG));
 				sink(macHead);
 				sink(out.subarray(out.length - TAG));
 				return;
 			}
 			let chain: Uint8Array<ArrayBuffer> = iv;
+			// WebCrypto copies its input when called, so one buffer serves every slice of a source.
+			const scratch = content instanceof Uint8Array ? null : new Uint8Array(Math.min(sliceSize, content.length));
 			for (let at = 0; ; at += sliceSize) {
 				const last = content.length - at <= sliceSize;
+				const end = last ? content.length : at + sliceSize;
 				// A middle slice is whole blocks; its output ends with a padding block, dropped.
-				const slice = bufferSource(content.subarray(at, last ? content.length : at + sliceSize));
+				const slice = bufferSource(scratch ? readExactly(content as ContentSource, scratch.subarray(0, end - at)) : (content as Uint8Array).subarray(at, end));
 				const out = new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-CBC', iv: chain }, key, slice));
 				const keep = last ? out : out.subarray(0, out.length - BLOCK);
 				sink(keep);
@@ -113,6 +127,12 @@ export async function prepareEnvelope(o: EncryptContentOptions): Promise<Envelop
 			}
 		}
 	};
+}
+
+/** Fills `into` from the source. Throws Error when the source ends early. */
+function readExactly(source: ContentSource, into: Uint8Array): Uint8Array {
+	if (source.read(into) !== into.length) throw new Error('The content ended before its length.');
+	return into;
 }
 
 /** The identifier and DER length octets of a TLV whose value is `length` bytes. */

@@ -12,7 +12,7 @@ import { Base64LineWriter, base64LinesLength } from '../mime/base64-encode';
 import type { PrivateKeySet } from '../pki/keyset';
 import { ourCapabilities } from './algorithm-policy';
 import { contentEntityPieces } from './outgoing-content';
-import { ascii, boundaryFor, materialize, piecesEndWithCrlf, piecesLength, writePieces, type Piece } from './outgoing-layout';
+import { ascii, boundaryFor, materialize, PieceReader, piecesEndWithCrlf, piecesLength, writePieces, type Piece } from './outgoing-layout';
 
 /** Who signs, with what. */
 export interface OutgoingSigner {
@@ -57,7 +57,11 @@ export interface OutgoingOptions {
 export interface OutgoingMessage {
 	/** The complete RFC 5322 message, CRLF line endings, 7-bit. */
 	raw: Uint8Array;
-	/** The content entity before signing and encryption (what a reader gets back). */
+	/**
+	 * The content entity before signing and encryption (what a reader gets back). For mail
+	 * encrypted without a signature it is built when first read, from the attachments as they
+	 * are then: the entity was never held whole while encrypting.
+	 */
 	content: Uint8Array;
 	signed: boolean;
 	encrypted: boolean;
@@ -73,8 +77,9 @@ const KNOWN = new Set(['from', 'to', 'cc', 'subject', 'text', 'attachments', 'me
  *
  * Each layer is written once into one buffer of its final size: the content entity in place
  * inside the multipart/signed (it is hashed where it lies), the message around the base64 of
- * the envelope's DER, encoded as it is encrypted. `content` is a view into the message (or
- * into the signed entity).
+ * the envelope's DER, encoded as it is encrypted; unsigned content is encrypted slice by slice
+ * as it is written and never held whole. `content` is a view into the message (or into the
+ * signed entity), or built when read (encrypted, unsigned).
  * @throws TypeError for unknown options
  * @throws Error when signing fails (key does not match the certificate, cannot sign), with `cause`
  * @throws RecipientKeyError (from cms) when a recipient certificate cannot receive encrypted mail
@@ -109,10 +114,10 @@ export async function buildOutgoing(o: OutgoingOptions): Promise<OutgoingMessage
 		const raw = materialize([headers, ...pieces, ...(piecesEndWithCrlf(pieces) ? [] : [CRLF])]);
 		return done(raw, raw.subarray(headers.length, headers.length + piecesLength(pieces)));
 	}
-	let entity: Uint8Array;
-	let content: Uint8Array;
-	if (o.sign) ({ entity, content } = await writeSigned(o, o.sign, pieces, new Uint8Array()));
-	else entity = content = materialize(pieces);
+	// Signed: the entity exists whole (it was hashed). Unsigned: it is produced slice by slice as
+	// it is encrypted, never whole; `content` is then built only if it is read.
+	const signed = o.sign ? await writeSigned(o, o.sign, pieces, new Uint8Array()) : null;
+	const entity = signed ? signed.entity : new PieceReader(pieces);
 	const envelope = await prepareEnvelope({
 		content: entity,
 		recipients: o.encrypt.recipients,
@@ -129,7 +134,11 @@ export async function buildOutgoing(o: OutgoingOptions): Promise<OutgoingMessage
 		lines.write(piece);
 	});
 	if (lines.end() !== raw.length) throw new Error('The encrypted message does not have its computed length.');
-	return done(raw, content);
+	if (signed) return done(raw, signed.content);
+	const message = done(raw, new Uint8Array());
+	let content: Uint8Array | undefined;
+	Object.defineProperty(message, 'content', { enumerable: true, get: () => (content ??= materialize(pieces)) });
+	return message;
 }
 
 const CRLF = ascii('\r\n');
