@@ -4,7 +4,7 @@
  * tag, truncated ciphertext) so that callers cannot tell them apart.
  */
 import { chacha20poly1305 } from '@noble/ciphers/chacha.js';
-import { algId, bs, children, concat, derInt, intOf, octetString, octets, oidOf, seq, type Tlv } from './enveloped-asn1';
+import { bs, children, concat, intOf, octets, oidOf, type Tlv } from './enveloped-asn1';
 import {
 	OID_AES128_CBC,
 	OID_AES128_GCM,
@@ -101,38 +101,6 @@ export async function decryptWithCek(crypto: Crypto, cek: Uint8Array, input: Cip
 	} catch {
 		return null;
 	}
-}
-
-/** The result of encrypting content with a fresh key. */
-export interface EncryptedContent {
-	/** DER AlgorithmIdentifier of the content-encryption algorithm. */
-	algorithm: Uint8Array;
-	ciphertext: Uint8Array;
-	/** AES-GCM only: the 16-byte tag. */
-	mac?: Uint8Array;
-}
-
-/** Encrypts with AES-256-CBC (random 16-byte IV). Throws only on WebCrypto failure. */
-export async function encryptAesCbc(crypto: Crypto, cek: Uint8Array, content: Uint8Array): Promise<EncryptedContent> {
-	const iv = crypto.getRandomValues(new Uint8Array(16));
-	const key = await crypto.subtle.importKey('raw', bs(cek), 'AES-CBC', false, ['encrypt']);
-	const ct = new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-CBC', iv }, key, bs(content)));
-	return { algorithm: algId(OID_AES256_CBC, octetString(iv)), ciphertext: ct };
-}
-
-/**
- * Encrypts with AES-256-GCM: 12-byte random nonce, 16-byte tag, no additional data (authAttrs
- * absent). GCMParameters carry the nonce and aes-ICVlen 16. Throws only on WebCrypto failure.
- */
-export async function encryptAesGcm(crypto: Crypto, cek: Uint8Array, content: Uint8Array): Promise<EncryptedContent> {
-	const nonce = crypto.getRandomValues(new Uint8Array(12));
-	const key = await crypto.subtle.importKey('raw', bs(cek), 'AES-GCM', false, ['encrypt']);
-	const out = new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-GCM', iv: nonce, tagLength: 128 }, key, bs(content)));
-	return {
-		algorithm: algId(OID_AES256_GCM, seq(octetString(nonce), derInt(16))),
-		ciphertext: out.slice(0, out.length - 16),
-		mac: out.slice(out.length - 16)
-	};
 }
 
 /** The OID of an AlgorithmIdentifier TLV and its parameters. Throws BerError when malformed. */

@@ -5,11 +5,14 @@
  * Every decryption failure that an attacker could provoke (wrong key, bad padding, bad tag,
  * truncated or modified ciphertext) gives the same status and the same comment.
  */
-import { BerError, children, der, derInt, derOid, octetString, octets, oidOf, parseOne, seq, type Tlv } from './enveloped-asn1';
-import { contentAlgorithm, decryptWithCek, encryptAesCbc, encryptAesGcm, splitAlgId } from './content-cipher';
-import { OID_AUTH_ENVELOPED_DATA, OID_DATA, OID_ENVELOPED_DATA } from './oids';
+import { BerError, children, der, derOid, octets, oidOf, parseOne, type Tlv } from './enveloped-asn1';
+import { contentAlgorithm, decryptWithCek, splitAlgId } from './content-cipher';
+import { prepareEnvelope } from './enveloped-write';
+
+export { prepareEnvelope, type EnvelopeWriter } from './enveloped-write';
+import { OID_AUTH_ENVELOPED_DATA, OID_ENVELOPED_DATA } from './oids';
 import { matchRecipients, unwrapCek, type DecryptCandidate } from './recipients-decrypt';
-import { buildRecipientInfo, type EncryptRecipient } from './recipients-encrypt';
+import type { EncryptRecipient } from './recipients-encrypt';
 
 export type { DecryptCandidate } from './recipients-decrypt';
 export type { EncryptRecipient, KeyTransport } from './recipients-encrypt';
@@ -56,7 +59,7 @@ const FAILED = { status: 'failed', comment: DECRYPT_FAILED_COMMENT } as const;
  * Encrypts `content` for every recipient and returns a DER ContentInfo: EnvelopedData with
  * AES-256-CBC, or AuthEnvelopedData with AES-256-GCM (12-byte nonce, 16-byte tag, no authAttrs).
  * Throws RecipientKeyError for an unusable recipient certificate, and Error when there is no
- * recipient.
+ * recipient. The DER in one array; {@link prepareEnvelope} writes it piece by piece instead.
  */
 export async function encryptContent(o: {
 	content: Uint8Array;
@@ -64,34 +67,14 @@ export async function encryptContent(o: {
 	contentEncryption: ContentEncryption;
 	crypto: Crypto;
 }): Promise<Uint8Array> {
-	const { crypto } = o;
-	if (o.recipients.length === 0) throw new Error('There is no recipient to encrypt for.');
-	const cek = crypto.getRandomValues(new Uint8Array(32));
-	try {
-		const enc = o.contentEncryption === 'aes-256-gcm' ? await encryptAesGcm(crypto, cek, o.content) : await encryptAesCbc(crypto, cek, o.content);
-		const ris: { der: Uint8Array; version: number }[] = [];
-		for (const r of o.recipients) ris.push(await buildRecipientInfo(crypto, r, cek));
-		const riSet = der(0x31, ...sortDer(ris.map((r) => r.der)));
-		const eci = seq(derOid(OID_DATA), enc.algorithm, der(0x80, enc.ciphertext));
-		if (enc.mac) {
-			const aed = seq(derInt(0), riSet, eci, octetString(enc.mac));
-			return seq(derOid(OID_AUTH_ENVELOPED_DATA), der(0xa0, aed));
-		}
-		const version = ris.some((r) => r.version !== 0) ? 2 : 0;
-		return seq(derOid(OID_ENVELOPED_DATA), der(0xa0, seq(derInt(version), riSet, eci)));
-	} finally {
-		cek.fill(0);
-	}
-}
-
-function sortDer(items: Uint8Array[]): Uint8Array[] {
-	return [...items].sort((a, b) => {
-		for (let i = 0; i < Math.min(a.length, b.length); i++) {
-			const d = (a[i] ?? 0) - (b[i] ?? 0);
-			if (d !== 0) return d;
-		}
-		return a.length - b.length;
+	const envelope = await prepareEnvelope(o);
+	const der = new Uint8Array(envelope.length);
+	let at = 0;
+	await envelope.write((piece) => {
+		der.set(piece, at);
+		at += piece.length;
 	});
+	return der;
 }
 
 function looksEnveloped(der: Uint8Array): boolean {

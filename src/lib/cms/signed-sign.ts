@@ -53,7 +53,8 @@ export async function signData(o: SignDataOptions): Promise<Uint8Array> {
 		throw new Error('The signing certificate cannot be read.', { cause });
 	}
 	const plan = signingPlan(o.keys, o.scheme ?? 'pkcs1');
-	const digest = new Uint8Array(await crypto.subtle.digest(plan.digest, o.content.slice()));
+	// A view, not a copy: WebCrypto copies its input itself.
+	const digest = new Uint8Array(await crypto.subtle.digest(plan.digest, bufferSource(o.content)));
 	const attrs = buildSignedAttributes({
 		contentType: O.OID_DATA,
 		messageDigest: digest,
@@ -175,6 +176,11 @@ function oid(value: string): Uint8Array {
 
 function algId(value: string, params?: Uint8Array): Uint8Array {
 	return params ? tlv(0x30, oid(value), params) : tlv(0x30, oid(value));
+}
+
+/** The same bytes as a view WebCrypto accepts, without copying unless the memory is shared. */
+function bufferSource(b: Uint8Array): Uint8Array<ArrayBuffer> {
+	return b.buffer instanceof ArrayBuffer ? new Uint8Array(b.buffer, b.byteOffset, b.byteLength) : new Uint8Array(b);
 }
 
 function equal(a: Uint8Array, b: Uint8Array): boolean {

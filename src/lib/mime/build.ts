@@ -1,5 +1,6 @@
 /** Builders for outgoing entities and messages (CRLF, 7-bit, random boundaries). */
-import { base64Lines, concatBytes, indexOfBytes, latin1ToBytes } from './bytes';
+import { base64LinesLength, writeBase64Lines } from './base64-encode';
+import { concatBytes, indexOfBytes, latin1ToBytes } from './bytes';
 import { encodeHeaderWord, encodeQuotedPrintable, filenameParam, formatAddress } from './encode';
 import { MimeError } from './errors';
 
@@ -53,17 +54,27 @@ export function buildTextEntity(text: string): Uint8Array {
 	]);
 }
 
+/** The headers of a base64 attachment entity, blank line included, with RFC 2231 filename parameters when needed. */
+export function attachmentHeaders(a: Pick<OutAttachment, 'filename' | 'contentType'>): Uint8Array {
+	const ct = /^[\w.+-]+\/[\w.+-]+$/.test(a.contentType) ? a.contentType.toLowerCase() : 'application/octet-stream';
+	return headerBytes([
+		`Content-Type: ${ct};${CRLF} ${filenameParam('name', a.filename)}`,
+		'Content-Transfer-Encoding: base64',
+		`Content-Disposition: attachment;${CRLF} ${filenameParam('filename', a.filename)}`,
+	]);
+}
+
 /** Builds a base64 attachment entity with RFC 2231 filename parameters when needed. */
 export function buildAttachmentEntity(a: OutAttachment): Uint8Array {
-	const ct = /^[\w.+-]+\/[\w.+-]+$/.test(a.contentType) ? a.contentType.toLowerCase() : 'application/octet-stream';
-	return concatBytes([
-		headerBytes([
-			`Content-Type: ${ct};${CRLF} ${filenameParam('name', a.filename)}`,
-			'Content-Transfer-Encoding: base64',
-			`Content-Disposition: attachment;${CRLF} ${filenameParam('filename', a.filename)}`,
-		]),
-		base64Lines(a.data),
-	]);
+	return withBase64(attachmentHeaders(a), a.data);
+}
+
+/** `head` followed by the base64 lines of `data`, in one allocation. */
+function withBase64(head: Uint8Array, data: Uint8Array): Uint8Array {
+	const out = new Uint8Array(head.length + base64LinesLength(data.length));
+	out.set(head);
+	writeBase64Lines(data, out, head.length);
+	return out;
 }
 
 /**
@@ -76,33 +87,47 @@ export function buildContentEntity(o: { text: string; attachments?: OutAttachmen
 	return multipart((b) => `multipart/mixed; boundary="${b}"`, [text, ...o.attachments.map(buildAttachmentEntity)]);
 }
 
+/** The headers of the application/pkcs7-signature part of a multipart/signed, blank line included. */
+export const SIGNATURE_PART_HEADERS: Uint8Array = headerBytes([
+	'Content-Type: application/pkcs7-signature; name="smime.p7s"',
+	'Content-Transfer-Encoding: base64',
+	'Content-Disposition: attachment; filename="smime.p7s"',
+]);
+
+/** The Content-Type header of a multipart/signed with `boundary`, blank line and preamble included. */
+export function multipartSignedHead(boundary: string, micalg = 'sha-256'): Uint8Array {
+	return latin1ToBytes(
+		`Content-Type: multipart/signed; protocol="application/pkcs7-signature"; micalg=${micalg};${CRLF} boundary="${boundary}"${CRLF}${CRLF}` +
+			'This is an S/MIME signed message' + CRLF + CRLF,
+	);
+}
+
 /** Wraps an entity and its detached signature as multipart/signed (RFC 8551 §3.5.3). */
 export function buildMultipartSigned(entity: Uint8Array, signatureDer: Uint8Array, micalg = 'sha-256'): Uint8Array {
-	const sig = concatBytes([
-		headerBytes([
-			'Content-Type: application/pkcs7-signature; name="smime.p7s"',
-			'Content-Transfer-Encoding: base64',
-			'Content-Disposition: attachment; filename="smime.p7s"',
-		]),
-		base64Lines(signatureDer),
+	const sig = withBase64(SIGNATURE_PART_HEADERS, signatureDer);
+	const b = makeBoundary([entity, sig]);
+	return concatBytes([
+		multipartSignedHead(b, micalg),
+		latin1ToBytes(`--${b}${CRLF}`),
+		entity,
+		latin1ToBytes(`${CRLF}--${b}${CRLF}`),
+		sig,
+		latin1ToBytes(`${CRLF}--${b}--${CRLF}`),
 	]);
-	return multipart(
-		(b) => `multipart/signed; protocol="application/pkcs7-signature"; micalg=${micalg};${CRLF} boundary="${b}"`,
-		[entity, sig],
-		'This is an S/MIME signed message' + CRLF + CRLF,
-	);
+}
+
+/** The headers of an application/pkcs7-mime entity (RFC 8551 §3.2), blank line included. */
+export function pkcs7MimeHeaders(smimeType: 'enveloped-data' | 'authEnveloped-data' | 'signed-data'): Uint8Array {
+	return headerBytes([
+		`Content-Type: application/pkcs7-mime; smime-type=${smimeType}; name="smime.p7m"`,
+		'Content-Transfer-Encoding: base64',
+		'Content-Disposition: attachment; filename="smime.p7m"',
+	]);
 }
 
 /** Wraps CMS DER as an application/pkcs7-mime entity (RFC 8551 §3.2). */
 export function buildPkcs7Mime(der: Uint8Array, smimeType: 'enveloped-data' | 'authEnveloped-data' | 'signed-data'): Uint8Array {
-	return concatBytes([
-		headerBytes([
-			`Content-Type: application/pkcs7-mime; smime-type=${smimeType}; name="smime.p7m"`,
-			'Content-Transfer-Encoding: base64',
-			'Content-Disposition: attachment; filename="smime.p7m"',
-		]),
-		base64Lines(der),
-	]);
+	return withBase64(pkcs7MimeHeaders(smimeType), der);
 }
 
 const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
@@ -140,10 +165,11 @@ export interface BuildMessageOptions {
 }
 
 /**
- * Builds a complete RFC 5322 message: top-level headers followed by the entity's
- * own headers and body. Throws MimeError on a line break in a header value or a bad message ID.
+ * The top-level headers of a message (From to MIME-Version, each line ending in CRLF), which
+ * the entity's own headers follow. Throws MimeError on a line break in a header value or a bad
+ * message ID.
  */
-export function buildMessage(o: BuildMessageOptions): Uint8Array {
+export function messageHeaders(o: Omit<BuildMessageOptions, 'body'>): Uint8Array {
 	const addrs = (l: OutAddress[]): string => l.map((a) => formatAddress({ ...a, address: noCrlf(a.address) })).join(`,${CRLF} `);
 	const lines = [`From: ${formatAddress(o.from)}`, `To: ${addrs(o.to)}`];
 	if (o.cc?.length) lines.push(`Cc: ${addrs(o.cc)}`);
@@ -151,7 +177,15 @@ export function buildMessage(o: BuildMessageOptions): Uint8Array {
 	if (o.inReplyTo) lines.push(`In-Reply-To: ${msgId(o.inReplyTo)}`);
 	if (o.references?.length) lines.push(`References: ${o.references.map(msgId).join(`${CRLF} `)}`);
 	lines.push('MIME-Version: 1.0');
-	return concatBytes([latin1ToBytes(lines.join(CRLF) + CRLF), o.body]);
+	return latin1ToBytes(lines.join(CRLF) + CRLF);
+}
+
+/**
+ * Builds a complete RFC 5322 message: top-level headers followed by the entity's
+ * own headers and body. Throws MimeError on a line break in a header value or a bad message ID.
+ */
+export function buildMessage(o: BuildMessageOptions): Uint8Array {
+	return concatBytes([messageHeaders(o), o.body]);
 }
 
 /** Encodes a string as UTF-8. */

@@ -10,23 +10,8 @@
  * in those that do not. Either way the typed text comes back exactly; a text that ends in a
  * line break keeps it.
  */
-import { buildAttachmentEntity, buildTextEntity, makeBoundary, type OutAttachment } from '../mime/build';
-
-const enc = new TextEncoder();
-
-function ascii(s: string): Uint8Array {
-	return enc.encode(s);
-}
-
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-	const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-	let at = 0;
-	for (const p of parts) {
-		out.set(p, at);
-		at += p.length;
-	}
-	return out;
-}
+import { attachmentHeaders, buildTextEntity, type OutAttachment } from '../mime/build';
+import { ascii, boundaryFor, materialize, type Piece } from './outgoing-layout';
 
 /**
  * A text/plain UTF-8 quoted-printable entity whose body ends in a soft line break without a
@@ -38,20 +23,30 @@ export function buildExactTextEntity(text: string): Uint8Array {
 	// buildTextEntity ends with the CRLF after the last encoded line; a soft break replaces it.
 	const end = entity.length - 2;
 	if (entity[end] !== 0x0d || entity[end + 1] !== 0x0a) return entity;
-	return concat([entity.subarray(0, end), ascii('=')]);
+	entity[end] = 0x3d; // '='
+	return entity.subarray(0, end + 1);
 }
 
 /**
- * The content entity (see {@link buildExactTextEntity} for how it ends): the text alone, or multipart/mixed with the text first and the
- * attachments (base64, RFC 2231 file names) after it. CRLF and 7-bit throughout.
+ * The content entity as pieces to write (see {@link buildExactTextEntity} for how it ends): the
+ * text alone, or multipart/mixed with the text first and the attachments (base64, RFC 2231
+ * file names) after it. CRLF and 7-bit throughout. The attachment data is referenced, not
+ * copied.
  */
-export function buildExactContentEntity(o: { text: string; attachments?: readonly OutAttachment[] }): Uint8Array {
+export function contentEntityPieces(o: { text: string; attachments?: readonly OutAttachment[] }): Piece[] {
 	const text = buildExactTextEntity(o.text);
-	if (!o.attachments?.length) return text;
-	const children = [text, ...o.attachments.map(buildAttachmentEntity)];
-	const b = makeBoundary(children);
-	const chunks: Uint8Array[] = [ascii(`Content-Type: multipart/mixed; boundary="${b}"\r\n\r\n`)];
-	for (const c of children) chunks.push(ascii(`--${b}\r\n`), c, ascii('\r\n'));
-	chunks.push(ascii(`--${b}--\r\n`));
-	return concat(chunks);
+	if (!o.attachments?.length) return [text];
+	const heads = o.attachments.map(attachmentHeaders);
+	const b = boundaryFor([text, ...heads]);
+	const pieces: Piece[] = [ascii(`Content-Type: multipart/mixed; boundary="${b}"\r\n\r\n--${b}\r\n`), text];
+	o.attachments.forEach((a, i) => {
+		pieces.push(ascii(`\r\n--${b}\r\n`), heads[i] as Uint8Array, { base64: [a.data] });
+	});
+	pieces.push(ascii(`\r\n--${b}--\r\n`));
+	return pieces;
+}
+
+/** The content entity of {@link contentEntityPieces}, as one array. */
+export function buildExactContentEntity(o: { text: string; attachments?: readonly OutAttachment[] }): Uint8Array {
+	return materialize(contentEntityPieces(o));
 }

@@ -6,12 +6,13 @@
  * the clock come from the caller.
  */
 import { signData, type SignatureScheme } from '../cms/signed-sign';
-import { encryptContent, type ContentEncryption, type EncryptRecipient } from '../cms/enveloped';
-import { buildMessage, buildMultipartSigned, buildPkcs7Mime, type OutAddress, type OutAttachment } from '../mime/build';
-import { concatBytes } from '../mime/bytes';
+import { prepareEnvelope, type ContentEncryption, type EncryptRecipient } from '../cms/enveloped';
+import { messageHeaders, multipartSignedHead, pkcs7MimeHeaders, SIGNATURE_PART_HEADERS, type OutAddress, type OutAttachment } from '../mime/build';
+import { Base64LineWriter, base64LinesLength } from '../mime/base64-encode';
 import type { PrivateKeySet } from '../pki/keyset';
 import { ourCapabilities } from './algorithm-policy';
-import { buildExactContentEntity } from './outgoing-content';
+import { contentEntityPieces } from './outgoing-content';
+import { ascii, boundaryFor, materialize, PieceReader, piecesEndWithCrlf, piecesLength, writePieces, type Piece } from './outgoing-layout';
 
 /** Who signs, with what. */
 export interface OutgoingSigner {
@@ -56,7 +57,11 @@ export interface OutgoingOptions {
 export interface OutgoingMessage {
 	/** The complete RFC 5322 message, CRLF line endings, 7-bit. */
 	raw: Uint8Array;
-	/** The content entity before signing and encryption (what a reader gets back). */
+	/**
+	 * The content entity before signing and encryption (what a reader gets back). For mail
+	 * encrypted without a signature it is built when first read, from the attachments as they
+	 * are then: the entity was never held whole while encrypting.
+	 */
 	content: Uint8Array;
 	signed: boolean;
 	encrypted: boolean;
@@ -69,6 +74,12 @@ const KNOWN = new Set(['from', 'to', 'cc', 'subject', 'text', 'attachments', 'me
 /**
  * Builds the message: content entity, then the signature (when `sign` is given), then the
  * encryption (when `encrypt` is given), then the top-level headers.
+ *
+ * Each layer is written once into one buffer of its final size: the content entity in place
+ * inside the multipart/signed (it is hashed where it lies), the message around the base64 of
+ * the envelope's DER, encoded as it is encrypted; unsigned content is encrypted slice by slice
+ * as it is written and never held whole. `content` is a view into the message (or into the
+ * signed entity), or built when read (encrypted, unsigned).
  * @throws TypeError for unknown options
  * @throws Error when signing fails (key does not match the certificate, cannot sign), with `cause`
  * @throws RecipientKeyError (from cms) when a recipient certificate cannot receive encrypted mail
@@ -76,37 +87,8 @@ const KNOWN = new Set(['from', 'to', 'cc', 'subject', 'text', 'attachments', 'me
  */
 export async function buildOutgoing(o: OutgoingOptions): Promise<OutgoingMessage> {
 	for (const k of Object.keys(o)) if (!KNOWN.has(k)) throw new TypeError(`Unknown option ${k}.`);
-	const content = buildExactContentEntity({ text: o.text, ...(o.attachments?.length ? { attachments: o.attachments } : {}) });
-	let entity = content;
-	if (o.sign) {
-		let signature: Uint8Array;
-		try {
-			signature = await signData({
-				content: entity,
-				detached: true,
-				certificate: o.sign.certificate,
-				chain: o.sign.chain,
-				keys: o.sign.keys,
-				scheme: o.sign.scheme ?? 'pkcs1',
-				capabilities: ourCapabilities(o.sign.keys.algorithm),
-				now: o.date,
-				crypto: o.crypto
-			});
-		} catch (cause) {
-			throw new Error('The message could not be signed.', { cause });
-		}
-		entity = buildMultipartSigned(entity, signature, 'sha-256');
-	}
-	if (o.encrypt) {
-		const der = await encryptContent({
-			content: entity,
-			recipients: o.encrypt.recipients,
-			contentEncryption: o.encrypt.contentEncryption,
-			crypto: o.crypto
-		});
-		entity = buildPkcs7Mime(der, o.encrypt.contentEncryption === 'aes-256-gcm' ? 'authEnveloped-data' : 'enveloped-data');
-	}
-	const message = buildMessage({
+	const pieces = contentEntityPieces({ text: o.text, ...(o.attachments?.length ? { attachments: o.attachments } : {}) });
+	const headers = messageHeaders({
 		from: o.from,
 		to: o.to,
 		...(o.cc?.length ? { cc: o.cc } : {}),
@@ -114,20 +96,105 @@ export async function buildOutgoing(o: OutgoingOptions): Promise<OutgoingMessage
 		date: o.date,
 		messageId: o.messageId,
 		...(o.inReplyTo ? { inReplyTo: o.inReplyTo } : {}),
-		...(o.references?.length ? { references: o.references } : {}),
-		body: entity
+		...(o.references?.length ? { references: o.references } : {})
 	});
-	// A plain text-only message ends in the text's soft line break; every message ends in CRLF.
-	const raw = endsWithCrlf(message) ? message : concatBytes([message, Uint8Array.of(0x0d, 0x0a)]);
-	return {
+	const done = (raw: Uint8Array, content: Uint8Array): OutgoingMessage => ({
 		raw,
 		content,
 		signed: o.sign !== undefined,
 		encrypted: o.encrypt !== undefined,
 		...(o.encrypt ? { contentEncryption: o.encrypt.contentEncryption } : {})
-	};
+	});
+	if (!o.encrypt) {
+		if (o.sign) {
+			const signed = await writeSigned(o, o.sign, pieces, headers);
+			return done(signed.entity, signed.content);
+		}
+		// A plain text-only message ends in the text's soft line break; every message ends in CRLF.
+		const raw = materialize([headers, ...pieces, ...(piecesEndWithCrlf(pieces) ? [] : [CRLF])]);
+		return done(raw, raw.subarray(headers.length, headers.length + piecesLength(pieces)));
+	}
+	// Signed: the entity exists whole (it was hashed). Unsigned: it is produced slice by slice as
+	// it is encrypted, never whole; `content` is then built only if it is read.
+	const signed = o.sign ? await writeSigned(o, o.sign, pieces, new Uint8Array()) : null;
+	const entity = signed ? signed.entity : new PieceReader(pieces);
+	const envelope = await prepareEnvelope({
+		content: entity,
+		recipients: o.encrypt.recipients,
+		contentEncryption: o.encrypt.contentEncryption,
+		crypto: o.crypto
+	});
+	const p7m = pkcs7MimeHeaders(o.encrypt.contentEncryption === 'aes-256-gcm' ? 'authEnveloped-data' : 'enveloped-data');
+	const raw = new Uint8Array(headers.length + p7m.length + base64LinesLength(envelope.length));
+	raw.set(headers);
+	raw.set(p7m, headers.length);
+	// The DER goes into its base64 lines as it is encrypted, never whole.
+	const lines = new Base64LineWriter(raw, headers.length + p7m.length);
+	await envelope.write((piece) => {
+		lines.write(piece);
+	});
+	if (lines.end() !== raw.length) throw new Error('The encrypted message does not have its computed length.');
+	if (signed) return done(raw, signed.content);
+	const message = done(raw, new Uint8Array());
+	let content: Uint8Array | undefined;
+	Object.defineProperty(message, 'content', { enumerable: true, get: () => (content ??= materialize(pieces)) });
+	return message;
 }
 
-function endsWithCrlf(b: Uint8Array): boolean {
-	return b.length >= 2 && b[b.length - 2] === 0x0d && b[b.length - 1] === 0x0a;
+const CRLF = ascii('\r\n');
+
+/** Room for the signature part: its DER holds the certificates, the issuer name again and a few hundred bytes more. */
+function signaturePartBound(signer: OutgoingSigner): number {
+	let der = 4096 + 2 * signer.certificate.length;
+	for (const c of signer.chain) der += c.length;
+	return 256 + base64LinesLength(der);
+}
+
+/**
+ * Below this size a signed entity is copied to its exact length, so that storing it does not
+ * store the unused room too; above it the room is a rounding error and the copy would cost.
+ */
+const TRIM_BELOW = 1 << 20;
+
+/**
+ * Writes `prefix` and a detached multipart/signed (RFC 8551 §3.5.3) of the content into one
+ * buffer: the content first, hashed and signed where it lies, then the signature part after
+ * it. The buffer is sized for the largest signature part, so `entity` is a view of its start
+ * (trimmed to size when small, see {@link TRIM_BELOW}).
+ */
+async function writeSigned(o: OutgoingOptions, signer: OutgoingSigner, pieces: readonly Piece[], prefix: Uint8Array): Promise<{ entity: Uint8Array; content: Uint8Array }> {
+	const b = boundaryFor([...pieces, SIGNATURE_PART_HEADERS]);
+	const head: Piece[] = [prefix, multipartSignedHead(b, 'sha-256'), ascii(`--${b}\r\n`)];
+	const start = piecesLength(head);
+	const contentEnd = start + piecesLength(pieces);
+	let out = new Uint8Array(contentEnd + signaturePartBound(signer));
+	writePieces(head, out, 0);
+	writePieces(pieces, out, start);
+	let signature: Uint8Array;
+	try {
+		signature = await signData({
+			content: out.subarray(start, contentEnd),
+			detached: true,
+			certificate: signer.certificate,
+			chain: signer.chain,
+			keys: signer.keys,
+			scheme: signer.scheme ?? 'pkcs1',
+			capabilities: ourCapabilities(signer.keys.algorithm),
+			now: o.date,
+			crypto: o.crypto
+		});
+	} catch (cause) {
+		throw new Error('The message could not be signed.', { cause });
+	}
+	const tail: Piece[] = [ascii(`\r\n--${b}\r\n`), SIGNATURE_PART_HEADERS, { base64: [signature] }, ascii(`\r\n--${b}--\r\n`)];
+	const end = contentEnd + piecesLength(tail);
+	if (end > out.length) {
+		// Not expected (the bound is generous); correct all the same.
+		const bigger = new Uint8Array(end);
+		bigger.set(out.subarray(0, contentEnd));
+		out = bigger;
+	}
+	writePieces(tail, out, contentEnd);
+	if (end < TRIM_BELOW) out = out.slice(0, end);
+	return { entity: out.subarray(0, end), content: out.subarray(start, contentEnd) };
 }
