@@ -5,7 +5,7 @@
 import { expect, test } from 'vitest';
 import { handedOver } from '../../src/lib/desk/rpc';
 
-test('a composed message, an attachment and a raw mail are moved when they own their whole buffer', () => {
+test('a composed message, an attachment and a raw mail are moved with their buffers', () => {
 	const raw = new Uint8Array(64);
 	expect(handedOver('compose', { raw, articleId: 1 })).toEqual([raw.buffer]);
 	const attachment = new Uint8Array(8);
@@ -13,14 +13,22 @@ test('a composed message, an attachment and a raw mail are moved when they own t
 	expect(handedOver('articleRaw', raw)).toEqual([raw.buffer]);
 });
 
-test('a view into a larger buffer, another method, or no bytes: nothing is moved', () => {
+test('another method, a shared buffer, or no bytes: nothing is moved', () => {
 	const shared = new Uint8Array(64);
-	expect(handedOver('compose', { raw: shared.subarray(8) })).toEqual([]);
-	expect(handedOver('articleRaw', shared.subarray(0, 10))).toEqual([]);
 	expect(handedOver('getTicket', shared)).toEqual([]);
+	expect(handedOver('compose', { raw: new Uint8Array(new SharedArrayBuffer(8)) })).toEqual([]);
 	expect(handedOver('toString', shared)).toEqual([]);
 	expect(handedOver('getAttachment', null)).toEqual([]);
 	expect(handedOver('compose', null)).toEqual([]);
+});
+
+test('a message built with spare room after it arrives as exactly its bytes, and is gone from the sender', () => {
+	const written = new Uint8Array(16).fill(9);
+	written.set([1, 2, 3], 0);
+	const value = { raw: written.subarray(0, 3) };
+	const copy = structuredClone(value, { transfer: handedOver('compose', value) });
+	expect(copy.raw).toEqual(Uint8Array.from([1, 2, 3]));
+	expect(written.byteLength).toBe(0);
 });
 
 test('the moved buffer arrives whole and is gone from the sender', () => {

@@ -56,9 +56,11 @@ export function toRpcError(error: unknown): RpcError {
 }
 
 /**
- * The large byte arrays a result hands over to the page: moved (transferred), not copied, since
- * the worker keeps no reference to them (the built message once stored; bytes just read from
- * the store). For a 25 MB message that saves a copy and its memory.
+ * The large byte arrays a result hands over to the page: moved (transferred), not copied. Each
+ * one's whole buffer belongs to it alone and the worker keeps no reference to it: the built
+ * message (a view into the buffer it was written in, with at most a little spare room after it)
+ * once stored, or bytes just read from the store. For a 25 MB message that saves a copy and its
+ * memory.
  */
 const HANDED_OVER = new Map<string, (value: unknown) => unknown>([
 	['compose', (value) => (value as { raw?: unknown } | null)?.raw],
@@ -68,6 +70,5 @@ const HANDED_OVER = new Map<string, (value: unknown) => unknown>([
 
 export function handedOver(method: string, value: unknown): ArrayBuffer[] {
 	const bytes = HANDED_OVER.get(method)?.(value);
-	// Only an array that owns its whole buffer: moving a view would move its neighbours too.
-	return bytes instanceof Uint8Array && bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer ? [bytes.buffer] : [];
+	return bytes instanceof Uint8Array && bytes.buffer instanceof ArrayBuffer ? [bytes.buffer] : [];
 }
