@@ -1,6 +1,7 @@
 /** Display and header reading for the ticket view and threading. */
 import PostalMime from 'postal-mime';
-import { decodeBase64, latin1ToBytes } from './bytes';
+import { decodeBase64 } from './base64-decode';
+import { latin1ToBytes } from './bytes';
 import { parseEntity } from './entity';
 
 /** A mail address; `address` is lower-cased. */
