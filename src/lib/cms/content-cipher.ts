@@ -53,6 +53,11 @@ export interface CipherInput {
 	mac?: Uint8Array;
 	/** AEAD only: the additional data (DER of authAttrs), empty when absent. */
 	aad?: Uint8Array;
+	/**
+	 * CBC only: the plaintext may be written over `ciphertext` (the caller owns those bytes and
+	 * reads the result instead). They are changed only when decryption succeeds.
+	 */
+	inPlace?: boolean;
 }
 
 /**
@@ -67,8 +72,7 @@ export async function decryptWithCek(crypto: Crypto, cek: Uint8Array, input: Cip
 			case 'aes-cbc': {
 				const iv = params ? octets(params) : new Uint8Array();
 				if (iv.length !== 16 || ciphertext.length === 0 || ciphertext.length % 16 !== 0) return null;
-				const key = await crypto.subtle.importKey('raw', bs(cek), 'AES-CBC', false, ['decrypt']);
-				return new Uint8Array(await crypto.subtle.decrypt({ name: 'AES-CBC', iv: bs(iv) }, key, bs(ciphertext)));
+				return await decryptAesCbc(crypto, cek, iv, ciphertext, input.inPlace === true);
 			}
 			case 'des3-cbc': {
 				const iv = params ? octets(params) : new Uint8Array();
@@ -84,10 +88,11 @@ export async function decryptWithCek(crypto: Crypto, cek: Uint8Array, input: Cip
 				const mac = input.mac ?? new Uint8Array();
 				if (icvLen < 12 || icvLen > 16 || mac.length !== icvLen || nonce.length === 0) return null;
 				const key = await crypto.subtle.importKey('raw', bs(cek), 'AES-GCM', false, ['decrypt']);
+				// concat gives a fresh ArrayBuffer, which is what WebCrypto wants; no further copy.
 				const pt = await crypto.subtle.decrypt(
 					{ name: 'AES-GCM', iv: bs(nonce), tagLength: icvLen * 8, additionalData: bs(input.aad ?? new Uint8Array()) },
 					key,
-					bs(concat(ciphertext, mac))
+					concat(ciphertext, mac) as Uint8Array<ArrayBuffer>
 				);
 				return new Uint8Array(pt);
 			}
@@ -101,6 +106,54 @@ export async function decryptWithCek(crypto: Crypto, cek: Uint8Array, input: Cip
 	} catch {
 		return null;
 	}
+}
+
+/**
+ * AES-CBC ciphertext is decrypted in slices of this size. WebCrypto copies its input and
+ * allocates its output: one call over 14 MB touches 28 MB of fresh memory, which costs far more
+ * than the AES, while 64 KB slices reuse the same memory.
+ */
+const CBC_SLICE = 64 * 1024;
+
+/** One full block of PKCS#7 padding. */
+const FULL_PAD = new Uint8Array(16).fill(16);
+
+/**
+ * AES-CBC decryption, slice by slice, into one buffer: `ciphertext` itself when `inPlace`, else
+ * a new one. The last slice goes first, so a wrong key or bad padding (the only check CBC has)
+ * rejects before any byte is written. Every other slice gets a block appended that decrypts to
+ * a full padding block (E(pad XOR last block), made with the same key), so WebCrypto accepts it
+ * and returns exactly the slice's plaintext; the IV of a slice is the ciphertext block before
+ * it, saved before that block is overwritten.
+ * @throws when WebCrypto rejects (bad padding, wrong key): the caller maps that to null
+ */
+async function decryptAesCbc(crypto: Crypto, cek: Uint8Array, iv: Uint8Array, ciphertext: Uint8Array, inPlace: boolean): Promise<Uint8Array> {
+	const n = ciphertext.length;
+	const buffer = (c: Uint8Array): Uint8Array<ArrayBuffer> => c as Uint8Array<ArrayBuffer>;
+	if (n <= CBC_SLICE) {
+		const key = await crypto.subtle.importKey('raw', bs(cek), 'AES-CBC', false, ['decrypt']);
+		return new Uint8Array(await crypto.subtle.decrypt({ name: 'AES-CBC', iv: bs(iv) }, key, buffer(ciphertext)));
+	}
+	const key = await crypto.subtle.importKey('raw', bs(cek), 'AES-CBC', false, ['encrypt', 'decrypt']);
+	const lastStart = Math.floor((n - 1) / CBC_SLICE) * CBC_SLICE;
+	const lastIv = ciphertext.slice(lastStart - 16, lastStart);
+	const last = new Uint8Array(await crypto.subtle.decrypt({ name: 'AES-CBC', iv: lastIv }, key, buffer(ciphertext.subarray(lastStart))));
+	const out = inPlace ? ciphertext : new Uint8Array(lastStart + last.length);
+	const input = new Uint8Array(CBC_SLICE + 16);
+	let sliceIv = bs(iv);
+	for (let start = 0; start < lastStart; start += CBC_SLICE) {
+		const slice = ciphertext.subarray(start, start + CBC_SLICE);
+		const nextIv = slice.slice(CBC_SLICE - 16);
+		const pad = new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-CBC', iv: nextIv }, key, FULL_PAD), 0, 16);
+		input.set(slice);
+		input.set(pad, CBC_SLICE);
+		const plain = new Uint8Array(await crypto.subtle.decrypt({ name: 'AES-CBC', iv: sliceIv }, key, input));
+		if (plain.length !== CBC_SLICE) throw new Error('A slice did not decrypt to its own length.');
+		out.set(plain, start);
+		sliceIv = nextIv;
+	}
+	out.set(last, lastStart);
+	return out.subarray(0, lastStart + last.length);
 }
 
 /** The OID of an AlgorithmIdentifier TLV and its parameters. Throws BerError when malformed. */

@@ -105,8 +105,30 @@ export function parseOne(b: Uint8Array): Tlv {
 
 /** The octets of an OCTET STRING (primitive or constructed, any tag). */
 export function octets(t: Tlv): Uint8Array {
+	return gatherOctets(t, false);
+}
+
+/**
+ * The octets of an OCTET STRING. A primitive one is a view of its value; the pieces of a
+ * constructed (BER) one are joined into one new buffer, or, when `inPlace`, moved to the start
+ * of its own value (each piece only moves towards the front, past its header), which then no
+ * longer holds valid BER. Throws BerError on malformed input.
+ */
+export function gatherOctets(t: Tlv, inPlace: boolean): Uint8Array {
 	if (!t.constructed) return t.value;
-	return concat(...children(t).map(octets));
+	const pieces: Uint8Array[] = [];
+	const collect = (node: Tlv): void => {
+		if (!node.constructed) pieces.push(node.value);
+		else for (const child of children(node)) collect(child);
+	};
+	collect(t);
+	if (!inPlace) return concat(...pieces);
+	let at = 0;
+	for (const piece of pieces) {
+		t.value.copyWithin(at, piece.byteOffset - t.value.byteOffset, piece.byteOffset - t.value.byteOffset + piece.length);
+		at += piece.length;
+	}
+	return t.value.subarray(0, at);
 }
 
 /** Decodes an OBJECT IDENTIFIER value to dotted form. Throws BerError if the tag is wrong. */

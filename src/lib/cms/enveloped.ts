@@ -5,7 +5,7 @@
  * Every decryption failure that an attacker could provoke (wrong key, bad padding, bad tag,
  * truncated or modified ciphertext) gives the same status and the same comment.
  */
-import { BerError, children, der, derOid, octets, oidOf, parseOne, type Tlv } from './enveloped-asn1';
+import { BerError, children, der, derOid, gatherOctets, octets, oidOf, parseOne, type Tlv } from './enveloped-asn1';
 import { contentAlgorithm, decryptWithCek, splitAlgId } from './content-cipher';
 import { prepareEnvelope } from './enveloped-write';
 
@@ -97,7 +97,7 @@ interface ParsedEnvelope {
 	aad?: Uint8Array;
 }
 
-function parseEnvelope(inner: Tlv, auth: boolean): ParsedEnvelope {
+function parseEnvelope(inner: Tlv, auth: boolean, inPlace: boolean): ParsedEnvelope {
 	const parts = children(inner);
 	let i = 1;
 	if (parts[i]?.tag === 0xa0) i++; // originatorInfo
@@ -106,7 +106,7 @@ function parseEnvelope(inner: Tlv, auth: boolean): ParsedEnvelope {
 	if (ris?.tag !== 0x31 || eciT?.tag !== 0x30) throw new BerError('The envelope is malformed.');
 	const [, algorithm, encT] = children(eciT);
 	if (!algorithm) throw new BerError('The envelope has no content encryption algorithm.');
-	const ciphertext = encT && (encT.tag === 0x80 || encT.tag === 0xa0) ? octets(encT) : null;
+	const ciphertext = encT && (encT.tag === 0x80 || encT.tag === 0xa0) ? gatherOctets(encT, inPlace) : null;
 	if (!auth) return { auth, recipientInfos: children(ris), algorithm, ciphertext };
 	let aad: Uint8Array = new Uint8Array();
 	if (parts[i]?.tag === 0xa1) aad = der(0x31, (parts[i++] as Tlv).value);
@@ -121,8 +121,12 @@ function parseEnvelope(inner: Tlv, auth: boolean): ParsedEnvelope {
  * when the only usable ones need RSA PKCS#1 v1.5 and no legacy key could be opened, and 'failed'
  * (always with DECRYPT_FAILED_COMMENT) for any decryption failure or damaged envelope.
  * Throws NotEnvelopedError only when `der` is not an EnvelopedData/AuthEnvelopedData at all.
+ *
+ * With `inPlace` (for a caller that owns `der` and has no further use for it), the content is
+ * gathered and decrypted within `der`'s own bytes and returned as a view of them: no copy of
+ * message size is made. `der` then no longer holds the envelope.
  */
-export async function decryptContent(o: { der: Uint8Array; candidates: DecryptCandidate[]; crypto: Crypto }): Promise<DecryptResult> {
+export async function decryptContent(o: { der: Uint8Array; candidates: DecryptCandidate[]; crypto: Crypto; inPlace?: boolean }): Promise<DecryptResult> {
 	let contentType: string;
 	let inner: Tlv | undefined;
 	try {
@@ -141,7 +145,7 @@ export async function decryptContent(o: { der: Uint8Array; candidates: DecryptCa
 	let matched: ReturnType<typeof matchRecipients>;
 	try {
 		if (!inner) throw new BerError('The ContentInfo has no content.');
-		env = parseEnvelope(inner, contentType === OID_AUTH_ENVELOPED_DATA);
+		env = parseEnvelope(inner, contentType === OID_AUTH_ENVELOPED_DATA, o.inPlace === true);
 		matched = matchRecipients(env.recipientInfos, o.candidates);
 	} catch {
 		return FAILED;
@@ -173,7 +177,8 @@ export async function decryptContent(o: { der: Uint8Array; candidates: DecryptCa
 			params,
 			ciphertext: env.ciphertext,
 			...(env.mac ? { mac: env.mac } : {}),
-			...(env.aad ? { aad: env.aad } : {})
+			...(env.aad ? { aad: env.aad } : {}),
+			...(o.inPlace ? { inPlace: true } : {})
 		});
 		r.cek.fill(0);
 		if (content) {

@@ -88,7 +88,8 @@ function parseSignedData(der: Uint8Array): pkijs.SignedData {
 	let asn: ReturnType<typeof asn1js.fromBER>;
 	try {
 		// asn1js throws (rather than reporting offset -1) on some malformed values, e.g. a bad GeneralizedTime.
-		asn = asn1js.fromBER(der.slice());
+		// No copy: the parsed values (the content above all) are views of `der`, which nothing changes.
+		asn = asn1js.fromBER(der, { copyInput: false });
 	} catch (cause) {
 		throw new SignedDataFormatError('The signature is not valid DER or BER.', { cause });
 	}
@@ -135,7 +136,8 @@ async function verifySigner(
 		if (typeof attrs === 'string') return { index, sid, status: 'invalid', reason: attrs };
 		if (attrs.contentType !== eContentType)
 			return { index, sid, status: 'invalid', reason: 'The contentType attribute does not match the content.' };
-		const actual = new Uint8Array(await crypto.subtle.digest(digest.name, content.slice()));
+		// WebCrypto copies its input itself; a copy here would be one more of message size.
+		const actual = new Uint8Array(await crypto.subtle.digest(digest.name, content as Uint8Array<ArrayBuffer>));
 		if (!equalBytes(actual, attrs.messageDigest))
 			return {
 				index,
@@ -148,7 +150,8 @@ async function verifySigner(
 		signingTime = attrs.signingTime;
 		capabilities = attrs.capabilities;
 		// The signature covers the attributes encoded as a SET OF (tag 0x31), not as [0].
-		const encoded = new Uint8Array(si.signedAttrs.encodedValue);
+		// A copy: with the input parsed in place, a view here could be a view of `der`.
+		const encoded = new Uint8Array(si.signedAttrs.encodedValue).slice();
 		encoded[0] = 0x31;
 		toVerify = encoded;
 	}
@@ -275,9 +278,9 @@ function matchesSid(cert: pkijs.Certificate, sid: unknown): boolean {
 	return false;
 }
 
-/** The bytes of an OCTET STRING, joining the pieces of a constructed (BER) one. */
+/** The bytes of an OCTET STRING (a view of the input when primitive), joining the pieces of a constructed (BER) one. */
 function octetStringBytes(node: asn1js.OctetString): Uint8Array {
-	if (!node.idBlock.isConstructed) return node.valueBlock.valueHexView.slice();
+	if (!node.idBlock.isConstructed) return node.valueBlock.valueHexView;
 	const parts: Uint8Array[] = [];
 	for (const piece of node.valueBlock.value) {
 		if (piece instanceof asn1js.OctetString) parts.push(octetStringBytes(piece));

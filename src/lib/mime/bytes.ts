@@ -72,36 +72,7 @@ export function canonicalize(bytes: Uint8Array): Uint8Array {
 	return out;
 }
 
-const B64 = new Int16Array(256).fill(-1);
-'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'.split('').forEach((c, i) => {
-	B64[c.charCodeAt(0)] = i;
-});
-B64['-'.charCodeAt(0)] = 62;
-B64['_'.charCodeAt(0)] = 63;
-
-/**
- * Decodes base64 leniently from bytes: skips whitespace and junk, stops at '=',
- * drops an incomplete trailing group (truncated input). Never throws.
- */
-export function decodeBase64(src: Uint8Array): Uint8Array {
-	const out = new Uint8Array(Math.floor((src.length * 3) / 4) + 3);
-	let o = 0;
-	let acc = 0;
-	let bits = 0;
-	for (let i = 0; i < src.length; i++) {
-		const c = src[i] ?? 0;
-		if (c === 61) break;
-		const v = B64[c] ?? -1;
-		if (v < 0) continue;
-		acc = ((acc << 6) | v) & 0xffffff;
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			out[o++] = (acc >> bits) & 0xff;
-		}
-	}
-	return out.slice(0, o);
-}
+export { decodeBase64 } from './base64-decode';
 
 const B64C = latin1ToBytes('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/');
 

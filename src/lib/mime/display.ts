@@ -1,7 +1,8 @@
 /** Display and header reading for the ticket view and threading. */
 import PostalMime from 'postal-mime';
-import { decodeBase64, latin1ToBytes } from './bytes';
-import { parseEntity } from './entity';
+import { decodeBase64, decodeCleanBase64 } from './base64-decode';
+import { bytesToLatin1, concatBytes, indexOfBytes, latin1ToBytes } from './bytes';
+import { parseEntity, parts, type MimeEntity } from './entity';
 
 /** A mail address; `address` is lower-cased. */
 export interface Address {
@@ -16,8 +17,31 @@ export interface DisplayContent {
 	attachments: { filename: string; mimeType: string; content: Uint8Array }[];
 }
 
-/** Turns an entity into text, HTML and attachments with postal-mime. Never rejects on malformed input (returns empty text). */
-export async function toDisplay(raw: Uint8Array): Promise<DisplayContent> {
+/** Leaf bodies from this size on are decoded by {@link largeParts}: postal-mime's line-by-line decoding costs seconds at 10 MB. */
+const LARGE_PART = 64 * 1024;
+
+/**
+ * Turns an entity into text, HTML and attachments with postal-mime. Never rejects on malformed
+ * input (returns empty text).
+ *
+ * Large base64 attachments are decoded here instead ({@link largeParts}): postal-mime gets the
+ * message with those bodies replaced by short placeholders, so it still does the headers,
+ * charsets, filenames, text and HTML, and each placeholder's attachment then takes the decoded
+ * body. The result is the same as postal-mime's over the whole message; when postal-mime does
+ * not give back every placeholder exactly once, the whole message goes to postal-mime.
+ * @param largePart - leaf bodies from this many bytes on are decoded here (tests lower it)
+ */
+export async function toDisplay(raw: Uint8Array, largePart = LARGE_PART): Promise<DisplayContent> {
+	const large = raw.length >= largePart ? largeParts(raw, largePart) : [];
+	if (large.length > 0) {
+		const fast = await withPlaceholders(raw, large);
+		if (fast) return fast;
+	}
+	return (await parse(raw)) ?? { text: '', attachments: [] };
+}
+
+/** postal-mime's reading, or null when it throws. */
+async function parse(raw: Uint8Array): Promise<DisplayContent | null> {
 	try {
 		const email = await PostalMime.parse(raw, { attachmentEncoding: 'arraybuffer' });
 		const out: DisplayContent = {
@@ -31,8 +55,71 @@ export async function toDisplay(raw: Uint8Array): Promise<DisplayContent> {
 		if (email.html) out.html = email.html;
 		return out;
 	} catch {
-		return { text: '', attachments: [] };
+		return null;
 	}
+}
+
+/** A large leaf body: its byte range in the message and its decoded content. */
+interface LargePart {
+	start: number;
+	end: number;
+	content: Uint8Array;
+}
+
+/**
+ * The leaves that postal-mime would take as attachments and that are large clean base64
+ * (no line of which can be a boundary: clean base64 has no '-'). Text parts stay with
+ * postal-mime (charsets, flowed text), as do message/* and calendar parts, which it reads.
+ */
+function largeParts(raw: Uint8Array, largePart: number): LargePart[] {
+	const found: LargePart[] = [];
+	const visit = (entity: MimeEntity): void => {
+		const { type, subtype } = entity.contentType;
+		if (type === 'multipart') {
+			for (const child of parts(entity)) visit(child);
+			return;
+		}
+		if (entity.body.length < largePart || type === 'text' || type === 'message' || (type === 'application' && subtype === 'ics')) return;
+		if ((entity.header('content-transfer-encoding') ?? '').trim().toLowerCase() !== 'base64') return;
+		const content = decodeCleanBase64(entity.body);
+		if (!content) return;
+		const start = entity.body.byteOffset - raw.byteOffset;
+		found.push({ start, end: start + entity.body.length, content });
+	};
+	try {
+		visit(parseEntity(raw));
+	} catch {
+		return []; // nested too deeply: postal-mime decides
+	}
+	return found;
+}
+
+/** Parses the message with the large bodies replaced by placeholders; null when the placeholders did not come back one to one. */
+async function withPlaceholders(raw: Uint8Array, large: LargePart[]): Promise<DisplayContent | null> {
+	const nonce = Array.from(globalThis.crypto.getRandomValues(new Uint8Array(12)), (b) => b.toString(16).padStart(2, '0')).join('');
+	const marker = `sealdesk-large-part-${nonce}-`;
+	const tokens = large.map((_, k) => `${marker}${String(k)}.`);
+	const pieces: Uint8Array[] = [];
+	let at = 0;
+	large.forEach((part, k) => {
+		pieces.push(raw.subarray(at, part.start), latin1ToBytes(btoa(tokens[k] ?? '')));
+		at = part.end;
+	});
+	pieces.push(raw.subarray(at));
+	const display = await parse(concatBytes(pieces));
+	if (!display || display.text.includes(marker) || display.html?.includes(marker)) return null;
+	const markerBytes = latin1ToBytes(marker);
+	const index = new Map(tokens.map((t, k) => [t, k]));
+	const used = new Set<number>();
+	for (const a of display.attachments) {
+		if (indexOfBytes(a.content, markerBytes) === -1) continue;
+		const k = a.content.length < 100 ? index.get(bytesToLatin1(a.content)) : undefined;
+		const part = k === undefined ? undefined : large[k];
+		if (k === undefined || !part || used.has(k)) return null;
+		used.add(k);
+		a.content = part.content;
+	}
+	return used.size === large.length ? display : null;
 }
 
 function decodeCharset(charset: string, bytes: Uint8Array): string {

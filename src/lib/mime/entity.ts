@@ -1,5 +1,6 @@
 /** Byte-exact MIME entity parsing: headers, Content-Type, multipart children, body decoding. */
-import { bytesToLatin1, decodeBase64, indexOfBytes, latin1ToBytes } from './bytes';
+import { decodeBase64 } from './base64-decode';
+import { bytesToLatin1, indexOfBytes, latin1ToBytes } from './bytes';
 import { MimeError } from './errors';
 
 /** One header field: raw name and raw (unfolded, not RFC 2047-decoded) value. */

@@ -1,6 +1,7 @@
 /** Byte-exact MIME layer: parse, split, classify, build, display. */
 export { MimeError } from './errors';
-export { canonicalize, decodeBase64, base64Lines, concatBytes, indexOfBytes } from './bytes';
+export { canonicalize, base64Lines, concatBytes, indexOfBytes } from './bytes';
+export { decodeBase64, decodeCleanBase64 } from './base64-decode';
 export { parseEntity, parts, decodeBody, splitMultipart, parseContentType, parseParams, MAX_DEPTH } from './entity';
 export type { MimeEntity, Header, ContentType, MultipartSplit } from './entity';
 export { classifySmime, splitSigned } from './smime';

@@ -120,7 +120,8 @@ async function unwrap(o: ReadIncomingOptions): Promise<Walk> {
 		if (enveloped) {
 			let result;
 			try {
-				result = await decryptContent({ der, candidates: o.candidates, crypto: o.crypto });
+				// A decoded body is ours to overwrite: the content is decrypted within it.
+				result = await decryptContent({ der, candidates: o.candidates, crypto: o.crypto, inPlace: der.buffer !== current.buffer });
 			} catch {
 				result = null;
 			}

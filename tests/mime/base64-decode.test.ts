@@ -1,0 +1,158 @@
+/**
+ * The fast base64 decoder (issue 8): the same bytes as the historical lenient loop on any
+ * input, the same bytes as postal-mime's decoder whenever it calls the input clean, and an
+ * output buffer of exactly the decoded size whatever the line lengths.
+ */
+import fc from 'fast-check';
+import { describe, expect, test } from 'vitest';
+import { decodeBase64, decodeCleanBase64 } from '../../src/lib/mime/base64-decode';
+import { params } from '../fuzz/config';
+
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
+/** Byte equality without vitest's slow deep comparison of large arrays. */
+const hexOf = (b: Uint8Array | null): string => (b ? Buffer.from(b.buffer, b.byteOffset, b.length).toString('hex') : 'null');
+
+/** The decoder as it was before issue 8 (mime/bytes.ts), the reference for decodeBase64. */
+function historical(src: Uint8Array): Uint8Array {
+	const table = new Int16Array(256).fill(-1);
+	ALPHABET.split('').forEach((c, i) => (table[c.charCodeAt(0)] = i));
+	table[45] = 62;
+	table[95] = 63;
+	const out = new Uint8Array(Math.floor((src.length * 3) / 4) + 3);
+	let o = 0;
+	let acc = 0;
+	let bits = 0;
+	for (const c of src) {
+		if (c === 61) break;
+		const v = table[c] ?? -1;
+		if (v < 0) continue;
+		acc = ((acc << 6) | v) & 0xffffff;
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			out[o++] = (acc >> bits) & 0xff;
+		}
+	}
+	return out.slice(0, o);
+}
+
+/** postal-mime's body decoding: strip to the alphabet and '=', decode each '='-terminated unit. */
+function postalMime(src: Uint8Array): Uint8Array {
+	const text = new TextDecoder().decode(src).replace(/[^a-zA-Z0-9+/=]+/g, '');
+	return new Uint8Array(Buffer.concat(text.split(/=+/).map((unit) => Buffer.from(unit.length % 4 === 1 ? unit.slice(0, -1) : unit, 'base64'))));
+}
+
+/** Base64 of `data` in lines of `width` characters, each ended by `eol`. */
+function lines(data: Uint8Array, width: number, eol: string): string {
+	const b64 = Buffer.from(data).toString('base64');
+	let out = '';
+	for (let i = 0; i < b64.length; i += width) out += b64.slice(i, i + width) + eol;
+	return out;
+}
+
+/** Base64-like text: alphabet runs, whitespace, padding, and now and then junk. */
+const base64ish = fc
+	.array(
+		fc.oneof(
+			{ weight: 8, arbitrary: fc.string({ unit: fc.constantFrom(...ALPHABET.split('')), maxLength: 80 }) },
+			{ weight: 3, arbitrary: fc.constantFrom('\r\n', '\n', ' ', '\t', '\f', '\r') },
+			{ weight: 1, arbitrary: fc.constantFrom('=', '==', '===') },
+			{ weight: 1, arbitrary: fc.constantFrom('-', '_', '!', '\u00e9', '\u0000', '.') }
+		),
+		{ maxLength: 40 }
+	)
+	.map((pieces) => enc(pieces.join('')));
+
+function behaviour(): void {
+	test('decodeBase64 gives the historical bytes for any input', () => {
+		fc.assert(
+			fc.property(fc.oneof(base64ish, fc.uint8Array({ maxLength: 300 })), (src) => {
+				expect(decodeBase64(src)).toEqual(historical(src));
+			}),
+			params(2000)
+		);
+	});
+
+	test('decodeCleanBase64 agrees with the historical and postal-mime decoders whenever it accepts', () => {
+		let accepted = 0;
+		fc.assert(
+			fc.property(base64ish, (src) => {
+				const clean = decodeCleanBase64(src);
+				if (!clean) return;
+				accepted++;
+				expect(clean).toEqual(historical(src));
+				expect(clean).toEqual(postalMime(src));
+			}),
+			params(3000)
+		);
+		expect(accepted).toBeGreaterThan(100);
+	});
+
+	test('clean base64 in lines is accepted and decoded into a buffer of exactly its size', () => {
+		fc.assert(
+			fc.property(fc.uint8Array({ maxLength: 2000 }), fc.integer({ min: 4, max: 120 }), fc.constantFrom('\r\n', '\n', ''), (data, width, eol) => {
+				const out = decodeCleanBase64(enc(lines(data, width, eol)));
+				expect(out).toEqual(data);
+				expect(out?.byteOffset).toBe(0);
+				expect(out?.buffer.byteLength).toBe(data.length);
+			}),
+			params(500)
+		);
+	});
+
+	test('refuses what is not clean: junk, URL-safe characters, data after padding', () => {
+		for (const s of ['QUJD!', 'QUJD-_', 'QQ==QUJD', 'QUJD\u00e9', 'QQ==\r\nQQ==']) expect(decodeCleanBase64(enc(s)), s).toBeNull();
+		expect(decodeBase64(enc('QQ==QUJD'))).toEqual(enc('A'));
+		expect(decodeBase64(enc('QUJD-_'))).toEqual(historical(enc('QUJD-_')));
+	});
+
+	test('edge cases: empty, whitespace only, a dangling character, short padding, spaces in lines', () => {
+		expect(decodeCleanBase64(enc(''))).toEqual(new Uint8Array());
+		expect(decodeCleanBase64(enc(' \r\n\t'))).toEqual(new Uint8Array());
+		expect(decodeCleanBase64(enc('QUJDR'))).toEqual(enc('ABC'));
+		expect(decodeCleanBase64(enc('QUJDRA='))).toEqual(enc('ABCD'));
+		expect(decodeCleanBase64(enc('QU JD RA==  \r\n'))).toEqual(enc('ABCD'));
+		expect(decodeCleanBase64(enc('QR=='))).toEqual(enc('A'));
+	});
+
+	test('several slices of a large body: every slice boundary, padding and odd line lengths', () => {
+		const data = new Uint8Array(200_003).map((_, i) => (i * 7919) % 251);
+		for (const [width, eol] of [
+			[76, '\r\n'],
+			[64, '\n'],
+			[1000, '\r\n'],
+			[77, ' \r\n']
+		] as const) {
+			const text = lines(data, width, eol);
+			expect(hexOf(decodeCleanBase64(enc(text))), String(width)).toBe(hexOf(data));
+			expect(hexOf(decodeBase64(enc(text)))).toBe(hexOf(data));
+		}
+		// Padding in the middle of a large body: refused as clean, decoded up to the '=' leniently.
+		const twice = enc(lines(data, 76, '\r\n') + lines(data, 76, '\r\n'));
+		expect(decodeCleanBase64(twice)).toBeNull();
+		expect(hexOf(decodeBase64(twice))).toBe(hexOf(data));
+	});
+}
+
+describe('decodeBase64 and decodeCleanBase64', () => {
+	behaviour();
+
+	test('lines of any lengths (first line longer or shorter than the rest): right bytes, exact-size buffer', () => {
+		fc.assert(
+			fc.property(fc.uint8Array({ maxLength: 3000 }), fc.array(fc.integer({ min: 1, max: 200 }), { minLength: 1, maxLength: 20 }), fc.constantFrom('\r\n', '\n'), (data, widths, eol) => {
+				const b64 = Buffer.from(data).toString('base64');
+				let text = '';
+				for (let i = 0, k = 0; i < b64.length; k++) {
+					const w = widths[k % widths.length] ?? 76;
+					text += b64.slice(i, i + w) + eol;
+					i += w;
+				}
+				const out = decodeCleanBase64(enc(text));
+				expect(hexOf(out)).toBe(hexOf(data));
+				expect(out?.buffer.byteLength).toBe(data.length);
+			}),
+			params(500)
+		);
+	});
+});
