@@ -28,14 +28,18 @@ export function inputsDir() {
 	return dir;
 }
 
-/** Sizes in the full run; the quick run (under a minute with the build) does 1 MB only. */
-export function messageSizes(quick) {
+/**
+ * Sizes in the full run; the quick run (under a minute with the build) does 1 MB only; `only`
+ * (labels such as '10 MB') picks some.
+ */
+export function messageSizes(quick, only = null) {
 	const all = [
 		{ label: '10 KB', bytes: 10 * KB },
 		{ label: '1 MB', bytes: MB },
 		{ label: '10 MB', bytes: 10 * MB },
 		{ label: '25 MB', bytes: 25 * MB }
 	];
+	if (only) return all.filter((s) => only.includes(s.label));
 	return quick ? all.slice(1, 2) : all;
 }
 
@@ -174,12 +178,12 @@ export async function openDeskPage(browser, origin, pki) {
  * @returns {Promise<Array<{ key: string, size: string, bytes: number, op: string, ours: number[], stored: number[], openssl: number[], peak: number | null }>>}
  *   (`stored`: of `ours`, the desk's IndexedDB transaction storing the article)
  */
-export async function benchMessages({ browser, origin, dir, pki, quick, runs }) {
+export async function benchMessages({ browser, origin, dir, pki, quick, runs, sizes = null }) {
 	const rows = [];
 	// Playwright launches Chromium as a child of this process; its renderers are under us.
 	const rootPid = process.pid;
 	for (const key of keyTypes(pki)) {
-		for (const size of messageSizes(quick)) {
+		for (const size of messageSizes(quick, sizes)) {
 			const cmd = prepareInputs(dir, key, pki, randomBytes(size.bytes));
 			const { context, page } = await openDeskPage(browser, origin, pki);
 			try {

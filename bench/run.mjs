@@ -1,6 +1,7 @@
 // Sealdesk benchmarks: our engine in headless Chromium on the production build, side by side
 // with `openssl cms` on the same inputs.
 // Usage: npm run bench [-- --quick] [-- --only=certificates,ui,load,messages] [-- --runs=N (message runs)]
+//        [-- --sizes=10KB,1MB,10MB,25MB (message sizes)]
 // Prints a table of medians and writes bench-results/latest.json. Not part of npm test.
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
@@ -21,6 +22,8 @@ const root = join(import.meta.dirname, '..');
 const pki = join(root, 'tests', 'fixtures', 'pki');
 const runs = quick ? 1 : 5;
 const runsArg = process.argv.find((a) => a.startsWith('--runs='));
+const sizesArg = process.argv.find((a) => a.startsWith('--sizes='));
+const sizes = sizesArg ? sizesArg.slice('--sizes='.length).split(',').map((s) => s.replace(/(\d)([KM]B)$/i, '$1 $2').toUpperCase()) : null;
 const messageRuns = runsArg ? Number(runsArg.slice('--runs='.length)) : quick ? 1 : 3;
 
 const median = (values) => {
@@ -81,7 +84,7 @@ try {
 	}
 	if (wanted('ui')) ui = await benchUi({ browser, origin: host.origin, certificates: quick ? 200 : 10_000, logs: quick ? 10_000 : 100_000 });
 	if (wanted('load')) load = await benchFirstLoad({ browser, origin: host.origin, runs: quick ? 1 : 3, quick });
-	if (wanted('messages')) messages = await benchMessages({ browser, origin: host.origin, dir: inputs, pki, quick, runs: messageRuns });
+	if (wanted('messages')) messages = await benchMessages({ browser, origin: host.origin, dir: inputs, pki, quick, runs: messageRuns, sizes });
 } finally {
 	await browser.close();
 	host.server.close();

@@ -93,7 +93,7 @@ describe('article storage', () => {
 		await loadPki(desk, ['bob']);
 		const attachment = new Uint8Array(randomBytes(3000));
 		const mail = withHeaders(cms([...encryptTo('bob'), '-aes256'], withAttachment('from a file', attachment)));
-		const article = await desk.receive(new File([mail], 'mail.eml', { type: 'message/rfc822' }));
+		const article = await desk.receive(new File([mail.slice()], 'mail.eml', { type: 'message/rfc822' }));
 		expect(article.security.encryption.status).toBe('decrypted');
 		expect(article.text).toContain('from a file');
 		expect(await desk.articleRaw(article.id)).toEqual(mail);
