@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { decodeBase64, decodeCleanBase64 } from '../../src/lib/mime/base64-decode';
+import { decodeBase64, decodeBase64InPlace, decodeCleanBase64, decodeCleanBase64InPlace, isCleanBase64 } from '../../src/lib/mime/base64-decode';
 import { params } from '../fuzz/config';
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
@@ -154,5 +154,62 @@ describe('decodeBase64 and decodeCleanBase64', () => {
 			}),
 			params(500)
 		);
+	});
+});
+
+describe('in-place decoding (a scratch buffer decoded over itself)', () => {
+	/** `src` inside a larger buffer, so a write outside its own bytes would show. */
+	const framed = (src: Uint8Array): { frame: Uint8Array; view: Uint8Array } => {
+		const frame = new Uint8Array(src.length + 8).fill(0xa5);
+		frame.set(src, 4);
+		return { frame, view: frame.subarray(4, 4 + src.length) };
+	};
+	const fenceIntact = (frame: Uint8Array): boolean => frame.subarray(0, 4).every((b) => b === 0xa5) && frame.subarray(frame.length - 4).every((b) => b === 0xa5);
+
+	test('decodeBase64InPlace gives the bytes of decodeBase64 for any input, at the start of its own input', () => {
+		fc.assert(
+			fc.property(fc.oneof(base64ish, fc.uint8Array({ maxLength: 300 })), (src) => {
+				const expected = hexOf(decodeBase64(src));
+				const { frame, view } = framed(src);
+				const out = decodeBase64InPlace(view);
+				expect(hexOf(out)).toBe(expected);
+				expect(out.buffer).toBe(frame.buffer);
+				expect(out.byteOffset).toBe(view.byteOffset);
+				expect(fenceIntact(frame)).toBe(true);
+			}),
+			params(3000)
+		);
+	});
+
+	test('isCleanBase64 is exactly "decodeCleanBase64 accepts", and the in-place clean decoder agrees or leaves its input alone', () => {
+		fc.assert(
+			fc.property(fc.oneof(base64ish, fc.uint8Array({ maxLength: 300 })), (src) => {
+				const clean = decodeCleanBase64(src);
+				expect(isCleanBase64(src)).toBe(clean !== null);
+				const before = hexOf(src);
+				const { frame, view } = framed(src);
+				const out = decodeCleanBase64InPlace(view);
+				if (clean === null) {
+					expect(out).toBeNull();
+					expect(hexOf(view)).toBe(before);
+				} else {
+					expect(hexOf(out)).toBe(hexOf(clean));
+					expect(out?.byteOffset).toBe(view.byteOffset);
+				}
+				expect(fenceIntact(frame)).toBe(true);
+			}),
+			params(3000)
+		);
+	});
+
+	test('a large body in lines, with junk or padding in the middle: the same bytes as the copying decoders', () => {
+		const data = new Uint8Array(200_003).map((_, i) => (i * 7919) % 251);
+		for (const text of [lines(data, 76, '\r\n'), lines(data, 64, '\n'), lines(data, 76, '\r\n') + lines(data, 76, '\r\n'), lines(data, 76, '\r\n').replace('A', '!-_')]) {
+			const src = enc(text);
+			const lenient = hexOf(decodeBase64(src));
+			const clean = hexOf(decodeCleanBase64(src));
+			expect(hexOf(decodeCleanBase64InPlace(enc(text)))).toBe(clean);
+			expect(hexOf(decodeBase64InPlace(enc(text)))).toBe(lenient);
+		}
 	});
 });

@@ -162,3 +162,84 @@ function decodeLenient(src: Uint8Array): Uint8Array {
 export function decodeBase64(src: Uint8Array): Uint8Array {
 	return decodeCleanBase64(src) ?? decodeLenient(src);
 }
+
+/**
+ * True when {@link decodeCleanBase64} would decode `src` (it returns null otherwise): only the
+ * standard alphabet and ASCII whitespace, and after the first '=' only '=' and whitespace.
+ * Reads `src` once and allocates nothing.
+ */
+export function isCleanBase64(src: Uint8Array): boolean {
+	const n = src.length;
+	let i = 0;
+	for (; i < n; i++) {
+		const c = src[i] ?? 0;
+		if ((STD[c] ?? -1) >= 0 || isSpace(c)) continue;
+		if (c !== 61) return false;
+		break;
+	}
+	for (; i < n; i++) {
+		const c = src[i] ?? 0;
+		if (c !== 61 && !isSpace(c)) return false;
+	}
+	return true;
+}
+
+/**
+ * {@link decodeCleanBase64} written over its own input: for a caller that owns `src` and has
+ * no further use for it. The output never overtakes the input (three bytes are written only
+ * after the four characters they come from were read), so no other buffer is needed.
+ * @returns a view of the start of `src` holding the decoded bytes, or null (with `src`
+ *   unchanged) when `src` is not clean base64
+ */
+export function decodeCleanBase64InPlace(src: Uint8Array): Uint8Array | null {
+	if (!isCleanBase64(src)) return null;
+	return src.subarray(0, decodeJs(src, src));
+}
+
+/**
+ * {@link decodeBase64} written over its own input (same result, always): for a caller that
+ * owns `src` and has no further use for it. Four characters at a time while they are clean,
+ * otherwise the lenient rules one character at a time (skip junk and whitespace, accept '-'
+ * and '_', stop at '='). Bytes are written only after the characters they come from were read,
+ * so the output never overtakes the input.
+ * @returns a view of the start of `src` holding the decoded bytes
+ */
+export function decodeBase64InPlace(src: Uint8Array): Uint8Array {
+	const n = src.length;
+	let o = 0;
+	let i = 0;
+	let acc = 0;
+	let k = 0;
+	while (i < n) {
+		if (k === 0 && i + 4 <= n) {
+			const x = ((STD[src[i] ?? 0] ?? -1) << 18) | ((STD[src[i + 1] ?? 0] ?? -1) << 12) | ((STD[src[i + 2] ?? 0] ?? -1) << 6) | (STD[src[i + 3] ?? 0] ?? -1);
+			if (x >= 0) {
+				src[o] = x >> 16;
+				src[o + 1] = (x >> 8) & 255;
+				src[o + 2] = x & 255;
+				o += 3;
+				i += 4;
+				continue;
+			}
+		}
+		const c = src[i++] ?? 0;
+		if (c === 61) break;
+		const v = LENIENT[c] ?? -1;
+		if (v < 0) continue;
+		acc = (acc << 6) | v;
+		if (++k === 4) {
+			src[o] = acc >> 16;
+			src[o + 1] = (acc >> 8) & 255;
+			src[o + 2] = acc & 255;
+			o += 3;
+			acc = 0;
+			k = 0;
+		}
+	}
+	if (k === 2) src[o++] = (acc >> 4) & 255;
+	else if (k === 3) {
+		src[o++] = (acc >> 10) & 255;
+		src[o++] = (acc >> 2) & 255;
+	}
+	return src.subarray(0, o);
+}
