@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import { beforeAll, describe, expect, test } from 'vitest';
 import type { Desk } from '../../src/lib/desk/desk';
+import { readIncoming } from '../../src/lib/smime/incoming';
 import { freshDesk } from '../desk/receive-helpers';
 import { cms, encryptTo, loadPki, signAs, withHeaders } from './mail';
 
@@ -67,5 +68,59 @@ describe('large signed and encrypted mail', () => {
 		const again = await desk.retry(a.id);
 		expect(again.security).toEqual(a.security);
 		expect(sha((await desk.getAttachment(a.id, 0)) ?? new Uint8Array())).toBe(sha(data));
+	});
+});
+
+describe('scratch input: a dropped .eml File is decoded and decrypted within the bytes read from it', () => {
+	const encrypted = withHeaders(cms([...encryptTo('bob'), '-aes256'], entity()));
+	const signedEncrypted = withHeaders(cms([...encryptTo('bob'), '-aes256'], cms([...signAs('alice'), '-binary'], entity())), { from: 'Alice <alice@sealdesk.test>' });
+	const opaque = withHeaders(cms([...signAs('alice'), '-binary', '-nodetach'], entity()), { from: 'Alice <alice@sealdesk.test>' });
+	const gcm = withHeaders(cms([...encryptTo('bob'), '-aes-256-gcm'], entity()));
+
+	test.each([
+		['opaque signature (no envelope)', opaque, true, false],
+		['base64 envelope', encrypted, false, true],
+		['binary envelope', asBinary(encrypted), false, true],
+		['AES-GCM envelope', gcm, false, true],
+		['signed, then encrypted', signedEncrypted, true, true]
+	])('%s: the same article as from bytes, the stored raw mail exact, retry still works', async (_name, mail, signed, encryptedMail) => {
+		const before = sha(mail);
+		const fromBytes = await desk.receive(mail);
+		const a = await desk.receive(new File([mail as Uint8Array<ArrayBuffer>], 'mail.eml', { type: 'message/rfc822' }));
+		expect(a.security).toEqual(fromBytes.security);
+		expect(a.text).toBe(fromBytes.text);
+		if (encryptedMail) expect(a.security.encryption.status).toBe('decrypted');
+		if (signed) expect(a.security.sign.status).toBe('valid');
+		expect(a.attachments.map((x) => [x.name, x.size])).toEqual([['data.bin', data.length]]);
+		expect(sha((await desk.getAttachment(a.id, 0)) ?? new Uint8Array())).toBe(sha(data));
+		expect(sha((await desk.articleRaw(a.id)) ?? new Uint8Array())).toBe(before);
+		const again = await desk.retry(a.id);
+		expect(again.security).toEqual(a.security);
+		expect(sha((await desk.getAttachment(a.id, 0)) ?? new Uint8Array())).toBe(sha(data));
+		expect(sha((await desk.articleRaw(a.id)) ?? new Uint8Array())).toBe(before);
+	});
+
+	test('readIncoming with scratch: an opaque signature is decoded within the raw buffer, the result the same as copying', async () => {
+		const options = { certificates: [], candidates: [], now: new Date(), crypto: globalThis.crypto };
+		const copy = await readIncoming({ ...options, raw: opaque });
+		const raw = opaque.slice();
+		const inPlace = await readIncoming({ ...options, raw, scratch: true });
+		expect(inPlace.security).toEqual(copy.security);
+		expect(copy.content).not.toBeNull();
+		expect(sha(inPlace.content ?? new Uint8Array())).toBe(sha(copy.content ?? new Uint8Array()));
+		expect(inPlace.content?.buffer).toBe(raw.buffer);
+		expect(sha(raw)).not.toBe(sha(opaque));
+	});
+
+	test('a pkcs7-mime body of another CMS type (id-data) is shown as it came, scratch or not', async () => {
+		const mail = withHeaders(cms(['-data_create'], entity()));
+		const options = { certificates: [], candidates: [], now: new Date(), crypto: globalThis.crypto };
+		const copy = await readIncoming({ ...options, raw: mail });
+		const raw = mail.slice();
+		const inPlace = await readIncoming({ ...options, raw, scratch: true });
+		expect(sha(raw)).toBe(sha(mail));
+		expect(inPlace.security).toEqual(copy.security);
+		expect(sha(inPlace.content ?? new Uint8Array())).toBe(sha(copy.content ?? new Uint8Array()));
+		expect(sha(inPlace.content ?? new Uint8Array())).toBe(sha(mail));
 	});
 });

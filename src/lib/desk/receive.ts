@@ -43,6 +43,8 @@ interface Processed {
 export async function receive(ctx: DeskContext, raw: Uint8Array | string | Blob): Promise<Article> {
 	let bytes: Uint8Array;
 	let stored: Blob;
+	// Bytes read from a Blob or encoded from a string are ours alone: processing may overwrite them.
+	const scratch = typeof raw === 'string' || raw instanceof Blob;
 	if (raw instanceof Blob) {
 		// A dropped .eml file: stored as it is (no copy) and read once here, not in the page.
 		stored = raw.slice(0, raw.size, raw.type);
@@ -57,7 +59,7 @@ export async function receive(ctx: DeskContext, raw: Uint8Array | string | Blob)
 		stored = toStoredBytes(bytes);
 	}
 	const headers = articleHeaders(readHeaders(bytes));
-	const result = await processMail(ctx, bytes);
+	const result = await processMail(ctx, bytes, scratch);
 	const now = ctx.now().toISOString();
 	const record: Omit<ArticleRecord, 'id' | 'ticketId'> = {
 		direction: 'in',
@@ -95,7 +97,8 @@ export async function receive(ctx: DeskContext, raw: Uint8Array | string | Blob)
 export async function retry(ctx: DeskContext, articleId: number): Promise<Article> {
 	const existing = (await ctx.db.get('articles', articleId)) as ArticleRecord | undefined;
 	if (!existing) throw new Error('No article has this id.');
-	const result = await processMail(ctx, await storedBytes(existing.raw));
+	// A stored Blob is read into new bytes, which are scratch; a stored array is the record's own (written back below).
+	const result = await processMail(ctx, await storedBytes(existing.raw), existing.raw instanceof Blob);
 	const now = ctx.now().toISOString();
 	const updated: ArticleRecord = {
 		...existing,
@@ -121,9 +124,10 @@ export async function retry(ctx: DeskContext, articleId: number): Promise<Articl
 	return toArticle(updated);
 }
 
-async function processMail(ctx: DeskContext, raw: Uint8Array): Promise<Processed> {
+/** @param scratch - nothing reads `raw` afterwards: it is decoded and decrypted within its own bytes */
+async function processMail(ctx: DeskContext, raw: Uint8Array, scratch: boolean): Promise<Processed> {
 	if (!(await isEnabled(ctx))) {
-		const display = await toDisplay(raw);
+		const display = await toDisplay(raw, undefined, scratch);
 		return {
 			security: { sign: { status: 'none', comment: SMIME_OFF_SIGN }, encryption: { status: 'none', comment: SMIME_OFF_ENCRYPTION }, layers: [] },
 			...displayFields(display),
@@ -144,7 +148,8 @@ async function processMail(ctx: DeskContext, raw: Uint8Array): Promise<Processed
 			...(legacyUnavailable ? { legacyUnavailable } : {}),
 			...(ctx.maxMessageSize !== undefined ? { maxSize: ctx.maxMessageSize } : {}),
 			now: ctx.now(),
-			crypto: ctx.crypto
+			crypto: ctx.crypto,
+			scratch
 		});
 	} catch (error) {
 		// A bug must not lose the mail or reach the caller: it is stored with a neutral status, and retry can run again.
@@ -157,7 +162,7 @@ async function processMail(ctx: DeskContext, raw: Uint8Array): Promise<Processed
 			problem: error instanceof Error ? error.message : String(error)
 		};
 	}
-	const display = result.content ? await toDisplay(displayable(result.content)) : { text: '', attachments: [] };
+	const display = result.content ? await toDisplay(displayable(result.content), undefined, scratch) : { text: '', attachments: [] };
 	return { security: result.security, ...displayFields(display), trustedSigners: result.security.sign.status === 'valid' ? result.trustedSigners : [], processed: true };
 }
 

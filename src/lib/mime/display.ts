@@ -1,6 +1,6 @@
 /** Display and header reading for the ticket view and threading. */
 import PostalMime from 'postal-mime';
-import { decodeBase64, decodeCleanBase64 } from './base64-decode';
+import { decodeBase64, decodeCleanBase64, decodeCleanBase64InPlace, isCleanBase64 } from './base64-decode';
 import { bytesToLatin1, concatBytes, indexOfBytes, latin1ToBytes } from './bytes';
 import { parseEntity, parts, type MimeEntity } from './entity';
 
@@ -30,9 +30,12 @@ const LARGE_PART = 64 * 1024;
  * body. The result is the same as postal-mime's over the whole message; when postal-mime does
  * not give back every placeholder exactly once, the whole message goes to postal-mime.
  * @param largePart - leaf bodies from this many bytes on are decoded here (tests lower it)
+ * @param scratch - `raw` is the caller's scratch: large bodies are decoded over themselves,
+ *   once postal-mime's result is taken, so each attachment is a view of `raw` (no copies of
+ *   attachment size); `raw` is left as it was whenever the whole message goes to postal-mime
  */
-export async function toDisplay(raw: Uint8Array, largePart = LARGE_PART): Promise<DisplayContent> {
-	const large = raw.length >= largePart ? largeParts(raw, largePart) : [];
+export async function toDisplay(raw: Uint8Array, largePart = LARGE_PART, scratch = false): Promise<DisplayContent> {
+	const large = raw.length >= largePart ? largeParts(raw, largePart, scratch) : [];
 	if (large.length > 0) {
 		const fast = await withPlaceholders(raw, large);
 		if (fast) return fast;
@@ -59,11 +62,12 @@ async function parse(raw: Uint8Array): Promise<DisplayContent | null> {
 	}
 }
 
-/** A large leaf body: its byte range in the message and its decoded content. */
+/** A large leaf body: its byte range in the message and how to get its decoded content. */
 interface LargePart {
 	start: number;
 	end: number;
-	content: Uint8Array;
+	/** The decoded content; for scratch input this decodes the body over itself, so it is called once, last. */
+	content: () => Uint8Array;
 }
 
 /**
@@ -71,7 +75,7 @@ interface LargePart {
  * (no line of which can be a boundary: clean base64 has no '-'). Text parts stay with
  * postal-mime (charsets, flowed text), as do message/* and calendar parts, which it reads.
  */
-function largeParts(raw: Uint8Array, largePart: number): LargePart[] {
+function largeParts(raw: Uint8Array, largePart: number, scratch: boolean): LargePart[] {
 	const found: LargePart[] = [];
 	const visit = (entity: MimeEntity): void => {
 		const { type, subtype } = entity.contentType;
@@ -81,10 +85,16 @@ function largeParts(raw: Uint8Array, largePart: number): LargePart[] {
 		}
 		if (entity.body.length < largePart || type === 'text' || type === 'message' || (type === 'application' && subtype === 'ics')) return;
 		if ((entity.header('content-transfer-encoding') ?? '').trim().toLowerCase() !== 'base64') return;
-		const content = decodeCleanBase64(entity.body);
+		const body = entity.body;
+		const start = body.byteOffset - raw.byteOffset;
+		if (scratch) {
+			if (!isCleanBase64(body)) return;
+			found.push({ start, end: start + body.length, content: () => decodeCleanBase64InPlace(body) ?? new Uint8Array() });
+			return;
+		}
+		const content = decodeCleanBase64(body);
 		if (!content) return;
-		const start = entity.body.byteOffset - raw.byteOffset;
-		found.push({ start, end: start + entity.body.length, content });
+		found.push({ start, end: start + body.length, content: () => content });
 	};
 	try {
 		visit(parseEntity(raw));
@@ -110,16 +120,20 @@ async function withPlaceholders(raw: Uint8Array, large: LargePart[]): Promise<Di
 	if (!display || display.text.includes(marker) || display.html?.includes(marker)) return null;
 	const markerBytes = latin1ToBytes(marker);
 	const index = new Map(tokens.map((t, k) => [t, k]));
-	const used = new Set<number>();
+	const used = new Map<number, DisplayContent['attachments'][number]>();
 	for (const a of display.attachments) {
 		if (indexOfBytes(a.content, markerBytes) === -1) continue;
 		const k = a.content.length < 100 ? index.get(bytesToLatin1(a.content)) : undefined;
-		const part = k === undefined ? undefined : large[k];
-		if (k === undefined || !part || used.has(k)) return null;
-		used.add(k);
-		a.content = part.content;
+		if (k === undefined || used.has(k)) return null;
+		used.set(k, a);
 	}
-	return used.size === large.length ? display : null;
+	if (used.size !== large.length) return null;
+	// Only now, with the result taken, may a scratch body be decoded over itself.
+	for (const [k, a] of used) {
+		const part = large[k];
+		if (part) a.content = part.content();
+	}
+	return display;
 }
 
 function decodeCharset(charset: string, bytes: Uint8Array): string {

@@ -78,6 +78,12 @@ export interface ReadIncomingOptions {
 	crypto: Crypto;
 	/** Largest raw message processed, in bytes; 50 MB by default. */
 	maxSize?: number;
+	/**
+	 * `raw` is the caller's scratch, read for nothing else afterwards: S/MIME bodies are then
+	 * base64-decoded and decrypted within its own bytes (no copies of message size), and the
+	 * result's content is a view of it. Off by default: `raw` is left as it was.
+	 */
+	scratch?: boolean;
 }
 
 /** What {@link readIncoming} found. */

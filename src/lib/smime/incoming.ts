@@ -9,7 +9,8 @@
  * inner signature has been checked.
  */
 import { decryptContent } from '../cms/enveloped';
-import { children, oidOf, parseOne } from '../cms/enveloped-asn1';
+import { children, derOid, oidOf, parseOne } from '../cms/enveloped-asn1';
+import { decodeBase64, decodeBase64InPlace } from '../mime/base64-decode';
 import { OID_AUTH_ENVELOPED_DATA, OID_ENVELOPED_DATA, OID_SIGNED_DATA } from '../cms/oids';
 import { decodeBody, parseEntity, parts } from '../mime/entity';
 import { classifySmime, splitSigned } from '../mime/smime';
@@ -114,14 +115,14 @@ async function unwrap(o: ReadIncomingOptions): Promise<Walk> {
 		}
 		// A certs-only SignedData (a certificate bundle) signs nothing: it is shown as an attachment.
 		if (kind.kind !== 'pkcs7-mime' || kind.smimeType === 'certs-only') return { layers, content: current, tooDeep: false, levels: level };
-		const der = decodeBody(entity);
+		const der = o.scratch === true ? decodeBodyInPlace(entity) : decodeBody(entity);
 		const type = cmsContentType(der);
 		const enveloped = type === OID_ENVELOPED_DATA || type === OID_AUTH_ENVELOPED_DATA || (type === null && /enveloped/.test(kind.smimeType ?? ''));
 		if (enveloped) {
 			let result;
 			try {
-				// A decoded body is ours to overwrite: the content is decrypted within it.
-				result = await decryptContent({ der, candidates: o.candidates, crypto: o.crypto, inPlace: der.buffer !== current.buffer });
+				// A decoded body, or any part of scratch input, is ours to overwrite: the content is decrypted within it.
+				result = await decryptContent({ der, candidates: o.candidates, crypto: o.crypto, inPlace: o.scratch === true || der.buffer !== current.buffer });
 			} catch {
 				result = null;
 			}
@@ -136,6 +137,25 @@ async function unwrap(o: ReadIncomingOptions): Promise<Walk> {
 		if (!layer.content) return { layers, content: null, tooDeep: false, levels: level };
 		current = layer.content;
 	}
+}
+
+/** Content types whose base64 body may be decoded over itself: after them, the undecoded body is never read again. */
+const IN_PLACE_TYPES = [OID_ENVELOPED_DATA, OID_AUTH_ENVELOPED_DATA, OID_SIGNED_DATA].map(derOid);
+
+/**
+ * decodeBody for scratch input: a base64 body is decoded over itself when its first bytes show
+ * an EnvelopedData, AuthEnvelopedData or SignedData ContentInfo. Then {@link cmsContentType}
+ * of the whole can only be that type or null, and neither path reads the encoded body again
+ * (any other type shows the entity itself, so its body is decoded into a new buffer).
+ */
+function decodeBodyInPlace(entity: MimeEntity): Uint8Array {
+	if ((entity.header('content-transfer-encoding') ?? '').trim().toLowerCase() !== 'base64') return decodeBody(entity);
+	const head = decodeBase64(entity.body.subarray(0, 64));
+	if (head[0] !== 0x30 || head.length < 2) return decodeBody(entity);
+	const first = head[1] ?? 0;
+	const at = first <= 0x80 ? 2 : 2 + (first & 0x7f);
+	const known = IN_PLACE_TYPES.some((oid) => oid.every((x, j) => head[at + j] === x));
+	return known ? decodeBase64InPlace(entity.body) : decodeBody(entity);
 }
 
 /** The contentType OID of a CMS ContentInfo, or null when it cannot be read. */
