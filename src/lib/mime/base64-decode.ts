@@ -19,6 +19,10 @@ const LENIENT = Int32Array.from(STD);
 LENIENT[45] = 62;
 LENIENT[95] = 63;
 
+/** 1 for the bytes clean base64 has before its padding: the standard alphabet and ASCII whitespace. */
+const CLEAN = new Uint8Array(256);
+for (let i = 0; i < 256; i++) CLEAN[i] = (STD[i] ?? -1) >= 0 || i === 32 || i === 10 || i === 13 || i === 9 || i === 12 ? 1 : 0;
+
 /** Whitespace that clean base64 may carry: TAB, LF, FF, CR, SP (ASCII whitespace). */
 function isSpace(c: number): boolean {
 	return c === 32 || c === 10 || c === 13 || c === 9 || c === 12;
@@ -76,7 +80,7 @@ function decodeJs(src: Uint8Array, out: Uint8Array): number {
 	let k = 0;
 	while (i < n) {
 		if (k === 0 && i + 4 <= n) {
-			const x = ((STD[src[i] ?? 0] ?? -1) << 18) | ((STD[src[i + 1] ?? 0] ?? -1) << 12) | ((STD[src[i + 2] ?? 0] ?? -1) << 6) | (STD[src[i + 3] ?? 0] ?? -1);
+			const x = ((STD[src[i] as number] as number) << 18) | ((STD[src[i + 1] as number] as number) << 12) | ((STD[src[i + 2] as number] as number) << 6) | (STD[src[i + 3] as number] as number);
 			if (x >= 0) {
 				out[o] = x >> 16;
 				out[o + 1] = (x >> 8) & 255;
@@ -171,12 +175,13 @@ export function decodeBase64(src: Uint8Array): Uint8Array {
 export function isCleanBase64(src: Uint8Array): boolean {
 	const n = src.length;
 	let i = 0;
-	for (; i < n; i++) {
-		const c = src[i] ?? 0;
-		if ((STD[c] ?? -1) >= 0 || isSpace(c)) continue;
-		if (c !== 61) return false;
-		break;
+	// Four at a time while all are data or whitespace (the usual whole body), then one at a time.
+	for (; i + 4 <= n; i += 4) {
+		// In bounds, so no `?? 0`: it doubles the cost of this loop in V8.
+		if (((CLEAN[src[i] as number] as number) & (CLEAN[src[i + 1] as number] as number) & (CLEAN[src[i + 2] as number] as number) & (CLEAN[src[i + 3] as number] as number)) === 0) break;
 	}
+	while (i < n && CLEAN[src[i] ?? 0] === 1) i++;
+	if (i < n && src[i] !== 61) return false;
 	for (; i < n; i++) {
 		const c = src[i] ?? 0;
 		if (c !== 61 && !isSpace(c)) return false;
@@ -212,7 +217,7 @@ export function decodeBase64InPlace(src: Uint8Array): Uint8Array {
 	let k = 0;
 	while (i < n) {
 		if (k === 0 && i + 4 <= n) {
-			const x = ((STD[src[i] ?? 0] ?? -1) << 18) | ((STD[src[i + 1] ?? 0] ?? -1) << 12) | ((STD[src[i + 2] ?? 0] ?? -1) << 6) | (STD[src[i + 3] ?? 0] ?? -1);
+			const x = ((STD[src[i] as number] as number) << 18) | ((STD[src[i + 1] as number] as number) << 12) | ((STD[src[i + 2] as number] as number) << 6) | (STD[src[i + 3] as number] as number);
 			if (x >= 0) {
 				src[o] = x >> 16;
 				src[o + 1] = (x >> 8) & 255;
