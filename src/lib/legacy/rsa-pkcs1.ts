@@ -45,6 +45,72 @@ export function rsaPkcs1Encrypt(spki: Uint8Array, message: Uint8Array, crypto: C
 	return out;
 }
 
+/** A forge BigInteger as a native bigint. */
+function big(x: forge.jsbn.BigInteger): bigint {
+	return BigInt(`0x${x.toString(16)}`);
+}
+
+/** `base` to the power `exponent` modulo `modulus` (left to right over the exponent's bits). */
+function modPow(base: bigint, exponent: bigint, modulus: bigint): bigint {
+	const b = base % modulus;
+	const bits = exponent.toString(2);
+	let r = 1n;
+	for (let i = 0; i < bits.length; i++) {
+		r = (r * r) % modulus;
+		if (bits.charCodeAt(i) === 49) r = (r * b) % modulus;
+	}
+	return r;
+}
+
+/** The inverse of `a` modulo `m` (extended Euclid), or null when they share a factor. */
+function modInverse(a: bigint, m: bigint): bigint | null {
+	let [r0, r1] = [m, a % m];
+	let [t0, t1] = [0n, 1n];
+	while (r1 !== 0n) {
+		const q = r0 / r1;
+		[r0, r1] = [r1, r0 - q * r1];
+		[t0, t1] = [t1, t0 - q * t1];
+	}
+	if (r0 !== 1n) return null;
+	return t0 < 0n ? t0 + m : t0;
+}
+
+/**
+ * The raw RSA decryption of `ciphertext` (RSADP, RFC 8017 5.1.2) as `k` bytes, with blinding as
+ * forge does it (c * r^e, then * r^-1, for a fresh random r) and the CRT, in native bigints:
+ * five to ten times faster than forge's BigInteger, the same result.
+ * @throws when the ciphertext is not `k` bytes or not below the modulus (as forge does)
+ */
+export function rsaDecryptRaw(key: forge.pki.rsa.PrivateKey, ciphertext: Uint8Array, crypto: Crypto): Uint8Array {
+	const n = big(key.n);
+	const k = Math.ceil(key.n.bitLength() / 8);
+	if (ciphertext.length !== k) throw new Error('The ciphertext does not have the length of the modulus.');
+	const c = BigInt(`0x${hexOf(ciphertext)}`);
+	if (c >= n) throw new Error('The ciphertext is not below the modulus.');
+	let r = 0n;
+	let rInverse: bigint | null = null;
+	while (rInverse === null) {
+		r = BigInt(`0x${hexOf(crypto.getRandomValues(new Uint8Array(k)))}`) % n;
+		rInverse = r > 1n ? modInverse(r, n) : null;
+	}
+	const blinded = (c * modPow(r, big(key.e), n)) % n;
+	const p = big(key.p);
+	const q = big(key.q);
+	const m1 = modPow(blinded % p, big(key.dP), p);
+	const m2 = modPow(blinded % q, big(key.dQ), q);
+	let h = (big(key.qInv) * (m1 - m2)) % p;
+	if (h < 0n) h += p;
+	const m = ((m2 + h * q) * rInverse) % n;
+	const hex = m.toString(16).padStart(2 * k, '0');
+	const out = new Uint8Array(k);
+	for (let i = 0; i < k; i++) out[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+	return out;
+}
+
+function hexOf(b: Uint8Array): string {
+	return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+}
+
 async function syntheticKey(crypto: Crypto, pkcs8: Uint8Array, ciphertext: Uint8Array, length: number): Promise<Uint8Array> {
 	const label = new TextEncoder().encode('sealdesk rsa implicit rejection');
 	const seed = new Uint8Array(await crypto.subtle.digest('SHA-256', new Uint8Array([...label, ...pkcs8])));
@@ -79,7 +145,7 @@ export async function rsaPkcs1DecryptImplicit(
 	const k = Math.ceil(key.n.bitLength() / 8);
 	let em: Uint8Array;
 	try {
-		em = fromBinary(key.decrypt(toBinary(ciphertext), 'RAW'));
+		em = rsaDecryptRaw(key, ciphertext, crypto);
 	} catch {
 		// Wrong length or a value not below the modulus: public facts, but treat alike.
 		em = new Uint8Array(k);
