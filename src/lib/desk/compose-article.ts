@@ -67,7 +67,7 @@ export async function storeSent(ctx: DeskContext, sent: SentArticle, log: NewLog
 		headers: articleHeaders(readHeaders(sent.raw)),
 		security: sent.security,
 		text: sent.text,
-		attachments: sent.attachments.map((a) => ({ ...a, data: a.data instanceof Blob ? a.data : toStoredBytes(a.data) }))
+		attachments: sent.attachments.map((a) => ({ ...a, data: toStoredBytes(a.data) }))
 	};
 	const storing = performance.now();
 	const tx = ctx.db.transaction(['tickets', 'articles', 'logs'], 'readwrite');

@@ -27,9 +27,9 @@ export interface StoredAttachment {
 	data: StoredBytes;
 }
 
-/** Bytes to store: a Blob, so that IndexedDB keeps them beside the record rather than in it. */
-export function toStoredBytes(bytes: Uint8Array): Blob {
-	return new Blob([bytes as Uint8Array<ArrayBuffer>]);
+/** Bytes to store: a Blob, so that IndexedDB keeps them beside the record rather than in it (a Blob is kept as it is). */
+export function toStoredBytes(bytes: StoredBytes): Blob {
+	return bytes instanceof Blob ? bytes : new Blob([bytes as Uint8Array<ArrayBuffer>]);
 }
 
 /** The bytes of a stored value, whichever way it was stored. */

@@ -74,35 +74,5 @@ export function canonicalize(bytes: Uint8Array): Uint8Array {
 
 export { decodeBase64 } from './base64-decode';
 
-const B64C = latin1ToBytes('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/');
-
-/** Encodes bytes as base64 in lines of 76 characters, each ending in CRLF. */
-export function base64Lines(data: Uint8Array): Uint8Array {
-	const groups = Math.ceil(data.length / 3);
-	const chars = groups * 4;
-	const lines = Math.ceil(chars / 76);
-	const out = new Uint8Array(chars + lines * 2);
-	let o = 0;
-	let col = 0;
-	for (let i = 0; i < data.length; i += 3) {
-		const a = data[i] ?? 0;
-		const b = data[i + 1] ?? 0;
-		const c = data[i + 2] ?? 0;
-		const n = (a << 16) | (b << 8) | c;
-		out[o++] = B64C[(n >> 18) & 63] ?? 0;
-		out[o++] = B64C[(n >> 12) & 63] ?? 0;
-		out[o++] = i + 1 < data.length ? (B64C[(n >> 6) & 63] ?? 0) : 61;
-		out[o++] = i + 2 < data.length ? (B64C[n & 63] ?? 0) : 61;
-		col += 4;
-		if (col === 76) {
-			out[o++] = 13;
-			out[o++] = 10;
-			col = 0;
-		}
-	}
-	if (col > 0) {
-		out[o++] = 13;
-		out[o++] = 10;
-	}
-	return out.subarray(0, o);
-}
+/** Encodes bytes as base64 in lines of 76 characters, each ending in CRLF (the one encoder, in base64-encode). */
+export { encodeBase64Lines as base64Lines } from './base64-encode';
