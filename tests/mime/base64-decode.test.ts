@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { decodeBase64, decodeBase64InPlace, decodeCleanBase64, decodeCleanBase64InPlace, isCleanBase64 } from '../../src/lib/mime/base64-decode';
+import { decodeBase64, decodeBase64InPlace, decodeCheckedBase64InPlace, decodeCleanBase64, decodeCleanBase64InPlace, isCleanBase64 } from '../../src/lib/mime/base64-decode';
 import { params } from '../fuzz/config';
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
@@ -195,6 +195,24 @@ describe('in-place decoding (a scratch buffer decoded over itself)', () => {
 				} else {
 					expect(hexOf(out)).toBe(hexOf(clean));
 					expect(out?.byteOffset).toBe(view.byteOffset);
+				}
+				expect(fenceIntact(frame)).toBe(true);
+			}),
+			params(3000)
+		);
+	});
+
+	test('the checked in-place decoder gives the clean decoder bytes for input isCleanBase64 accepted, and refuses other input', () => {
+		fc.assert(
+			fc.property(fc.oneof(base64ish, fc.uint8Array({ maxLength: 300 })), (src) => {
+				const clean = decodeCleanBase64(src);
+				const { frame, view } = framed(src);
+				if (clean === null) expect(() => decodeCheckedBase64InPlace(view)).toThrow('The bytes are not clean base64.');
+				else {
+					const out = decodeCheckedBase64InPlace(view);
+					expect(hexOf(out)).toBe(hexOf(clean));
+					expect(out.buffer).toBe(frame.buffer);
+					expect(out.byteOffset).toBe(view.byteOffset);
 				}
 				expect(fenceIntact(frame)).toBe(true);
 			}),

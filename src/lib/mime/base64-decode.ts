@@ -202,6 +202,18 @@ export function decodeCleanBase64InPlace(src: Uint8Array): Uint8Array | null {
 }
 
 /**
+ * {@link decodeCleanBase64InPlace} for input that {@link isCleanBase64} has already accepted and
+ * that has not changed since: the same result without reading it a second time to check.
+ * @throws Error when `src` is not clean base64 after all (a caller's mistake; `src` may then be
+ *   partly overwritten)
+ */
+export function decodeCheckedBase64InPlace(src: Uint8Array): Uint8Array {
+	const written = decodeJs(src, src);
+	if (written < 0) throw new Error('The bytes are not clean base64.');
+	return src.subarray(0, written);
+}
+
+/**
  * {@link decodeBase64} written over its own input (same result, always): for a caller that
  * owns `src` and has no further use for it. Four characters at a time while they are clean,
  * otherwise the lenient rules one character at a time (skip junk and whitespace, accept '-'

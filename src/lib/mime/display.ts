@@ -1,6 +1,6 @@
 /** Display and header reading for the ticket view and threading. */
 import PostalMime from 'postal-mime';
-import { decodeBase64, decodeCleanBase64, decodeCleanBase64InPlace, isCleanBase64 } from './base64-decode';
+import { decodeBase64, decodeCheckedBase64InPlace, decodeCleanBase64, isCleanBase64 } from './base64-decode';
 import { bytesToLatin1, concatBytes, indexOfBytes, latin1ToBytes } from './bytes';
 import { parseEntity, parts, type MimeEntity } from './entity';
 
@@ -89,7 +89,7 @@ function largeParts(raw: Uint8Array, largePart: number, scratch: boolean): Large
 		const start = body.byteOffset - raw.byteOffset;
 		if (scratch) {
 			if (!isCleanBase64(body)) return;
-			found.push({ start, end: start + body.length, content: () => decodeCleanBase64InPlace(body) ?? new Uint8Array() });
+			found.push({ start, end: start + body.length, content: () => decodeCheckedBase64InPlace(body) });
 			return;
 		}
 		const content = decodeCleanBase64(body);
