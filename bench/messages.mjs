@@ -12,6 +12,7 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { floorSizes, openFloor } from './floor.mjs';
 import { startPeak } from './memory.mjs';
 import { attachDeskWorker } from './worker-cdp.mjs';
 
@@ -174,8 +175,9 @@ export async function openDeskPage(browser, origin, pki) {
 }
 
 /**
- * Runs every operation for every key type and size.
- * @returns {Promise<Array<{ key: string, size: string, bytes: number, op: string, ours: number[], stored: number[], openssl: number[], peak: number | null }>>}
+ * Runs every operation for every key type and size: ours, openssl's and the browser's floor
+ * (see floor.mjs), rotating which goes first.
+ * @returns {Promise<Array<{ key: string, size: string, bytes: number, op: string, ours: number[], stored: number[], openssl: number[], floor: number[], peak: number | null, floorPeak: number | null }>>}
  *   (`stored`: of `ours`, the desk's IndexedDB transaction storing the article)
  */
 export async function benchMessages({ browser, origin, dir, pki, quick, runs, sizes = null }) {
@@ -186,18 +188,26 @@ export async function benchMessages({ browser, origin, dir, pki, quick, runs, si
 		for (const size of messageSizes(quick, sizes)) {
 			const cmd = prepareInputs(dir, key, pki, randomBytes(size.bytes));
 			const { context, page } = await openDeskPage(browser, origin, pki);
+			const floor = await openFloor(browser, origin, floorSizes(dir));
 			try {
 				await loadInputs(page);
 				const worker = await attachDeskWorker(page);
-				const table = new Map(OPERATIONS.map((op) => [op, { key: key.label, size: size.label, bytes: size.bytes, op, ours: [], stored: [], openssl: [], peak: null }]));
+				const table = new Map(
+					OPERATIONS.map((op) => [op, { key: key.label, size: size.label, bytes: size.bytes, op, ours: [], stored: [], openssl: [], floor: [], peak: null, floorPeak: null }])
+				);
+				const sides = ['ours', 'openssl', 'floor'];
 				for (let run = 0; run < runs; run++) {
 					for (const op of OPERATIONS) {
 						const row = table.get(op);
-						// Alternate which side goes first, so neither always meets a warm cache.
-						const first = run % 2 === 0 ? 'ours' : 'openssl';
-						for (const side of first === 'ours' ? ['ours', 'openssl'] : ['openssl', 'ours']) {
+						// Rotate which side goes first, so none always meets a warm cache.
+						for (const side of [...sides.slice(run % 3), ...sides.slice(0, run % 3)]) {
 							if (side === 'openssl') {
 								row.openssl.push(cmd[op]());
+							} else if (side === 'floor') {
+								const meter = startPeak(rootPid);
+								row.floor.push(await floor.run(op));
+								const peak = meter.peak();
+								if (peak !== null) row.floorPeak = Math.max(row.floorPeak ?? 0, peak);
 							} else {
 								const meter = startPeak(rootPid);
 								row.ours.push(await runOurs(page, op, key));
@@ -211,6 +221,7 @@ export async function benchMessages({ browser, origin, dir, pki, quick, runs, si
 				rows.push(...table.values());
 			} finally {
 				await context.close();
+				await floor.close();
 			}
 			process.stdout.write(`  ${key.label} ${size.label} done\n`);
 		}
