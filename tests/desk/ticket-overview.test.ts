@@ -11,7 +11,7 @@ import type { Group } from '../../src/lib/desk/groups';
 import type { Article, ArticleRecord, TicketRecord } from '../../src/lib/desk/tickets';
 import { articleOverview, ticketRow, type TicketRow } from '../../src/lib/desk/ticket-overview';
 import type { Address } from '../../src/lib/mime/display';
-import type { SecurityLayer } from '../../src/lib/smime/incoming-types';
+import type { LayerSummary } from '../../src/lib/smime/incoming-types';
 import { cms, content, encryptTo, loadPki, signAs, withHeaders } from '../smime/mail';
 import { deskWith } from '../interop/outgoing-helpers';
 import { freshDesk } from './receive-helpers';
@@ -276,7 +276,7 @@ describe('the overview on the ticket record', () => {
 
 describe('the overview rules', () => {
 	const address = fc.constantFrom('a@x.test', 'b@x.test', 'c@x.test', 'A@x.test').map((a): Address => ({ name: '', address: a }));
-	const layer = fc.constantFrom<SecurityLayer>({ kind: 'encrypted', status: 'decrypted' }, { kind: 'signed', form: 'opaque', status: 'valid', covers: 'content' });
+	const layer = fc.constantFrom<LayerSummary>({ kind: 'encrypted', status: 'decrypted' }, { kind: 'signed', form: 'opaque', status: 'valid', covers: 'content' });
 	const attachment = fc.record({ name: fc.constantFrom('smime.p7m', 'smime.p7s', 'x.P7S', 'report.pdf', 'a.p7x'), type: fc.constantFrom('application/pkcs7-mime', 'application/x-pkcs7-signature', 'application/pdf', 'text/plain') });
 	const article = fc.record(
 		{
