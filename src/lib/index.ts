@@ -7,6 +7,7 @@ export type { LogEntry, LogDirection } from './store';
 export type {
 	Article,
 	TicketSummary,
+	TicketRow,
 	TicketDetail,
 	AttachmentInfo,
 	SecurityOptions,

@@ -10,24 +10,15 @@ import { announce, recordPhase, STORE_TIMING, type DeskContext } from './context
 import { appendLog, type NewLogEntry } from './log';
 import type { IDBPTransaction } from 'idb';
 import type { SealdeskDB } from '../store/schema';
-import { addArticle, articleHeaders, toStoredBytes, type ArticleRecord, type StoredAttachment, type TicketRecord } from './tickets';
+import { addArticle, addToStoredTicket, articleHeaders, toStoredBytes, type ArticleRecord, type StoredAttachment, type TicketRecord } from './tickets';
 
 type ArticleTx = IDBPTransaction<SealdeskDB, ('tickets' | 'articles' | 'logs')[], 'readwrite'>;
 
 /** Puts an article on a given ticket (a reply whose thread may carry no Message-IDs). */
 async function addToTicket(tx: ArticleTx, ticketId: number, article: Omit<ArticleRecord, 'id' | 'ticketId'>): Promise<{ id: number; ticketId: number }> {
-	const tickets = tx.objectStore('tickets');
-	const ticket = (await tickets.get(ticketId)) as TicketRecord | undefined;
+	const ticket = (await tx.objectStore('tickets').get(ticketId)) as TicketRecord | undefined;
 	if (!ticket) throw new Error('No ticket has this id.');
-	const messageId = article.headers.messageId;
-	await tickets.put({
-		...ticket,
-		updatedAt: article.receivedAt,
-		messageIds: messageId && !ticket.messageIds.includes(messageId) ? [...ticket.messageIds, messageId] : ticket.messageIds,
-		articleCount: ticket.articleCount + 1
-	});
-	const id = await tx.objectStore('articles').add({ ...article, ticketId });
-	return { id, ticketId };
+	return addToStoredTicket(tx, ticketId, ticket, article);
 }
 
 /** What the sender knows about a message it built. */

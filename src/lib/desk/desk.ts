@@ -11,6 +11,7 @@ import * as receiving from './receive';
 import * as tickets from './tickets';
 import type { ContentEncryptionSetting, SignatureSchemeSetting } from '../smime/algorithm-policy';
 import type { DeskContext } from './context';
+import type { TicketRow } from './ticket-overview';
 import * as certificates from './certificates';
 import * as vault from './vault';
 import { listLogs } from './log';
@@ -123,8 +124,8 @@ export class Desk {
 		return receiving.retry(this.context, articleId);
 	}
 
-	/** Every ticket, most recently updated first. */
-	listTickets(): Promise<tickets.TicketSummary[]> {
+	/** Every ticket as the list shows it (with its group and protection), most recently updated first. */
+	listTickets(): Promise<TicketRow[]> {
 		return tickets.listTickets(this.context);
 	}
 

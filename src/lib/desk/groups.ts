@@ -39,7 +39,11 @@ function toGroup(record: Record<string, unknown>): Group | null {
 
 /** Every group, sorted by name. */
 export async function listGroups(ctx: DeskContext): Promise<Group[]> {
-	const records = await ctx.db.getAll('groups');
+	return sortedGroups(await ctx.db.getAll('groups'));
+}
+
+/** The groups among stored group records, sorted by name (as {@link listGroups} gives them). */
+export function sortedGroups(records: readonly Record<string, unknown>[]): Group[] {
 	return records
 		.map(toGroup)
 		.filter((g): g is Group => g !== null)

@@ -12,7 +12,8 @@ import { readHeaders, toDisplay } from '../mime/display';
 import { readIncoming } from '../smime/incoming';
 import type { SecurityResult, TrustedSigner } from '../smime/incoming-types';
 import { PROCESSING_ERROR, SMIME_OFF_ENCRYPTION, SMIME_OFF_SIGN } from '../smime/comments';
-import type { ArticleRecord, StoredAttachment } from './tickets';
+import type { ArticleRecord, StoredAttachment, TicketRecord } from './tickets';
+import { overviewWith } from './ticket-overview';
 import { addArticle, articleHeaders, storedBytes, toArticle, toStoredBytes, type Article } from './tickets';
 import { allCertificateDers, isEnabled, recordCapabilities } from './certificates';
 import { announce, recordPhase, STORE_TIMING, type DeskContext } from './context';
@@ -110,16 +111,19 @@ export async function retry(ctx: DeskContext, articleId: number): Promise<Articl
 	// The HTML of the last run goes; the new run's HTML, if any, replaces it.
 	delete updated.html;
 	if (result.html !== undefined) updated.html = result.html;
-	const tx = ctx.db.transaction(['articles', 'logs'], 'readwrite');
+	const tx = ctx.db.transaction(['tickets', 'articles', 'logs'], 'readwrite');
 	try {
 		await tx.objectStore('articles').put(updated);
+		// The list's overview follows the new result (e.g. now decrypted, or checked after S/MIME was off).
+		const ticket = (await tx.objectStore('tickets').get(existing.ticketId)) as TicketRecord | undefined;
+		if (ticket) await tx.objectStore('tickets').put({ ...ticket, overview: await overviewWith(tx, existing.ticketId, ticket, { ...updated, id: articleId }) });
 		await appendLog(tx, logEntry(result, existing.headers.messageId, true), ctx.now());
 		await tx.done;
 	} catch (cause) {
 		const aborted = await abortAndSettle(tx);
 		throw new Error(writeFailureMessage([cause, aborted], 'The mail was not stored.', 'The message could not be stored.'), { cause });
 	}
-	announce(ctx, ['articles', 'logs']);
+	announce(ctx, ['tickets', 'articles', 'logs']);
 	await learnCapabilities(ctx, result);
 	return toArticle(updated);
 }

@@ -16,6 +16,8 @@ import type { Address, MessageHeaders } from '../mime/display';
 import type { SecurityResult } from '../smime/incoming-types';
 import type { SealdeskDB } from '../store/schema';
 import type { DeskContext } from './context';
+import { sortedGroups } from './groups';
+import { articleOverview, currentOverview, OVERVIEW_VERSION, overviewWith, ticketRow, type TicketOverview, type TicketRow } from './ticket-overview';
 
 /** Bytes as stored: a Blob, or a Uint8Array in records written before Blobs were used. */
 export type StoredBytes = Uint8Array | Blob;
@@ -92,6 +94,11 @@ export type TicketRecord = {
 	/** Message-IDs of its articles, for threading. */
 	messageIds: string[];
 	articleCount: number;
+	/**
+	 * What the tickets list needs of each article, kept up to date by every write that adds or
+	 * re-processes an article. Absent on tickets written before it existed (see ticket-overview.ts).
+	 */
+	overview?: TicketOverview;
 };
 
 /** An article as the UI and the acceptance tests read it. */
@@ -153,24 +160,41 @@ export async function addArticle(tx: ArticleTx, article: Omit<ArticleRecord, 'id
 	const tickets = tx.objectStore('tickets');
 	const all = (await tickets.getAll()) as TicketRecord[];
 	let ticket = wanted.length > 0 ? all.find((t) => wanted.some((id) => t.messageIds.includes(id))) : undefined;
-	if (!ticket) {
+	let ticketId = ticket?.id;
+	if (!ticket || ticketId === undefined) {
 		ticket = {
 			subject: h.subject || '(no subject)',
 			customer: h.from?.address ?? '',
 			createdAt: article.receivedAt,
 			updatedAt: article.receivedAt,
 			messageIds: [],
-			articleCount: 0
+			articleCount: 0,
+			overview: { version: OVERVIEW_VERSION, articles: [] }
 		};
+		// Put once for its id, which the article needs; put again below with the article counted.
+		ticketId = await tickets.put(ticket);
 	}
-	const updated: TicketRecord = {
+	return addToStoredTicket(tx, ticketId, ticket, article);
+}
+
+/**
+ * Stores an article on a stored ticket inside the caller's transaction: the article, then the
+ * ticket with its activity time, Message-IDs, count and overview.
+ * @param ticket - the ticket's record as stored
+ */
+export async function addToStoredTicket(tx: ArticleTx, ticketId: number, ticket: TicketRecord, article: Omit<ArticleRecord, 'id' | 'ticketId'>): Promise<{ id: number; ticketId: number }> {
+	const messageId = article.headers.messageId;
+	const stored = { ...article, ticketId };
+	const id = await tx.objectStore('articles').add(stored);
+	const overview = await overviewWith(tx, ticketId, ticket, { ...stored, id });
+	await tx.objectStore('tickets').put({
 		...ticket,
+		id: ticketId,
 		updatedAt: article.receivedAt,
-		messageIds: h.messageId && !ticket.messageIds.includes(h.messageId) ? [...ticket.messageIds, h.messageId] : ticket.messageIds,
-		articleCount: ticket.articleCount + 1
-	};
-	const ticketId = await tickets.put(updated);
-	const id = await tx.objectStore('articles').add({ ...article, ticketId });
+		messageIds: messageId && !ticket.messageIds.includes(messageId) ? [...ticket.messageIds, messageId] : ticket.messageIds,
+		articleCount: ticket.articleCount + 1,
+		overview
+	});
 	return { id, ticketId };
 }
 
@@ -194,10 +218,27 @@ function summary(t: TicketRecord): TicketSummary {
 	return { id: t.id ?? 0, subject: t.subject, customer: t.customer, createdAt: t.createdAt, updatedAt: t.updatedAt, articleCount: t.articleCount };
 }
 
-/** Every ticket, most recently updated first. */
-export async function listTickets(ctx: DeskContext): Promise<TicketSummary[]> {
-	const all = (await ctx.db.getAll('tickets')) as TicketRecord[];
-	return all.map(summary).sort((a, b) => b.updatedAt.localeCompare(a.updatedAt) || b.id - a.id);
+/**
+ * Every ticket as the list shows it, most recently updated first, read in one transaction:
+ * the group from the groups as they are now, and the protection flags. Tickets with an overview
+ * cost no article read; older tickets have theirs computed from their articles.
+ */
+export async function listTickets(ctx: DeskContext): Promise<TicketRow[]> {
+	const tx = ctx.db.transaction(['tickets', 'articles', 'groups']);
+	const [all, groupRecords] = await Promise.all([tx.objectStore('tickets').getAll() as Promise<TicketRecord[]>, tx.objectStore('groups').getAll()]);
+	const groups = sortedGroups(groupRecords);
+	const rows = await Promise.all(
+		all.map(async (t) => {
+			const s = summary(t);
+			let entries = currentOverview(t)?.articles;
+			if (!entries) {
+				const records = (await tx.objectStore('articles').index('ticketId').getAll(s.id)) as (ArticleRecord & { id: number })[];
+				entries = records.sort((a, b) => a.id - b.id).map(articleOverview);
+			}
+			return ticketRow(s, entries, groups);
+		})
+	);
+	return rows.sort((a, b) => b.updatedAt.localeCompare(a.updatedAt) || b.id - a.id);
 }
 
 /** A ticket with its articles (oldest first), or null when no ticket has this id. */

@@ -3,7 +3,11 @@
  * is never told by colour alone; the desk's comment (Zammad's sentence) is the detail.
  */
 import type { Article } from '$lib/desk/tickets';
+import { isUnchecked, protectionOf } from '$lib/desk/ticket-overview';
 import type { SecurityResult } from '$lib/smime/incoming-types';
+
+// The list's rules live with the desk, which computes the list; the banner reads them too.
+export { isUnchecked, protectionOf, type TicketProtection } from '$lib/desk/ticket-overview';
 
 /** How a banner line looks: its tone picks the colour, the icon and text say the same. */
 export type BannerTone = 'ok' | 'warn' | 'bad' | 'info';
@@ -53,11 +57,6 @@ function encryptionLine(security: SecurityResult): BannerLine | null {
 	}
 }
 
-/** Whether S/MIME processing has not run on this article (it arrived while S/MIME was off). */
-export function isUnchecked(article: Pick<Article, 'direction' | 'processedAt'>): boolean {
-	return article.direction === 'in' && article.processedAt === undefined;
-}
-
 /** The fields of an article the banner reads. */
 export type BannerInput = Pick<Article, 'direction' | 'processedAt' | 'security' | 'attachments'>;
 
@@ -90,35 +89,4 @@ export function canRetry(article: BannerInput): boolean {
 	if (isUnchecked(article)) return uncheckedSmime(article);
 	const { sign, encryption } = article.security;
 	return (sign.status !== 'none' && sign.status !== 'valid') || encryption.status === 'no-key' || encryption.status === 'failed';
-}
-
-/** What the ticket list says about a ticket's mail: encrypted and/or signed. */
-export interface TicketProtection {
-	encrypted: boolean;
-	signed: boolean;
-}
-
-const PKCS7 = /^application\/(x-)?pkcs7-(mime|signature)$/i;
-
-/**
- * Whether any article was encrypted or signed: from the S/MIME layers found, or, for mail not
- * yet checked, from its smime.p7m / smime.p7s parts.
- */
-export function protectionOf(articles: readonly Pick<Article, 'security' | 'attachments' | 'direction' | 'processedAt'>[]): TicketProtection {
-	let encrypted = false;
-	let signed = false;
-	for (const a of articles) {
-		for (const layer of a.security.layers) {
-			if (layer.kind === 'encrypted') encrypted = true;
-			else signed = true;
-		}
-		if (isUnchecked(a)) {
-			for (const att of a.attachments) {
-				if (!PKCS7.test(att.type) && !/\.p7[ms]$/i.test(att.name)) continue;
-				if (/signature|\.p7s$/i.test(att.type + att.name)) signed = true;
-				else encrypted = true;
-			}
-		}
-	}
-	return { encrypted, signed };
 }

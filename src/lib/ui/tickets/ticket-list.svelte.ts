@@ -1,32 +1,12 @@
 /**
  * The tickets list: every ticket with its group, customer, last activity and whether its
- * mail was encrypted or signed. Reloads whenever any tab changes the store.
+ * mail was encrypted or signed, as the desk computes them in one call. Reloads whenever any
+ * tab changes the store.
  */
-import type { Group } from '$lib/desk/groups';
-import type { Article, TicketSummary } from '$lib/desk/tickets';
+import type { TicketRow } from '$lib/desk/ticket-overview';
 import { desk, deskChanges } from '$lib/ui/desk-client';
-import { protectionOf } from './security';
 
-/** A ticket as the list shows it. */
-export interface TicketRow extends TicketSummary {
-	/** The name of the group the ticket's mail was addressed to (or sent from), or null. */
-	group: string | null;
-	encrypted: boolean;
-	signed: boolean;
-}
-
-/**
- * The group of a ticket: the first group whose sender address received or sent one of its
- * articles. Returns null when no group matches.
- */
-export function groupOfArticles(groups: readonly Group[], articles: readonly Pick<Article, 'direction' | 'from' | 'to' | 'cc'>[]): Group | null {
-	for (const a of articles) {
-		const addresses = a.direction === 'out' ? (a.from ? [a.from] : []) : [...a.to, ...a.cc];
-		const group = groups.find((g) => addresses.some((x) => x.address === g.email));
-		if (group) return group;
-	}
-	return null;
-}
+export { groupOfArticles, type TicketRow } from '$lib/desk/ticket-overview';
 
 /** The list's state; call {@link TicketList.start} from the page and its cleanup on leave. */
 export class TicketList {
@@ -39,13 +19,9 @@ export class TicketList {
 	async load(): Promise<void> {
 		const generation = ++this.#generation;
 		try {
-			const [summaries, groups] = await Promise.all([desk.listTickets(), desk.listGroups()]);
-			const details = await Promise.all(summaries.map((s) => desk.getTicket(s.id)));
+			const rows = await desk.listTickets();
 			if (generation !== this.#generation) return;
-			this.rows = summaries.map((s, i) => {
-				const articles = details[i]?.articles ?? [];
-				return { ...s, group: groupOfArticles(groups, articles)?.name ?? null, ...protectionOf(articles) };
-			});
+			this.rows = rows;
 			this.error = null;
 		} catch (error) {
 			if (generation !== this.#generation) return;

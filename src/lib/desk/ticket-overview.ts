@@ -1,0 +1,155 @@
+/**
+ * What the ticket list shows of a ticket beyond its record: its group and whether its mail
+ * was encrypted or signed. The rules are pure functions of the articles; the desk keeps a
+ * small per-article overview on the ticket record (updated in the transaction of every write
+ * that changes an article), so listing tickets reads no article.
+ *
+ * The overview keeps each article's addresses, not its group: a group's email may change
+ * after the mail came, and the group is matched against the groups as they are now.
+ */
+import type { IDBPTransaction } from 'idb';
+import type { Address } from '../mime/display';
+import type { SecurityResult } from '../smime/incoming-types';
+import type { SealdeskDB } from '../store/schema';
+import type { Group } from './groups';
+import type { ArticleRecord, TicketRecord, TicketSummary } from './tickets';
+
+/** What the ticket list says about a ticket's mail: encrypted and/or signed. */
+export interface TicketProtection {
+	encrypted: boolean;
+	signed: boolean;
+}
+
+/** A ticket as the list shows it. */
+export interface TicketRow extends TicketSummary, TicketProtection {
+	/** The name of the group the ticket's mail was addressed to (or sent from), or null. */
+	group: string | null;
+}
+
+/** What the overview keeps of one article. */
+export interface ArticleOverview extends TicketProtection {
+	/** The article's id. */
+	id: number;
+	/** The addresses group matching looks at: From for outgoing mail, To and Cc for incoming. */
+	addresses: string[];
+}
+
+/** The overview kept on a ticket record. */
+export interface TicketOverview {
+	/** {@link OVERVIEW_VERSION} when written; another value is read as no overview. */
+	version: number;
+	/** One entry per article, by id (oldest first). */
+	articles: ArticleOverview[];
+}
+
+/** The version of the overview this code writes; bump it when the rules below change. */
+export const OVERVIEW_VERSION = 1;
+
+/** The fields of an article {@link isUnchecked} reads. */
+type CheckInput = { direction: 'in' | 'out'; processedAt?: string };
+
+/** The fields of an article {@link protectionOf} reads (attachments as stored or as shown). */
+export type ProtectionInput = CheckInput & { security: Pick<SecurityResult, 'layers'>; attachments: readonly { name: string; type: string }[] };
+
+/** The fields of an article {@link groupOfArticles} reads. */
+export type AddressInput = { direction: 'in' | 'out'; from?: Address; to: readonly Address[]; cc: readonly Address[] };
+
+/** Whether S/MIME processing has not run on this article (it arrived while S/MIME was off). */
+export function isUnchecked(article: CheckInput): boolean {
+	return article.direction === 'in' && article.processedAt === undefined;
+}
+
+const PKCS7 = /^application\/(x-)?pkcs7-(mime|signature)$/i;
+
+/**
+ * Whether any article was encrypted or signed: from the S/MIME layers found, or, for mail not
+ * yet checked, from its smime.p7m / smime.p7s parts.
+ */
+export function protectionOf(articles: readonly ProtectionInput[]): TicketProtection {
+	let encrypted = false;
+	let signed = false;
+	for (const a of articles) {
+		for (const layer of a.security.layers) {
+			if (layer.kind === 'encrypted') encrypted = true;
+			else signed = true;
+		}
+		if (isUnchecked(a)) {
+			for (const att of a.attachments) {
+				if (!PKCS7.test(att.type) && !/\.p7[ms]$/i.test(att.name)) continue;
+				if (/signature|\.p7s$/i.test(att.type + att.name)) signed = true;
+				else encrypted = true;
+			}
+		}
+	}
+	return { encrypted, signed };
+}
+
+/** The addresses of an article that group matching looks at: From when it went out, To and Cc when it came in. */
+export function matchedAddresses(article: AddressInput): string[] {
+	return article.direction === 'out' ? (article.from ? [article.from.address] : []) : [...article.to, ...article.cc].map((x) => x.address);
+}
+
+/**
+ * The group of a ticket from its articles' addresses (see {@link matchedAddresses}), oldest
+ * article first: the first group (in the given order) whose email is one of the addresses of
+ * the first article that has such a group.
+ * @returns the group's index in `groups`, or -1 when no group matches
+ */
+export function groupOfAddresses(groups: readonly Pick<Group, 'email'>[], perArticle: readonly (readonly string[])[]): number {
+	for (const addresses of perArticle) {
+		const index = groups.findIndex((g) => addresses.includes(g.email));
+		if (index >= 0) return index;
+	}
+	return -1;
+}
+
+/**
+ * The group of a ticket: the first group whose sender address received or sent one of its
+ * articles. Returns null when no group matches.
+ */
+export function groupOfArticles<G extends Pick<Group, 'email'>>(groups: readonly G[], articles: readonly AddressInput[]): G | null {
+	return groups[groupOfAddresses(groups, articles.map(matchedAddresses))] ?? null;
+}
+
+/** The overview entry of a stored article. */
+export function articleOverview(record: ArticleRecord & { id: number }): ArticleOverview {
+	return { id: record.id, addresses: matchedAddresses({ direction: record.direction, ...record.headers }), ...protectionOf([record]) };
+}
+
+/** The ticket's overview when it can be trusted: written by this code's rules and covering every article. */
+export function currentOverview(ticket: TicketRecord): TicketOverview | null {
+	const o = ticket.overview;
+	return o?.version === OVERVIEW_VERSION && o.articles.length === ticket.articleCount ? o : null;
+}
+
+/** The list row of a ticket from its overview entries and the groups as they are now (sorted as listGroups sorts them). */
+export function ticketRow(summary: TicketSummary, entries: readonly ArticleOverview[], groups: readonly Pick<Group, 'email' | 'name'>[]): TicketRow {
+	let encrypted = false;
+	let signed = false;
+	for (const e of entries) {
+		encrypted ||= e.encrypted;
+		signed ||= e.signed;
+	}
+	const group = groups[groupOfAddresses(groups, entries.map((e) => e.addresses))]?.name ?? null;
+	return { ...summary, group, encrypted, signed };
+}
+
+type OverviewTx = IDBPTransaction<SealdeskDB, ('tickets' | 'articles' | 'logs')[], 'readwrite'>;
+
+/**
+ * The overview of a ticket once `article` is added to it or re-processed, inside the caller's
+ * transaction; the caller puts it on the ticket. `ticket` is the record as stored before this
+ * write (its articleCount not yet counting an added article). A ticket without a current
+ * overview (written before overviews, or by older code) gets one computed from its stored
+ * articles, which may or may not include `article` yet.
+ */
+export async function overviewWith(tx: OverviewTx, ticketId: number, ticket: TicketRecord, article: ArticleRecord & { id: number }): Promise<TicketOverview> {
+	let entries = currentOverview(ticket)?.articles.filter((e) => e.id !== article.id);
+	if (!entries) {
+		const stored = (await tx.objectStore('articles').index('ticketId').getAll(ticketId)) as (ArticleRecord & { id: number })[];
+		entries = stored.filter((a) => a.id !== article.id).map(articleOverview);
+	}
+	entries.push(articleOverview(article));
+	entries.sort((a, b) => a.id - b.id);
+	return { version: OVERVIEW_VERSION, articles: entries };
+}
