@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, test } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
 import { capabilitiesOf } from '../../src/lib/desk/certificates';
 import { PKI } from '../smime/helpers';
 import { cms, content, encryptTo, loadPki, signAs, withHeaders } from '../smime/mail';
@@ -93,6 +93,24 @@ describe('tickets', () => {
 		expect((await desk.listTickets()).map((t) => t.id).sort()).toEqual([first.ticketId, other.ticketId].sort());
 		expect(await desk.getTicket(12345)).toBeNull();
 		expect(await desk.getArticle(12345)).toBeNull();
+	});
+
+	test('threading looks Message-IDs up by index: a mail naming two tickets joins the older, and no ticket list is read', async () => {
+		const { desk } = await freshDesk({ now: now() });
+		const older = await desk.receive('From: carol@example.test\r\nSubject: Printer\r\nMessage-ID: <m1@example.test>\r\n\r\nBroken.\r\n');
+		const newer = await desk.receive('From: dan@example.test\r\nSubject: Laptop\r\nMessage-ID: <x1@example.test>\r\n\r\nHello.\r\n');
+		const getAll = vi.spyOn(IDBObjectStore.prototype, 'getAll');
+		try {
+			// The newest reference is tried first, but the older ticket wins, as before the index.
+			const both = await desk.receive('From: carol@example.test\r\nSubject: Re\r\nMessage-ID: <b1@example.test>\r\nReferences: <m1@example.test> <x1@example.test>\r\n\r\nBoth.\r\n');
+			expect(both.ticketId).toBe(older.ticketId);
+			const own = await desk.receive('From: dan@example.test\r\nSubject: Again\r\nMessage-ID: <x1@example.test>\r\n\r\nResent.\r\n');
+			expect(own.ticketId).toBe(newer.ticketId);
+			expect(getAll.mock.contexts.filter((store) => (store as IDBObjectStore).name === 'tickets')).toEqual([]);
+		} finally {
+			getAll.mockRestore();
+		}
+		expect((await desk.getTicket(older.ticketId))?.articleCount).toBe(2);
 	});
 
 	test('an article keeps its HTML and attachments; bytes come on request', async () => {

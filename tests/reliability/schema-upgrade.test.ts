@@ -61,6 +61,15 @@ test('a version 1 database upgrades without loss, and its keys still work', asyn
 	expect(await storeSnapshot(desk)).toEqual(expected);
 	expect(Array.from(desk.context.db.transaction('logs').store.indexNames)).toContain('at');
 	expect(Array.from(desk.context.db.transaction('tickets').store.indexNames)).toContain('updatedAt');
+	expect(Array.from(desk.context.db.transaction('tickets').store.indexNames)).toContain('messageIds');
+	// The Message-ID index covers the tickets written before it: a reply to the old plain mail
+	// joins its ticket.
+	const [plain] = (await desk.listTickets()).filter((t) => t.id !== secret.ticketId);
+	const plainTicket = plain ? await desk.getTicket(plain.id) : null;
+	const plainId = plainTicket?.articles[0]?.messageId;
+	expect(plainId).toBeTruthy();
+	const reply = await desk.receive(`From: alice@sealdesk.test\r\nTo: bob@sealdesk.test\r\nSubject: Re\r\nMessage-ID: <after-upgrade@sealdesk.test>\r\nIn-Reply-To: ${plainId ?? ''}\r\n\r\nStill there.\r\n`);
+	expect(reply.ticketId).toBe(plain?.id);
 	// The upgraded CryptoKeys still decrypt: a retry of the encrypted article reads it again.
 	const again = await desk.retry(secret.id);
 	expect(again.security.encryption.status).toBe('decrypted');

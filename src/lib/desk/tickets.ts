@@ -149,6 +149,20 @@ export function articleHeaders(h: MessageHeaders): ArticleHeaders {
 }
 
 /**
+ * The ticket a mail continues: of the tickets holding any of its Message-IDs, the oldest (the
+ * lowest id), looked up by the `messageIds` index rather than by reading every ticket.
+ */
+async function threadedTicket(tx: ArticleTx, wanted: readonly string[]): Promise<TicketRecord | undefined> {
+	const byMessageId = tx.objectStore('tickets').index('messageIds');
+	let oldest: number | undefined;
+	for (const messageId of new Set(wanted)) {
+		const key = await byMessageId.getKey(messageId);
+		if (key !== undefined && (oldest === undefined || key < oldest)) oldest = key;
+	}
+	return oldest === undefined ? undefined : ((await tx.objectStore('tickets').get(oldest)) as TicketRecord | undefined);
+}
+
+/**
  * Stores a new article inside the caller's transaction, on the ticket its In-Reply-To,
  * References or own Message-ID points to, or on a new ticket.
  * @returns the article's id and ticket id
@@ -158,8 +172,7 @@ export async function addArticle(tx: ArticleTx, article: Omit<ArticleRecord, 'id
 	const h = article.headers;
 	const wanted = [h.inReplyTo, ...h.references.slice().reverse(), h.messageId].filter((x): x is string => x !== undefined);
 	const tickets = tx.objectStore('tickets');
-	const all = (await tickets.getAll()) as TicketRecord[];
-	let ticket = wanted.length > 0 ? all.find((t) => wanted.some((id) => t.messageIds.includes(id))) : undefined;
+	let ticket = await threadedTicket(tx, wanted);
 	let ticketId = ticket?.id;
 	if (!ticket || ticketId === undefined) {
 		ticket = {

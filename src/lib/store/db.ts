@@ -32,6 +32,12 @@ function upgrade(db: SealdeskDatabase, oldVersion: number, tx: UpgradeTransactio
 		const tickets = tx.objectStore('tickets');
 		if (!tickets.indexNames.contains('updatedAt')) tickets.createIndex('updatedAt', 'updatedAt');
 	}
+	if (oldVersion < 3) {
+		// Threading a new mail looks its In-Reply-To and References up here, instead of reading
+		// every ticket on each mail received or sent.
+		const tickets = tx.objectStore('tickets');
+		if (!tickets.indexNames.contains('messageIds')) tickets.createIndex('messageIds', 'messageIds', { multiEntry: true });
+	}
 }
 
 /** What the page is told about other tabs' database versions. */

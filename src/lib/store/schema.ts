@@ -7,7 +7,7 @@ import type { CertificateInfo } from '../pki/describe';
 import type { PrivateKeySet } from '../pki/keyset';
 
 /** The database version this code writes. Each upgrade step is an `if (oldVersion < N)`. */
-export const DB_VERSION = 2;
+export const DB_VERSION = 3;
 
 /** A certificate as stored: its DER, what it tells, and what mail taught us about its owner. */
 export interface CertificateRecord {
@@ -63,7 +63,7 @@ export interface SealdeskDB extends DBSchema {
 	keys: { key: string; value: KeyRecord };
 	settings: { key: string; value: unknown };
 	groups: { key: string; value: { id: string } & Record<string, unknown> };
-	tickets: { key: number; value: { id?: number } & Record<string, unknown>; indexes: { updatedAt: string } };
+	tickets: { key: number; value: { id?: number } & Record<string, unknown>; indexes: { updatedAt: string; messageIds: string } };
 	articles: { key: number; value: { id?: number; ticketId: number } & Record<string, unknown>; indexes: { ticketId: number } };
 	logs: { key: number; value: LogEntry; indexes: { at: string } };
 }
