@@ -1,5 +1,5 @@
 /**
- * The IndexedDB schema (version 2: version 1 plus indexes by time on logs and tickets): record types and store names, as ARCHITECTURE.md
+ * The IndexedDB schema (version 3: version 1, indexes by time on logs and tickets (2), and by Message-ID on tickets (3)): record types and store names, as ARCHITECTURE.md
  * "Storage" lays them out.
  */
 import type { DBSchema } from 'idb';
