@@ -127,8 +127,8 @@ describe('buildOutgoing written in one pass', () => {
 describe('layout pieces', () => {
 	const piece = fc.oneof(fc.uint8Array({ maxLength: 40 }), fc.array(fc.uint8Array({ maxLength: 100 }), { maxLength: 3 }).map((base64) => ({ base64 })));
 
-	test('written pieces are the literals and base64 lines in order, of the computed length', () => {
-		fc.assert(
+	test('written pieces are the literals and base64 lines in order, of the computed length', async () => {
+		await fc.assert(
 			fc.asyncProperty(fc.array(piece, { maxLength: 6 }), fc.nat(10), async (pieces: Piece[], at) => {
 				const expected = concatBytes(
 					pieces.map((p) => {
@@ -166,8 +166,8 @@ describe('layout pieces', () => {
 		expect(b).toMatch(/^----=_sealdesk_[0-9a-f]{36}$/);
 	});
 
-	test('a reader gives the written pieces in any read sizes', () => {
-		fc.assert(
+	test('a reader gives the written pieces in any read sizes', async () => {
+		await fc.assert(
 			fc.asyncProperty(fc.array(piece, { maxLength: 6 }), fc.array(fc.integer({ min: 1, max: 90 }), { minLength: 1, maxLength: 5 }), async (pieces: Piece[], sizes) => {
 				const expected = await materialize(pieces);
 				const reader = new PieceReader(pieces);

@@ -26,7 +26,7 @@ function isBlobPiece(p: Piece): p is BlobPiece {
 
 /** The input length of a base64 piece. */
 function inputLength(p: Exclude<Piece, Uint8Array>): number {
-	return isBlobPiece(p) ? p.base64.size : totalLength(p.base64 as readonly Uint8Array[]);
+	return isBlobPiece(p) ? p.base64.size : totalLength(p.base64);
 }
 
 /** A Blob that could not be read, or that did not hold `size` bytes (a File changed after it was picked). */
@@ -100,13 +100,13 @@ export class BlobChunks {
 			if (byob) {
 				const { value, done } = await byob.read(new Uint8Array(this.#buffer.buffer, n, capacity - n));
 				// The buffer comes back in the view (transferred, not copied).
-				if (value) this.#buffer = new Uint8Array(value.buffer as ArrayBuffer, 0, capacity);
+				if (value) this.#buffer = new Uint8Array(value.buffer, 0, capacity);
 				if (done) this.#streamDone = true;
 				else n += value.length;
 				continue;
 			}
 			if (this.#pending.length === 0) {
-				const { value, done } = await (chunks as ReadableStreamDefaultReader<Uint8Array>).read();
+				const { value, done } = await (chunks).read();
 				if (done) {
 					this.#streamDone = true;
 					break;
@@ -165,7 +165,7 @@ export async function writePieces(pieces: readonly Piece[], out: Uint8Array, at:
 			const w = new Base64LineWriter(out, o);
 			for (let c = await chunks.next(); c.length > 0; c = await chunks.next()) w.write(c);
 			o = w.end();
-		} else o = writeBase64Lines(p.base64 as readonly Uint8Array[], out, o);
+		} else o = writeBase64Lines(p.base64, out, o);
 	}
 	return o;
 }
@@ -271,7 +271,7 @@ export class PieceReader {
 				finished = this.#offset === p.length;
 			} else if (isBlobPiece(p)) finished = await this.#stageBlob(p);
 			else {
-				const chunks = p.base64 as readonly Uint8Array[];
+				const chunks = p.base64;
 				this.#stage(chunks);
 				finished = this.#offset === totalLength(chunks) && this.#staged.length === 0;
 			}
