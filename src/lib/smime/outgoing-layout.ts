@@ -106,7 +106,7 @@ export class BlobChunks {
 				continue;
 			}
 			if (this.#pending.length === 0) {
-				const { value, done } = await (chunks).read();
+				const { value, done } = await chunks.read();
 				if (done) {
 					this.#streamDone = true;
 					break;
