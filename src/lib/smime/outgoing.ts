@@ -82,8 +82,8 @@ const KNOWN = new Set(['from', 'to', 'cc', 'subject', 'text', 'attachments', 'me
  * Each layer is written once into one buffer of its final size: the content entity in place
  * inside the multipart/signed (it is hashed where it lies), the message around the base64 of
  * the envelope's DER, encoded as it is encrypted; unsigned content is encrypted slice by slice
- * as it is written and never held whole. `content` is a view into the message (or into the
- * signed entity), or built when read (encrypted, unsigned). An attachment given as a Blob is
+ * as it is written and never held whole. `content()` gives a view into the message (or into
+ * the signed entity), or builds it (encrypted, unsigned). An attachment given as a Blob is
  * read from its stream as it is encoded, never whole.
  * @throws TypeError for unknown options
  * @throws DraftError 'invalid-option' (`The attachment "<name>" could not be read.`) when an
