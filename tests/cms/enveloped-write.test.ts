@@ -93,11 +93,11 @@ describe('prepareEnvelope', () => {
 				let at = 0;
 				const source = {
 					length: content.length,
-					read(into: Uint8Array): number {
+					read(into: Uint8Array): Promise<number> {
 						const n = Math.min(into.length, content.length - at);
 						into.set(content.subarray(at, at + n));
 						at += n;
-						return n;
+						return Promise.resolve(n);
 					}
 				};
 				const env = await prepareEnvelope({ content: source, recipients: RSA, contentEncryption: gcm ? 'aes-256-gcm' : 'aes-256-cbc', crypto: seededCrypto(4), sliceSize });
@@ -110,7 +110,7 @@ describe('prepareEnvelope', () => {
 	});
 
 	test('a source that ends early is an error, not a short envelope', async () => {
-		const source = { length: 100, read: (into: Uint8Array): number => Math.min(into.length, 40) };
+		const source = { length: 100, read: (into: Uint8Array): Promise<number> => Promise.resolve(Math.min(into.length, 40)) };
 		const env = await prepareEnvelope({ content: source, recipients: RSA, contentEncryption: 'aes-256-cbc', crypto, sliceSize: 64 });
 		await expect(env.write(() => undefined)).rejects.toThrow('The content ended before its length.');
 	});

@@ -10,6 +10,7 @@ import type { ArticleRecord } from '../../src/lib/desk/tickets';
 import { cms, encryptTo, loadPki, withHeaders } from '../smime/mail';
 import { storeSnapshot } from '../reliability/snapshot';
 import { freshDesk } from './receive-helpers';
+import { deskWith } from '../interop/outgoing-helpers';
 
 /** A multipart/mixed entity with a text part and one base64 attachment. */
 function withAttachment(text: string, data: Uint8Array, filename = 'data.bin'): string {
@@ -123,8 +124,31 @@ describe('article storage', () => {
 		const { desk } = await freshDesk({ now: new Date() });
 		await expect(
 			desk.compose({ from: 'support@sealdesk.test', to: ['bob@sealdesk.test'], subject: 'Report', text: 'Attached', attachments: [{ filename: 'gone.pdf', data: new Unreadable(['x']) }] })
-		).rejects.toThrow('The attachment "gone.pdf" could not be read.');
+		).rejects.toMatchObject({ code: 'invalid-option', message: 'The attachment "gone.pdf" could not be read.' });
 		expect(await desk.listTickets()).toEqual([]);
+	});
+
+	test('an attachment File whose size changed after it was picked: the same error, nothing stored, for plain, signed and encrypted mail', async () => {
+		const desk = await deskWith(['alice', 'bob'], ['alice', 'bob']);
+		const before = new Uint8Array(randomBytes(300_000));
+		const cases: [string, Uint8Array, { sign?: boolean; encrypt?: boolean; from: string }][] = [
+			['grown, plain', new Uint8Array(randomBytes(300_001)), { from: 'alice@sealdesk.test', sign: false, encrypt: false }],
+			['shrunk, signed', before.subarray(0, 1000), { from: 'alice@sealdesk.test', sign: true, encrypt: false }],
+			['grown, encrypted', new Uint8Array(randomBytes(400_000)), { from: 'alice@sealdesk.test', sign: false, encrypt: true }],
+			['shrunk, signed and encrypted', new Uint8Array(), { from: 'alice@sealdesk.test', sign: true, encrypt: true }]
+		];
+		const snapshot = await storeSnapshot(desk);
+		for (const [what, now, o] of cases) {
+			await expect(
+				desk.compose({ ...o, to: ['bob@sealdesk.test'], subject: 'Report', text: 'Attached', attachments: [{ filename: 'report.pdf', data: new Changed(before, now, 'report.pdf') }] }),
+				what
+			).rejects.toMatchObject({ code: 'invalid-option', message: 'The attachment "report.pdf" could not be read.' });
+		}
+		expect(await desk.listTickets()).toEqual([]);
+		const after = await storeSnapshot(desk);
+		// Only the failures are logged.
+		expect({ ...after, logs: undefined }).toEqual({ ...snapshot, logs: undefined });
+		expect(after.logs?.length).toBe((snapshot.logs?.length ?? 0) + cases.length);
 	});
 
 	test('the time the last article took to store is recorded as one User Timing measure', async () => {
@@ -138,9 +162,31 @@ describe('article storage', () => {
 	});
 });
 
-/** A file whose bytes are gone (removed from disk after it was picked). */
+/** A file whose bytes are gone (removed from disk after it was picked): reading it whole or as a stream fails. */
 class Unreadable extends Blob {
 	override arrayBuffer(): Promise<ArrayBuffer> {
 		return Promise.reject(new DOMException('The file could not be read.', 'NotReadableError'));
+	}
+
+	override stream(): ReadableStream<Uint8Array<ArrayBuffer>> {
+		return new ReadableStream({
+			type: 'bytes',
+			pull(c) {
+				c.error(new DOMException('The file could not be read.', 'NotReadableError'));
+			}
+		});
+	}
+}
+
+/** A file changed on disk after it was picked: its stream gives `now`, not the `size` bytes it had. */
+class Changed extends File {
+	readonly #now: Uint8Array;
+	constructor(before: Uint8Array, now: Uint8Array, name: string) {
+		super([new Uint8Array(before)], name);
+		this.#now = now;
+	}
+
+	override stream(): ReadableStream<Uint8Array<ArrayBuffer>> {
+		return new Blob([new Uint8Array(this.#now)]).stream();
 	}
 }

@@ -142,6 +142,32 @@ describe('good drafts', () => {
 		expect(new TextDecoder().decode(one.raw)).toContain('\r\nDate: Sun, 29 Nov 2026 04:00:00 +0000\r\n');
 	});
 
+	test('an attachment given as a File (read from its stream, across read chunks) comes back byte for byte, and the File is what is stored', async () => {
+		const desk = await deskWith(['alice', 'bob'], ['alice', 'bob']);
+		const data = new Uint8Array(1_048_572 + 1001).map((_, i) => (i * 2654435761) >>> 24);
+		for (const [sign, encrypt] of [
+			[false, false],
+			[true, false],
+			[false, true],
+			[true, true]
+		] as const) {
+			const file = new File([data], 'big.bin', { type: 'application/octet-stream' });
+			const empty = new File([], 'empty.txt', { type: 'text/plain' });
+			const sent = await desk.compose({ from: A, to: [B], text: 'files', attachments: [{ filename: file.name, data: file }, { filename: empty.name, contentType: empty.type, data: empty }], sign, encrypt });
+			const what = `sign ${String(sign)}, encrypt ${String(encrypt)}`;
+			expect([sent.signed, sent.encrypted], what).toEqual([sign, encrypt]);
+			const stored = await desk.getAttachment(sent.articleId, 0);
+			expect(stored && Buffer.from(stored).equals(Buffer.from(data)), what).toBe(true);
+			const received = await desk.receive(sent.raw);
+			const back = await desk.getAttachment(received.id, 0);
+			expect(back && Buffer.from(back).equals(Buffer.from(data)), what).toBe(true);
+			expect(received.attachments.map((a) => [a.name, a.size]), what).toEqual([
+				['big.bin', data.length],
+				['empty.txt', 0]
+			]);
+		}
+	});
+
 	test('the text comes back exactly, whether or not it ends in a line break', async () => {
 		const desk = await deskWith(['alice', 'bob'], ['alice', 'bob']);
 		for (const text of ['Hello', 'Hello\n', 'a\n\nb\n\n', '', ' trailing space ', '=3D=\n.\nFrom me']) {

@@ -41,7 +41,7 @@ describe('a large outgoing message', () => {
 			const dir = tempDir();
 			const inner = openssl(['cms', '-decrypt', '-in', put(dir, 'm.eml', msg.raw), '-recip', join(PKI, `${recipient}.pem`), '-inkey', join(PKI, `${recipient}.key`)]);
 			const verified = openssl(['cms', '-verify', '-in', put(dir, 'inner.eml', inner), '-CAfile', join(PKI, 'root-ca.pem')]);
-			expect(Buffer.from(verified).equals(Buffer.from(msg.content))).toBe(true);
+			expect(Buffer.from(verified).equals(Buffer.from(await msg.content()))).toBe(true);
 			const email = await PostalMime.parse(verified, { attachmentEncoding: 'arraybuffer' });
 			const got = email.attachments[0]?.content;
 			expect(got instanceof ArrayBuffer && Buffer.from(got).equals(Buffer.from(DATA))).toBe(true);

@@ -12,7 +12,7 @@ describe('exact text', () => {
 	test('decode(build(text)) is the text (CRLF read as LF), and the entity is 7-bit CRLF', async () => {
 		await fc.assert(
 			fc.asyncProperty(text, fc.boolean(), async (t, withAttachment) => {
-				const entity = buildExactContentEntity({
+				const entity = await buildExactContentEntity({
 					text: t,
 					...(withAttachment ? { attachments: [{ filename: 'x.bin', contentType: 'application/octet-stream', data: new Uint8Array([0, 1, 2]) }] } : {})
 				});

@@ -8,11 +8,12 @@ import fc from 'fast-check';
 import { join } from 'node:path';
 import { signData } from '../../src/lib/cms/signed-sign';
 import { certificateDer, privateKeySetFor } from '../../src/lib/desk/certificates';
-import { buildAttachmentEntity, buildMessage, buildMultipartSigned, buildPkcs7Mime, buildTextEntity, makeBoundary, type OutAttachment } from '../../src/lib/mime/build';
+import { buildAttachmentEntity, buildMessage, buildMultipartSigned, buildPkcs7Mime, buildTextEntity, makeBoundary, type BytesAttachment, type OutAttachment } from '../../src/lib/mime/build';
 import { concatBytes } from '../../src/lib/mime/bytes';
 import { ourCapabilities } from '../../src/lib/smime/algorithm-policy';
 import { buildOutgoing, type OutgoingOptions } from '../../src/lib/smime/outgoing';
-import { ascii, boundaryFor, materialize, PieceReader, piecesEndWithCrlf, piecesLength, writePieces, type Piece } from '../../src/lib/smime/outgoing-layout';
+import { ascii, BLOB_CHUNK, BlobReadError, boundaryFor, materialize, PieceReader, piecesEndWithCrlf, piecesLength, writePieces, type Piece } from '../../src/lib/smime/outgoing-layout';
+import { DraftError } from '../../src/lib/smime/outgoing-draft';
 import { readPem } from '../cms/enveloped-helpers';
 import { oneCallEnvelope, seededCrypto, seededRandom } from '../cms/enveloped-write-helpers';
 import { deskWith, fingerprintOf, isCrlf7bit, NOW, PKI } from '../interop/outgoing-helpers';
@@ -20,7 +21,7 @@ import { deskWith, fingerprintOf, isCrlf7bit, NOW, PKI } from '../interop/outgoi
 const pem = (name: string): Uint8Array => readPem(join(PKI, `${name}.pem`));
 
 /** The content entity as outgoing-content built it before (text entity, children concatenated). */
-function oldContentEntity(text: string, attachments: readonly OutAttachment[]): Uint8Array {
+function oldContentEntity(text: string, attachments: readonly BytesAttachment[]): Uint8Array {
 	const entity = buildTextEntity(text);
 	const t = entity[entity.length - 2] === 0x0d && entity[entity.length - 1] === 0x0a ? concatBytes([entity.subarray(0, entity.length - 2), ascii('=')]) : entity;
 	if (!attachments.length) return t;
@@ -34,7 +35,7 @@ function oldContentEntity(text: string, attachments: readonly OutAttachment[]): 
 
 /** buildOutgoing as it was before: each layer a new array around the previous one. */
 async function oldOutgoing(o: OutgoingOptions): Promise<{ raw: Uint8Array; content: Uint8Array }> {
-	const content = oldContentEntity(o.text, o.attachments ?? []);
+	const content = oldContentEntity(o.text, (o.attachments ?? []).map(bytesOf));
 	let entity = content;
 	if (o.sign) {
 		const signature = await signData({
@@ -59,6 +60,11 @@ async function oldOutgoing(o: OutgoingOptions): Promise<{ raw: Uint8Array; conte
 	return { raw: crlf ? message : concatBytes([message, ascii('\r\n')]), content };
 }
 
+function bytesOf(a: OutAttachment): BytesAttachment {
+	if (a.data instanceof Blob) throw new Error('the old builders take bytes');
+	return { ...a, data: a.data };
+}
+
 afterEach(() => {
 	vi.restoreAllMocks();
 });
@@ -81,7 +87,7 @@ describe('buildOutgoing written in one pass', () => {
 		const certificate = await certificateDer(desk.context, fp);
 		if (!keys || !certificate) throw new Error('alice missing');
 		const big = new Uint8Array(300 * 1024 + 1).map((_, i) => (i * 2654435761) >>> 24);
-		const attachmentSets: OutAttachment[][] = [
+		const attachmentSets: BytesAttachment[][] = [
 			[],
 			[{ filename: 'a.bin', contentType: 'application/octet-stream', data: Uint8Array.of(1, 2) }],
 			[
@@ -110,7 +116,7 @@ describe('buildOutgoing written in one pass', () => {
 					const now = await withSeededBoundaries(seed, () => buildOutgoing(options(seededCrypto(seed))));
 					const what = `${String(attachments.length)} attachments, sign ${String(sign)}, encrypt ${String(encrypt)}`;
 					expect(Buffer.from(now.raw).equals(Buffer.from(before.raw)), what).toBe(true);
-					expect(Buffer.from(now.content).equals(Buffer.from(before.content)), what).toBe(true);
+					expect(Buffer.from(await now.content()).equals(Buffer.from(before.content)), what).toBe(true);
 					expect(isCrlf7bit(now.raw), what).toBe(true);
 				}
 			}
@@ -121,26 +127,26 @@ describe('buildOutgoing written in one pass', () => {
 describe('layout pieces', () => {
 	const piece = fc.oneof(fc.uint8Array({ maxLength: 40 }), fc.array(fc.uint8Array({ maxLength: 100 }), { maxLength: 3 }).map((base64) => ({ base64 })));
 
-	test('written pieces are the literals and base64 lines in order, of the computed length', () => {
-		fc.assert(
-			fc.property(fc.array(piece, { maxLength: 6 }), fc.nat(10), (pieces: Piece[], at) => {
+	test('written pieces are the literals and base64 lines in order, of the computed length', async () => {
+		await fc.assert(
+			fc.asyncProperty(fc.array(piece, { maxLength: 6 }), fc.nat(10), async (pieces: Piece[], at) => {
 				const expected = concatBytes(
 					pieces.map((p) => {
 						if (p instanceof Uint8Array) return p;
-						const b64 = Buffer.concat(p.base64).toString('base64');
+						const b64 = Buffer.concat(p.base64 as Uint8Array[]).toString('base64');
 						let s = '';
 						for (let i = 0; i < b64.length; i += 76) s += b64.slice(i, i + 76) + '\r\n';
 						return ascii(s);
 					})
 				);
 				expect(piecesLength(pieces)).toBe(expected.length);
-				expect(materialize(pieces)).toEqual(expected);
+				expect(await materialize(pieces)).toEqual(expected);
 				const out = new Uint8Array(at + expected.length);
-				expect(writePieces(pieces, out, at)).toBe(out.length);
+				expect(await writePieces(pieces, out, at)).toBe(out.length);
 				expect(out.subarray(at)).toEqual(expected);
 				const ends = expected.length >= 2 && expected[expected.length - 2] === 13 && expected[expected.length - 1] === 10;
 				expect(piecesEndWithCrlf(pieces)).toBe(ends);
-				if (expected.length > 0) expect(() => writePieces(pieces, new Uint8Array(expected.length - 1), 0)).toThrow(RangeError);
+				if (expected.length > 0) await expect(writePieces(pieces, new Uint8Array(expected.length - 1), 0)).rejects.toThrow(RangeError);
 			}),
 			{ numRuns: 300 }
 		);
@@ -160,32 +166,235 @@ describe('layout pieces', () => {
 		expect(b).toMatch(/^----=_sealdesk_[0-9a-f]{36}$/);
 	});
 
-	test('a reader gives the written pieces in any read sizes', () => {
-		fc.assert(
-			fc.property(fc.array(piece, { maxLength: 6 }), fc.array(fc.integer({ min: 1, max: 90 }), { minLength: 1, maxLength: 5 }), (pieces: Piece[], sizes) => {
-				const expected = materialize(pieces);
+	test('a reader gives the written pieces in any read sizes', async () => {
+		await fc.assert(
+			fc.asyncProperty(fc.array(piece, { maxLength: 6 }), fc.array(fc.integer({ min: 1, max: 90 }), { minLength: 1, maxLength: 5 }), async (pieces: Piece[], sizes) => {
+				const expected = await materialize(pieces);
 				const reader = new PieceReader(pieces);
 				expect(reader.length).toBe(expected.length);
-				const got: number[] = [];
-				for (let i = 0; ; i++) {
-					const into = new Uint8Array(sizes[i % sizes.length] ?? 1);
-					const n = reader.read(into);
-					got.push(...into.subarray(0, n));
-					if (n < into.length) break;
-				}
-				expect(Uint8Array.from(got)).toEqual(expected);
-				expect(reader.read(new Uint8Array(5))).toBe(0);
+				expect(Uint8Array.from(await readAll(reader, sizes))).toEqual(expected);
+				expect(await reader.read(new Uint8Array(5))).toBe(0);
 			}),
 			{ numRuns: 300 }
 		);
 	});
 
-	test('a reader crosses base64 batches and chunk edges of a large piece', () => {
+	test('a reader crosses base64 batches and chunk edges of a large piece', async () => {
 		const data = new Uint8Array(200_003).map((_, i) => (i * 2654435761) >>> 24);
 		const pieces: Piece[] = [ascii('head\r\n'), { base64: [data.subarray(0, 70_001), data.subarray(70_001, 70_002), data.subarray(70_002)] }, ascii('tail')];
 		const reader = new PieceReader(pieces);
 		const out = new Uint8Array(reader.length);
-		for (let at = 0; at < out.length; ) at += reader.read(out.subarray(at, Math.min(out.length, at + 65_536 + 3)));
-		expect(out).toEqual(materialize(pieces));
+		for (let at = 0; at < out.length; ) at += await reader.read(out.subarray(at, Math.min(out.length, at + 65_536 + 3)));
+		expect(out).toEqual(await materialize(pieces));
+	});
+});
+
+/** Reads a PieceReader to its end in reads of the given sizes (cycled). */
+async function readAll(reader: PieceReader, sizes: readonly number[]): Promise<number[]> {
+	const got: number[] = [];
+	for (let i = 0; ; i++) {
+		const into = new Uint8Array(sizes[i % sizes.length] ?? 1);
+		const n = await reader.read(into);
+		got.push(...into.subarray(0, n));
+		if (n < into.length) return got;
+	}
+}
+
+/**
+ * A Blob of `bytes` whose stream gives `yields` (its bytes by default; more, fewer, or an error
+ * after some) in chunks of the listed sizes (cycled): a byte stream, read with a BYOB reader
+ * filled a part at a time, or a plain stream, read with the default reader.
+ */
+class ChunkedBlob extends Blob {
+	readonly #yields: Uint8Array;
+	readonly #sizes: readonly number[];
+	readonly #bytes: boolean;
+	readonly #failAt: number | null;
+
+	constructor(bytes: Uint8Array, o: { sizes: readonly number[]; byteStream: boolean; yields?: Uint8Array; failAt?: number }) {
+		super([new Uint8Array(bytes)]);
+		this.#yields = o.yields ?? bytes;
+		this.#sizes = o.sizes;
+		this.#bytes = o.byteStream;
+		this.#failAt = o.failAt ?? null;
+	}
+
+	override stream(): ReadableStream<Uint8Array<ArrayBuffer>> {
+		let at = 0;
+		let i = 0;
+		const data = this.#yields;
+		const sizes = this.#sizes;
+		const failAt = this.#failAt;
+		const pull = (c: ReadableStreamController<Uint8Array<ArrayBuffer>>): void => {
+			if (failAt !== null && at >= failAt) {
+				c.error(new DOMException('The file could not be read.', 'NotReadableError'));
+				return;
+			}
+			if (at >= data.length) {
+				c.close();
+				// A BYOB read waiting on a closed byte stream must be answered.
+				if (c instanceof ReadableByteStreamController) c.byobRequest?.respond(0);
+				return;
+			}
+			const n = Math.min(sizes[i++ % sizes.length] ?? 1, data.length - at);
+			c.enqueue(data.slice(at, at + n));
+			at += n;
+		};
+		return this.#bytes ? new ReadableStream({ type: 'bytes', pull }) : new ReadableStream<Uint8Array<ArrayBuffer>>({ pull });
+	}
+}
+
+const pattern = (n: number, salt = 0): Uint8Array => new Uint8Array(n).map((_, i) => ((i + salt) * 2654435761) >>> 24);
+
+describe('Blob pieces', () => {
+	const streams = [
+		['the Blob itself', (d: Uint8Array): Blob => new Blob([new Uint8Array(d)])],
+		['a byte stream in odd chunks (BYOB)', (d: Uint8Array): Blob => new ChunkedBlob(d, { sizes: [1, 7, 58, 1000, 3], byteStream: true })],
+		['a plain stream in odd chunks (default reader)', (d: Uint8Array): Blob => new ChunkedBlob(d, { sizes: [5, 56, 2, 4097], byteStream: false })]
+	] as const;
+
+	test('are written and read exactly as the same bytes, for any sizes and read sizes', async () => {
+		for (const [what, blobOf] of streams) {
+			await fc.assert(
+				fc.asyncProperty(
+					fc.array(fc.oneof(fc.uint8Array({ maxLength: 30 }), fc.uint8Array({ maxLength: 700 }).map((d) => ({ d }))), { maxLength: 5 }),
+					fc.array(fc.integer({ min: 1, max: 300 }), { minLength: 1, maxLength: 4 }),
+					fc.constantFrom(57, 114, 570),
+					async (parts, sizes, blobChunk) => {
+						const bytes: Piece[] = parts.map((p) => (p instanceof Uint8Array ? p : { base64: [p.d] }));
+						const blobs = (): Piece[] => parts.map((p) => (p instanceof Uint8Array ? p : { base64: blobOf(p.d), label: 'x' }));
+						const expected = await materialize(bytes);
+						expect(piecesLength(blobs())).toBe(expected.length);
+						expect(piecesEndWithCrlf(blobs())).toBe(piecesEndWithCrlf(bytes));
+						expect(await materialize(blobs()), what).toEqual(expected);
+						const reader = new PieceReader(blobs(), blobChunk);
+						expect(Uint8Array.from(await readAll(reader, sizes)), what).toEqual(expected);
+					}
+				),
+				{ numRuns: 60 }
+			);
+		}
+	});
+
+	test('around the read chunk: 0, 1, 56-58 bytes and one chunk less one, exact, plus one and two', async () => {
+		for (const [what, blobOf] of streams) {
+			for (const n of [0, 1, 56, 57, 58, BLOB_CHUNK - 1, BLOB_CHUNK, BLOB_CHUNK + 1, 2 * BLOB_CHUNK + 2]) {
+				const d = pattern(n, n);
+				const expected = await materialize([ascii('a'), { base64: [d] }, ascii('b')]);
+				const written = await materialize([ascii('a'), { base64: blobOf(d), label: 'x' }, ascii('b')]);
+				// Buffer.equals: toEqual walks a large typed array element by element, for minutes.
+				expect(Buffer.from(written).equals(Buffer.from(expected)), `${what}, ${String(n)} bytes`).toBe(true);
+				const reader = new PieceReader([ascii('a'), { base64: blobOf(d), label: 'x' }, ascii('b')]);
+				const out = new Uint8Array(reader.length);
+				for (let at = 0; at < out.length; ) at += await reader.read(out.subarray(at, Math.min(out.length, at + 256 * 1024)));
+				expect(Buffer.from(out).equals(Buffer.from(expected)), `${what}, ${String(n)} bytes, read`).toBe(true);
+			}
+		}
+	});
+
+	test('a Blob that fails, or yields more or fewer bytes than its size, is a BlobReadError naming it', async () => {
+		const d = pattern(1000);
+		const bad: [string, Blob][] = [
+			['fails at once', new ChunkedBlob(d, { sizes: [100], byteStream: true, failAt: 0 })],
+			['fails midway (BYOB)', new ChunkedBlob(d, { sizes: [100], byteStream: true, failAt: 500 })],
+			['fails midway (default)', new ChunkedBlob(d, { sizes: [100], byteStream: false, failAt: 500 })],
+			['one byte more', new ChunkedBlob(d, { sizes: [333], byteStream: true, yields: pattern(1001) })],
+			['many bytes more', new ChunkedBlob(d, { sizes: [4096], byteStream: false, yields: pattern(5000) })],
+			['one byte fewer', new ChunkedBlob(d, { sizes: [333], byteStream: false, yields: d.subarray(1) })],
+			['empty', new ChunkedBlob(d, { sizes: [10], byteStream: true, yields: new Uint8Array() })],
+			['an empty Blob that yields a byte', new ChunkedBlob(new Uint8Array(), { sizes: [10], byteStream: true, yields: Uint8Array.of(1) })]
+		];
+		for (const [what, blob] of bad) {
+			const pieces = (): Piece[] => [{ base64: blob, label: 'gone.pdf' }];
+			await expect(materialize(pieces()), what).rejects.toThrow(BlobReadError);
+			await expect(materialize(pieces()), what).rejects.toThrow('The attachment "gone.pdf" could not be read.');
+			for (const chunk of [57, BLOB_CHUNK]) {
+				const reader = new PieceReader(pieces(), chunk);
+				await expect(readAll(reader, [64 * 1024]), what).rejects.toThrow(BlobReadError);
+			}
+		}
+	});
+});
+
+describe('buildOutgoing with attachments given as Blobs', () => {
+	test('is byte for byte the message of the same draft with bytes: sign, encrypt (CBC, GCM), both, neither; several attachments around the read chunk', async () => {
+		const desk = await deskWith(['alice'], ['alice']);
+		const fp = await fingerprintOf(desk, 'alice@sealdesk.test');
+		const keys = await privateKeySetFor(desk.context, fp);
+		const certificate = await certificateDer(desk.context, fp);
+		if (!keys || !certificate) throw new Error('alice missing');
+		const sets: Uint8Array[][] = [[pattern(0)], [pattern(1), pattern(BLOB_CHUNK - 1, 3), pattern(0)], [pattern(BLOB_CHUNK + 1, 5), pattern(58, 7)], [pattern(2 * BLOB_CHUNK, 9)]];
+		const blobKinds = [
+			(d: Uint8Array): Blob => new File([new Uint8Array(d)], 'f.bin'),
+			(d: Uint8Array): Blob => new ChunkedBlob(d, { sizes: [65_536, 3, 1_000_001], byteStream: true }),
+			(d: Uint8Array): Blob => new ChunkedBlob(d, { sizes: [70_000, 1], byteStream: false })
+		];
+		let seed = 100;
+		for (const [k, datas] of sets.entries()) {
+			for (const sign of [false, true]) {
+				for (const encrypt of [null, 'aes-256-cbc', 'aes-256-gcm'] as const) {
+					seed++;
+					const blobOf = blobKinds[(seed + k) % blobKinds.length] ?? blobKinds[0];
+					const options = (crypto: Crypto, asBlob: boolean): OutgoingOptions => ({
+						from: { address: 'alice@sealdesk.test' },
+						to: [{ address: 'bob@sealdesk.test' }],
+						subject: 'Blobs',
+						text: 'Attached.',
+						attachments: datas.map((d, i) => ({ filename: `f${String(i)}.bin`, contentType: 'application/octet-stream', data: asBlob && blobOf ? blobOf(d) : d })),
+						messageId: `b${String(seed)}@sealdesk.test`,
+						date: NOW,
+						...(sign ? { sign: { certificate, chain: [pem('inter-ca')], keys } } : {}),
+						...(encrypt ? { encrypt: { recipients: [{ certificate: pem('bob'), keyTransport: 'rsa-pkcs1' as const }], contentEncryption: encrypt } } : {}),
+						crypto
+					});
+					const bytes = await withSeededBoundaries(seed, () => buildOutgoing(options(seededCrypto(seed), false)));
+					const blobs = await withSeededBoundaries(seed, () => buildOutgoing(options(seededCrypto(seed), true)));
+					const what = `set ${String(k)}, sign ${String(sign)}, encrypt ${String(encrypt)}`;
+					expect(Buffer.from(blobs.raw).equals(Buffer.from(bytes.raw)), what).toBe(true);
+					expect(Buffer.from(await blobs.content()).equals(Buffer.from(await bytes.content())), what).toBe(true);
+				}
+			}
+		}
+	});
+
+	test('an attachment that cannot be read, or whose size changed, fails with the draft sentence for every kind of message', async () => {
+		const desk = await deskWith(['alice'], ['alice']);
+		const fp = await fingerprintOf(desk, 'alice@sealdesk.test');
+		const keys = await privateKeySetFor(desk.context, fp);
+		const certificate = await certificateDer(desk.context, fp);
+		if (!keys || !certificate) throw new Error('alice missing');
+		const d = pattern(300 * 1024);
+		const bad = [
+			new ChunkedBlob(d, { sizes: [65_536], byteStream: true, failAt: 200_000 }),
+			new ChunkedBlob(d, { sizes: [65_536], byteStream: false, yields: pattern(300 * 1024 + 10) }),
+			new ChunkedBlob(d, { sizes: [65_536], byteStream: true, yields: d.subarray(0, 1000) })
+		];
+		for (const blob of bad) {
+			for (const sign of [false, true]) {
+				for (const encrypt of [null, 'aes-256-cbc', 'aes-256-gcm'] as const) {
+					const built = buildOutgoing({
+						from: { address: 'alice@sealdesk.test' },
+						to: [{ address: 'bob@sealdesk.test' }],
+						subject: 'x',
+						text: 'x',
+						attachments: [{ filename: 'ok.bin', contentType: 'application/octet-stream', data: new Blob(['fine']) }, { filename: 'gone.pdf', contentType: 'application/pdf', data: blob }],
+						messageId: 'gone@sealdesk.test',
+						date: NOW,
+						...(sign ? { sign: { certificate, chain: [], keys } } : {}),
+						...(encrypt ? { encrypt: { recipients: [{ certificate: pem('bob') }], contentEncryption: encrypt } } : {}),
+						crypto: globalThis.crypto
+					});
+					const error = await built.then(
+						() => null,
+						(e: unknown) => e
+					);
+					const what = `sign ${String(sign)}, encrypt ${String(encrypt)}`;
+					expect(error, what).toBeInstanceOf(DraftError);
+					expect((error as DraftError).code, what).toBe('invalid-option');
+					expect((error as DraftError).message, what).toBe('The attachment "gone.pdf" could not be read.');
+					expect((error as DraftError).cause, what).toBeInstanceOf(BlobReadError);
+				}
+			}
+		}
 	});
 });

@@ -88,8 +88,8 @@ describe('content entity', () => {
 		expect(body.split('\r\n').every((l) => l.length <= 76)).toBe(true);
 	});
 
-	test('with attachments: multipart/mixed, text first', () => {
-		const e = new TextDecoder().decode(buildExactContentEntity({ text: 'x', attachments: [{ filename: 'a.bin', contentType: 'application/octet-stream', data: new Uint8Array([1]) }] }));
+	test('with attachments: multipart/mixed, text first', async () => {
+		const e = new TextDecoder().decode(await buildExactContentEntity({ text: 'x', attachments: [{ filename: 'a.bin', contentType: 'application/octet-stream', data: new Uint8Array([1]) }] }));
 		expect(e).toMatch(/^Content-Type: multipart\/mixed; boundary="[^"]+"\r\n\r\n--/);
 		expect(e.indexOf('text/plain')).toBeLessThan(e.indexOf('a.bin'));
 		expect(e.endsWith('--\r\n')).toBe(true);

@@ -21,8 +21,11 @@ import { buildRecipientInfo, type EncryptRecipient } from './recipients-encrypt'
 export interface ContentSource {
 	/** The total length. */
 	readonly length: number;
-	/** Fills `into` from its start with the next bytes and returns how many; fewer only at the end. */
-	read(into: Uint8Array): number;
+	/**
+	 * Fills `into` from its start with the next bytes and resolves to how many; fewer only at
+	 * the end. A rejection fails {@link EnvelopeWriter.write} with the same error.
+	 */
+	read(into: Uint8Array): Promise<number>;
 }
 
 /** Options of {@link prepareEnvelope}. */
@@ -43,7 +46,8 @@ export interface EnvelopeWriter {
 	/**
 	 * Encrypts the content and passes the DER to `sink` piece by piece, in order. The sink
 	 * must use each piece before it returns. Runs once.
-	 * @throws Error from WebCrypto when encryption fails, or when called twice
+	 * @throws Error from WebCrypto when encryption fails, or when called twice; the source's
+	 *   own error when reading it fails
 	 */
 	write(sink: (piece: Uint8Array) => void): Promise<void>;
 }
@@ -103,7 +107,7 @@ export async function prepareEnvelope(o: EncryptContentOptions): Promise<Envelop
 			used = true;
 			sink(head);
 			if (gcm) {
-				const whole = content instanceof Uint8Array ? content : readExactly(content, new Uint8Array(content.length));
+				const whole = content instanceof Uint8Array ? content : await readExactly(content, new Uint8Array(content.length));
 				// WebCrypto copies its input and allocates the output: no copy of ours on either side.
 				const out = new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-GCM', iv, tagLength: TAG * 8 }, key, bufferSource(whole)));
 				sink(out.subarray(0, out.length - TAG));
@@ -118,7 +122,7 @@ export async function prepareEnvelope(o: EncryptContentOptions): Promise<Envelop
 				const last = content.length - at <= sliceSize;
 				const end = last ? content.length : at + sliceSize;
 				// A middle slice is whole blocks; its output ends with a padding block, dropped.
-				const slice = bufferSource(scratch ? readExactly(content as ContentSource, scratch.subarray(0, end - at)) : (content as Uint8Array).subarray(at, end));
+				const slice = bufferSource(scratch ? await readExactly(content as ContentSource, scratch.subarray(0, end - at)) : (content as Uint8Array).subarray(at, end));
 				const out = new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-CBC', iv: chain }, key, slice));
 				const keep = last ? out : out.subarray(0, out.length - BLOCK);
 				sink(keep);
@@ -130,8 +134,8 @@ export async function prepareEnvelope(o: EncryptContentOptions): Promise<Envelop
 }
 
 /** Fills `into` from the source. Throws Error when the source ends early. */
-function readExactly(source: ContentSource, into: Uint8Array): Uint8Array {
-	if (source.read(into) !== into.length) throw new Error('The content ended before its length.');
+async function readExactly(source: ContentSource, into: Uint8Array): Promise<Uint8Array> {
+	if ((await source.read(into)) !== into.length) throw new Error('The content ended before its length.');
 	return into;
 }
 

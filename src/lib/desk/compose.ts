@@ -170,7 +170,7 @@ interface LooseAttachment {
 /** A draft attachment ready to build, with the Blob it came as (stored without a copy). */
 type ReadAttachment = OutAttachment & { blob?: Blob };
 
-async function toAttachments(list: readonly DraftAttachment[] | undefined): Promise<ReadAttachment[]> {
+function toAttachments(list: readonly DraftAttachment[] | undefined): ReadAttachment[] {
 	if (list === undefined) return [];
 	if (!Array.isArray(list)) throw new DraftError('invalid-option', 'The attachments must be a list.');
 	const out: ReadAttachment[] = [];
@@ -180,13 +180,9 @@ async function toAttachments(list: readonly DraftAttachment[] | undefined): Prom
 		const raw = a.data ?? a.content;
 		const type = [a.contentType, a.mimeType, a.type].find((t): t is string => typeof t === 'string' && t.length > 0) ?? 'application/octet-stream';
 		if (raw instanceof Blob) {
-			let data: Uint8Array;
-			try {
-				data = new Uint8Array(await raw.arrayBuffer());
-			} catch (cause) {
-				throw new DraftError('invalid-option', `The attachment "${filename}" could not be read.`, { cause });
-			}
-			out.push({ filename, contentType: type, data, blob: raw });
+			// Read from its stream as the message is written, never whole; buildOutgoing reports
+			// a file it cannot read (or whose size changed) with the same sentence as before.
+			out.push({ filename, contentType: type, data: raw, blob: raw });
 			continue;
 		}
 		const data =
@@ -292,7 +288,7 @@ async function build(
 	for (const id of [...(thread.inReplyTo ? [thread.inReplyTo] : []), ...thread.references]) {
 		if (!/^<?[^\s<>]+@[^\s<>]+>?$/.test(id)) throw new DraftError('invalid-option', `The message ID "${id}" is not valid.`);
 	}
-	const attachments = await toAttachments(draft.attachments);
+	const attachments = toAttachments(draft.attachments);
 	const now = ctx.now();
 	const messageId = makeMessageId(plan.from.address, ctx.crypto);
 	const notes: string[] = [];

@@ -13,12 +13,19 @@ export interface OutAddress {
 	address: string;
 }
 
-/** An attachment for {@link buildContentEntity}. */
+/**
+ * An attachment of an outgoing message. The data is bytes, or a Blob (a File the agent picked)
+ * whose size is its length and whose bytes are read once, in order, when the message is
+ * written; the builders of this module take bytes only ({@link BytesAttachment}).
+ */
 export interface OutAttachment {
 	filename: string;
 	contentType: string;
-	data: Uint8Array;
+	data: Uint8Array | Blob;
 }
+
+/** An attachment given as bytes, for {@link buildContentEntity}. */
+export type BytesAttachment = OutAttachment & { data: Uint8Array };
 
 /** Returns a random boundary that does not occur in any of `contents`. */
 export function makeBoundary(contents: readonly Uint8Array[]): string {
@@ -65,7 +72,7 @@ export function attachmentHeaders(a: Pick<OutAttachment, 'filename' | 'contentTy
 }
 
 /** Builds a base64 attachment entity with RFC 2231 filename parameters when needed. */
-export function buildAttachmentEntity(a: OutAttachment): Uint8Array {
+export function buildAttachmentEntity(a: BytesAttachment): Uint8Array {
 	return withBase64(attachmentHeaders(a), a.data);
 }
 
@@ -81,7 +88,7 @@ function withBase64(head: Uint8Array, data: Uint8Array): Uint8Array {
  * Builds the content entity of an outgoing mail: text/plain alone, or
  * multipart/mixed with the text first and then the attachments.
  */
-export function buildContentEntity(o: { text: string; attachments?: OutAttachment[] }): Uint8Array {
+export function buildContentEntity(o: { text: string; attachments?: BytesAttachment[] }): Uint8Array {
 	const text = buildTextEntity(o.text);
 	if (!o.attachments?.length) return text;
 	return multipart((b) => `multipart/mixed; boundary="${b}"`, [text, ...o.attachments.map(buildAttachmentEntity)]);

@@ -31,7 +31,7 @@ export function buildExactTextEntity(text: string): Uint8Array {
  * The content entity as pieces to write (see {@link buildExactTextEntity} for how it ends): the
  * text alone, or multipart/mixed with the text first and the attachments (base64, RFC 2231
  * file names) after it. CRLF and 7-bit throughout. The attachment data is referenced, not
- * copied.
+ * copied: bytes, or a Blob read when the pieces are written (labelled with the file name).
  */
 export function contentEntityPieces(o: { text: string; attachments?: readonly OutAttachment[] }): Piece[] {
 	const text = buildExactTextEntity(o.text);
@@ -40,13 +40,16 @@ export function contentEntityPieces(o: { text: string; attachments?: readonly Ou
 	const b = boundaryFor([text, ...heads]);
 	const pieces: Piece[] = [ascii(`Content-Type: multipart/mixed; boundary="${b}"\r\n\r\n--${b}\r\n`), text];
 	o.attachments.forEach((a, i) => {
-		pieces.push(ascii(`\r\n--${b}\r\n`), heads[i] as Uint8Array, { base64: [a.data] });
+		pieces.push(ascii(`\r\n--${b}\r\n`), heads[i] as Uint8Array, a.data instanceof Blob ? { base64: a.data, label: a.filename } : { base64: [a.data] });
 	});
 	pieces.push(ascii(`\r\n--${b}--\r\n`));
 	return pieces;
 }
 
-/** The content entity of {@link contentEntityPieces}, as one array. */
-export function buildExactContentEntity(o: { text: string; attachments?: readonly OutAttachment[] }): Uint8Array {
+/**
+ * The content entity of {@link contentEntityPieces}, as one array.
+ * @throws BlobReadError (from outgoing-layout) when an attachment Blob cannot be read or does not hold its size
+ */
+export async function buildExactContentEntity(o: { text: string; attachments?: readonly OutAttachment[] }): Promise<Uint8Array> {
 	return materialize(contentEntityPieces(o));
 }

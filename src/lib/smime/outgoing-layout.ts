@@ -1,17 +1,142 @@
 /**
  * Laying out an outgoing message as pieces of known length, so that it is written once into
  * one buffer of the right size: a large attachment or ciphertext is never copied between
- * intermediate arrays, only read once by the base64 encoder.
+ * intermediate arrays, only read once by the base64 encoder. An attachment may be a Blob (a
+ * File the agent picked): its length is its size, and its bytes are read from its stream into
+ * one reused buffer as they are encoded, never held whole.
  */
 import { Base64LineWriter, base64LinesLength, totalLength, writeBase64Lines } from '../mime/base64-encode';
 import { indexOfBytes, latin1ToBytes } from '../mime/bytes';
 
-/** Literal bytes, or the base64 lines (76 columns, CRLF) of the concatenation of some chunks. */
-export type Piece = Uint8Array | { base64: readonly Uint8Array[] };
+/**
+ * Literal bytes; the base64 lines (76 columns, CRLF) of the concatenation of some chunks; or
+ * the base64 lines of a Blob's bytes, `label` naming it when it cannot be read.
+ */
+export type Piece = Uint8Array | { base64: readonly Uint8Array[] } | BlobPiece;
+
+/** The base64 lines of a Blob's bytes (read when written), and what to call it in an error. */
+export interface BlobPiece {
+	base64: Blob;
+	label: string;
+}
+
+function isBlobPiece(p: Piece): p is BlobPiece {
+	return !(p instanceof Uint8Array) && p.base64 instanceof Blob;
+}
+
+/** The input length of a base64 piece. */
+function inputLength(p: Exclude<Piece, Uint8Array>): number {
+	return isBlobPiece(p) ? p.base64.size : totalLength(p.base64);
+}
+
+/** A Blob that could not be read, or that did not hold `size` bytes (a File changed after it was picked). */
+export class BlobReadError extends Error {
+	/** The piece's label. */
+	readonly label: string;
+	constructor(label: string, options?: ErrorOptions) {
+		super(`The attachment "${label}" could not be read.`, options);
+		this.name = 'BlobReadError';
+		this.label = label;
+	}
+}
+
+/** Bytes per read of a Blob: whole base64 lines (57 bytes each), about 1 MiB. */
+export const BLOB_CHUNK = 57 * 18396;
+
+const EMPTY = new Uint8Array();
+
+/**
+ * A Blob read once, in order, into one buffer reused for every chunk: a BYOB reader where the
+ * Blob's stream is a byte stream (the buffer is handed to the stream and back, not copied),
+ * else the default reader's chunks copied into it. Each chunk fills the buffer, so a buffer of
+ * whole base64 lines gives whole lines until the last chunk.
+ */
+export class BlobChunks {
+	readonly #blob: Blob;
+	readonly #label: string;
+	#buffer: Uint8Array<ArrayBuffer>;
+	#reader: StreamReader | null = null;
+	/** The rest of a default reader's chunk. */
+	#pending: Uint8Array = EMPTY;
+	#read = 0;
+	#streamDone = false;
+	#ended = false;
+
+	/** `capacity` (at least 1) bounds the buffer; a smaller Blob gets a buffer of its size. */
+	constructor(blob: Blob, label: string, capacity = BLOB_CHUNK) {
+		this.#blob = blob;
+		this.#label = label;
+		this.#buffer = new Uint8Array(Math.max(1, Math.min(capacity, blob.size)));
+	}
+
+	/**
+	 * The next bytes, filling the buffer (fewer only in the last chunk), or an empty array once
+	 * every byte has been given. A chunk is valid until the next call.
+	 * @throws BlobReadError when the Blob cannot be read, or yields more or fewer bytes than its size
+	 */
+	async next(): Promise<Uint8Array> {
+		if (this.#ended) return EMPTY;
+		try {
+			const n = await this.#fill();
+			this.#read += n;
+			if (this.#read > this.#blob.size) throw new Error(`The Blob yields more than its size (${String(this.#blob.size)} bytes).`);
+			if (n === 0) {
+				if (this.#read !== this.#blob.size) throw new Error(`The Blob yields ${String(this.#read)} of its ${String(this.#blob.size)} bytes.`);
+				this.#ended = true;
+			}
+			return this.#buffer.subarray(0, n);
+		} catch (cause) {
+			this.#ended = true;
+			void (this.#reader?.byob ?? this.#reader?.chunks)?.cancel().catch(() => undefined);
+			throw new BlobReadError(this.#label, { cause });
+		}
+	}
+
+	async #fill(): Promise<number> {
+		const { byob, chunks } = (this.#reader ??= byobOrDefault(this.#blob.stream()));
+		const capacity = this.#buffer.length;
+		let n = 0;
+		while (n < capacity && !this.#streamDone) {
+			if (byob) {
+				const { value, done } = await byob.read(new Uint8Array(this.#buffer.buffer, n, capacity - n));
+				// The buffer comes back in the view (transferred, not copied).
+				if (value) this.#buffer = new Uint8Array(value.buffer, 0, capacity);
+				if (done) this.#streamDone = true;
+				else n += value.length;
+				continue;
+			}
+			if (this.#pending.length === 0) {
+				const { value, done } = await chunks.read();
+				if (done) {
+					this.#streamDone = true;
+					break;
+				}
+				this.#pending = value;
+			}
+			const k = Math.min(this.#pending.length, capacity - n);
+			this.#buffer.set(this.#pending.subarray(0, k), n);
+			this.#pending = this.#pending.subarray(k);
+			n += k;
+		}
+		return n;
+	}
+}
+
+/** One of the two readers of a stream. */
+type StreamReader = { byob: ReadableStreamBYOBReader; chunks?: undefined } | { byob?: undefined; chunks: ReadableStreamDefaultReader<Uint8Array> };
+
+function byobOrDefault(stream: ReadableStream<Uint8Array>): StreamReader {
+	try {
+		return { byob: stream.getReader({ mode: 'byob' }) };
+	} catch {
+		// Not a byte stream.
+		return { chunks: stream.getReader() };
+	}
+}
 
 /** The length of one piece once written. */
 export function pieceLength(p: Piece): number {
-	return p instanceof Uint8Array ? p.length : base64LinesLength(totalLength(p.base64));
+	return p instanceof Uint8Array ? p.length : base64LinesLength(inputLength(p));
 }
 
 /** The length of the pieces once written. */
@@ -22,25 +147,36 @@ export function piecesLength(pieces: readonly Piece[]): number {
 }
 
 /**
- * Writes the pieces into `out` from `at` and returns the offset after them.
+ * Writes the pieces into `out` from `at` and returns the offset after them. A Blob's base64
+ * goes straight into `out` from chunks read into one reused buffer.
  * @throws RangeError when they do not fit
+ * @throws BlobReadError when a Blob cannot be read or does not hold its size
  */
-export function writePieces(pieces: readonly Piece[], out: Uint8Array, at: number): number {
+export async function writePieces(pieces: readonly Piece[], out: Uint8Array, at: number): Promise<number> {
 	let o = at;
 	for (const p of pieces) {
 		if (p instanceof Uint8Array) {
 			if (o + p.length > out.length) throw new RangeError('The message does not fit its buffer.');
 			out.set(p, o);
 			o += p.length;
+		} else if (isBlobPiece(p)) {
+			if (o + pieceLength(p) > out.length) throw new RangeError('The message does not fit its buffer.');
+			const chunks = new BlobChunks(p.base64, p.label);
+			const w = new Base64LineWriter(out, o);
+			for (let c = await chunks.next(); c.length > 0; c = await chunks.next()) w.write(c);
+			o = w.end();
 		} else o = writeBase64Lines(p.base64, out, o);
 	}
 	return o;
 }
 
-/** The pieces written into a new array of exactly their length. */
-export function materialize(pieces: readonly Piece[]): Uint8Array {
+/**
+ * The pieces written into a new array of exactly their length.
+ * @throws BlobReadError when a Blob cannot be read or does not hold its size
+ */
+export async function materialize(pieces: readonly Piece[]): Promise<Uint8Array> {
 	const out = new Uint8Array(piecesLength(pieces));
-	writePieces(pieces, out, 0);
+	await writePieces(pieces, out, 0);
 	return out;
 }
 
@@ -50,7 +186,7 @@ export function piecesEndWithCrlf(pieces: readonly Piece[]): boolean {
 	for (let i = pieces.length - 1; i >= 0 && bytes.length < 2; i--) {
 		const p = pieces[i] as Piece;
 		if (!(p instanceof Uint8Array)) {
-			if (totalLength(p.base64) === 0) continue;
+			if (inputLength(p) === 0) continue;
 			bytes.unshift(0x0d, 0x0a);
 			break;
 		}
@@ -86,25 +222,35 @@ const BATCH_LINES = 1024;
 /**
  * Reads the written form of pieces in order, into the caller's buffer, without ever holding
  * it whole: literals are copied, base64 is encoded a batch of lines at a time into a small
- * staging buffer. The pieces' bytes must not change while it reads.
+ * staging buffer (a Blob's a chunk of {@link BLOB_CHUNK} at a time, as it is read). The
+ * pieces' bytes must not change while it reads.
  */
 export class PieceReader {
 	/** The written length of all the pieces. */
 	readonly length: number;
 	readonly #pieces: readonly Piece[];
+	readonly #blobChunk: number;
 	#index = 0;
 	/** Offset in the current literal piece, or in the current base64 piece's input. */
 	#offset = 0;
-	readonly #staging = new Uint8Array(BATCH_LINES * 78);
+	/** The current Blob piece's reader. */
+	#blob: BlobChunks | null = null;
+	#staging: Uint8Array = new Uint8Array(BATCH_LINES * 78);
 	#staged: Uint8Array = new Uint8Array();
 
-	constructor(pieces: readonly Piece[]) {
+	/** `blobChunk` (whole base64 lines, a multiple of 57) is for tests. */
+	constructor(pieces: readonly Piece[], blobChunk = BLOB_CHUNK) {
+		if (blobChunk <= 0 || blobChunk % 57 !== 0) throw new RangeError('A Blob chunk must be whole base64 lines.');
 		this.#pieces = pieces;
+		this.#blobChunk = blobChunk;
 		this.length = piecesLength(pieces);
 	}
 
-	/** Fills `into` from the start with the next bytes; returns how many (fewer only at the end, 0 after it). */
-	read(into: Uint8Array): number {
+	/**
+	 * Fills `into` from the start with the next bytes; returns how many (fewer only at the end, 0 after it).
+	 * @throws BlobReadError when a Blob cannot be read or does not hold its size
+	 */
+	async read(into: Uint8Array): Promise<number> {
 		let n = 0;
 		while (n < into.length) {
 			if (this.#staged.length > 0) {
@@ -116,13 +262,20 @@ export class PieceReader {
 			}
 			const p = this.#pieces[this.#index];
 			if (p === undefined) break;
+			let finished: boolean;
 			if (p instanceof Uint8Array) {
 				const k = Math.min(p.length - this.#offset, into.length - n);
 				into.set(p.subarray(this.#offset, this.#offset + k), n);
 				this.#offset += k;
 				n += k;
-			} else this.#stage(p.base64);
-			if (p instanceof Uint8Array ? this.#offset === p.length : this.#offset === totalLength(p.base64) && this.#staged.length === 0) {
+				finished = this.#offset === p.length;
+			} else if (isBlobPiece(p)) finished = await this.#stageBlob(p);
+			else {
+				const chunks = p.base64;
+				this.#stage(chunks);
+				finished = this.#offset === totalLength(chunks) && this.#staged.length === 0;
+			}
+			if (finished) {
 				this.#index++;
 				this.#offset = 0;
 			}
@@ -152,5 +305,24 @@ export class PieceReader {
 		this.#offset += take;
 		// A batch of whole lines leaves nothing pending; only the last one needs ending.
 		this.#staged = this.#staging.subarray(0, this.#offset === total ? w.end() : (take / 57) * 78);
+	}
+
+	/**
+	 * Reads the next chunk of a Blob piece and stages its base64; true when the Blob has ended
+	 * (nothing staged). Every chunk but the last is whole lines, so each is ended on its own.
+	 */
+	async #stageBlob(p: BlobPiece): Promise<boolean> {
+		this.#blob ??= new BlobChunks(p.base64, p.label, this.#blobChunk);
+		const c = await this.#blob.next();
+		if (c.length === 0) {
+			this.#blob = null;
+			return true;
+		}
+		const need = base64LinesLength(c.length);
+		if (this.#staging.length < need) this.#staging = new Uint8Array(base64LinesLength(Math.min(this.#blobChunk, p.base64.size)));
+		const w = new Base64LineWriter(this.#staging, 0);
+		w.write(c);
+		this.#staged = this.#staging.subarray(0, w.end());
+		return false;
 	}
 }

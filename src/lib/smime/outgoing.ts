@@ -12,7 +12,8 @@ import { Base64LineWriter, base64LinesLength } from '../mime/base64-encode';
 import type { PrivateKeySet } from '../pki/keyset';
 import { ourCapabilities } from './algorithm-policy';
 import { contentEntityPieces } from './outgoing-content';
-import { ascii, boundaryFor, materialize, PieceReader, piecesEndWithCrlf, piecesLength, writePieces, type Piece } from './outgoing-layout';
+import { ascii, BlobReadError, boundaryFor, materialize, PieceReader, piecesEndWithCrlf, piecesLength, writePieces, type Piece } from './outgoing-layout';
+import { DraftError } from './outgoing-draft';
 
 /** Who signs, with what. */
 export interface OutgoingSigner {
@@ -39,6 +40,7 @@ export interface OutgoingOptions {
 	cc?: OutAddress[];
 	subject: string;
 	text: string;
+	/** Bytes, or Blobs (Files) read once, in order, while the message is written. */
 	attachments?: OutAttachment[];
 	/** With or without angle brackets. */
 	messageId: string;
@@ -58,11 +60,13 @@ export interface OutgoingMessage {
 	/** The complete RFC 5322 message, CRLF line endings, 7-bit. */
 	raw: Uint8Array;
 	/**
-	 * The content entity before signing and encryption (what a reader gets back). For mail
-	 * encrypted without a signature it is built when first read, from the attachments as they
-	 * are then: the entity was never held whole while encrypting.
+	 * The content entity before signing and encryption (what a reader gets back): a view into
+	 * the message (or the signed entity). For mail encrypted without a signature it is built
+	 * when asked for, from the attachments as they are then (a Blob is read again): the entity
+	 * was never held whole while encrypting.
+	 * @throws DraftError 'invalid-option' when an attachment Blob can no longer be read
 	 */
-	content: Uint8Array;
+	content(): Promise<Uint8Array>;
 	signed: boolean;
 	encrypted: boolean;
 	/** Set when encrypted. */
@@ -78,15 +82,32 @@ const KNOWN = new Set(['from', 'to', 'cc', 'subject', 'text', 'attachments', 'me
  * Each layer is written once into one buffer of its final size: the content entity in place
  * inside the multipart/signed (it is hashed where it lies), the message around the base64 of
  * the envelope's DER, encoded as it is encrypted; unsigned content is encrypted slice by slice
- * as it is written and never held whole. `content` is a view into the message (or into the
- * signed entity), or built when read (encrypted, unsigned).
+ * as it is written and never held whole. `content()` gives a view into the message (or into
+ * the signed entity), or builds it (encrypted, unsigned). An attachment given as a Blob is
+ * read from its stream as it is encoded, never whole.
  * @throws TypeError for unknown options
+ * @throws DraftError 'invalid-option' (`The attachment "<name>" could not be read.`) when an
+ *   attachment Blob cannot be read, or yields more or fewer bytes than its size
  * @throws Error when signing fails (key does not match the certificate, cannot sign), with `cause`
  * @throws RecipientKeyError (from cms) when a recipient certificate cannot receive encrypted mail
  * @throws MimeError (from mime) for a header value with a line break or a malformed message ID
  */
 export async function buildOutgoing(o: OutgoingOptions): Promise<OutgoingMessage> {
 	for (const k of Object.keys(o)) if (!KNOWN.has(k)) throw new TypeError(`Unknown option ${k}.`);
+	return withReadErrors(() => build(o));
+}
+
+/** Runs `f`, reporting an attachment that could not be read as the draft's error. */
+async function withReadErrors<T>(f: () => Promise<T>): Promise<T> {
+	try {
+		return await f();
+	} catch (error) {
+		if (error instanceof BlobReadError) throw new DraftError('invalid-option', error.message, { cause: error });
+		throw error;
+	}
+}
+
+async function build(o: OutgoingOptions): Promise<OutgoingMessage> {
 	const pieces = contentEntityPieces({ text: o.text, ...(o.attachments?.length ? { attachments: o.attachments } : {}) });
 	const headers = messageHeaders({
 		from: o.from,
@@ -98,7 +119,7 @@ export async function buildOutgoing(o: OutgoingOptions): Promise<OutgoingMessage
 		...(o.inReplyTo ? { inReplyTo: o.inReplyTo } : {}),
 		...(o.references?.length ? { references: o.references } : {})
 	});
-	const done = (raw: Uint8Array, content: Uint8Array): OutgoingMessage => ({
+	const done = (raw: Uint8Array, content: () => Promise<Uint8Array>): OutgoingMessage => ({
 		raw,
 		content,
 		signed: o.sign !== undefined,
@@ -108,11 +129,11 @@ export async function buildOutgoing(o: OutgoingOptions): Promise<OutgoingMessage
 	if (!o.encrypt) {
 		if (o.sign) {
 			const signed = await writeSigned(o, o.sign, pieces, headers);
-			return done(signed.entity, signed.content);
+			return done(signed.entity, resolved(signed.content));
 		}
 		// A plain text-only message ends in the text's soft line break; every message ends in CRLF.
-		const raw = materialize([headers, ...pieces, ...(piecesEndWithCrlf(pieces) ? [] : [CRLF])]);
-		return done(raw, raw.subarray(headers.length, headers.length + piecesLength(pieces)));
+		const raw = await materialize([headers, ...pieces, ...(piecesEndWithCrlf(pieces) ? [] : [CRLF])]);
+		return done(raw, resolved(raw.subarray(headers.length, headers.length + piecesLength(pieces))));
 	}
 	// Signed: the entity exists whole (it was hashed). Unsigned: it is produced slice by slice as
 	// it is encrypted, never whole; `content` is then built only if it is read.
@@ -134,11 +155,13 @@ export async function buildOutgoing(o: OutgoingOptions): Promise<OutgoingMessage
 		lines.write(piece);
 	});
 	if (lines.end() !== raw.length) throw new Error('The encrypted message does not have its computed length.');
-	if (signed) return done(raw, signed.content);
-	const message = done(raw, new Uint8Array());
-	let content: Uint8Array | undefined;
-	Object.defineProperty(message, 'content', { enumerable: true, get: () => (content ??= materialize(pieces)) });
-	return message;
+	if (signed) return done(raw, resolved(signed.content));
+	let content: Promise<Uint8Array> | undefined;
+	return done(raw, () => (content ??= withReadErrors(() => materialize(pieces))));
+}
+
+function resolved(bytes: Uint8Array): () => Promise<Uint8Array> {
+	return () => Promise.resolve(bytes);
 }
 
 const CRLF = ascii('\r\n');
@@ -168,8 +191,8 @@ async function writeSigned(o: OutgoingOptions, signer: OutgoingSigner, pieces: r
 	const start = piecesLength(head);
 	const contentEnd = start + piecesLength(pieces);
 	let out = new Uint8Array(contentEnd + signaturePartBound(signer));
-	writePieces(head, out, 0);
-	writePieces(pieces, out, start);
+	await writePieces(head, out, 0);
+	await writePieces(pieces, out, start);
 	let signature: Uint8Array;
 	try {
 		signature = await signData({
@@ -194,7 +217,7 @@ async function writeSigned(o: OutgoingOptions, signer: OutgoingSigner, pieces: r
 		bigger.set(out.subarray(0, contentEnd));
 		out = bigger;
 	}
-	writePieces(tail, out, contentEnd);
+	await writePieces(tail, out, contentEnd);
 	if (end < TRIM_BELOW) out = out.slice(0, end);
 	return { entity: out.subarray(0, end), content: out.subarray(start, contentEnd) };
 }
