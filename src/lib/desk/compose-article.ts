@@ -8,11 +8,7 @@ import { readHeaders } from '../mime/display';
 import type { SecurityResult } from '../smime/incoming-types';
 import { announce, recordPhase, STORE_TIMING, type DeskContext } from './context';
 import { appendLog, type NewLogEntry } from './log';
-import type { IDBPTransaction } from 'idb';
-import type { SealdeskDB } from '../store/schema';
-import { addArticle, addToStoredTicket, articleHeaders, toStoredBytes, type ArticleRecord, type StoredAttachment, type TicketRecord } from './tickets';
-
-type ArticleTx = IDBPTransaction<SealdeskDB, ('tickets' | 'articles' | 'logs')[], 'readwrite'>;
+import { addArticle, addToStoredTicket, articleHeaders, toStoredBytes, type ArticleRecord, type ArticleTx, type StoredAttachment, type TicketRecord } from './tickets';
 
 /** Puts an article on a given ticket (a reply whose thread may carry no Message-IDs). */
 async function addToTicket(tx: ArticleTx, ticketId: number, article: Omit<ArticleRecord, 'id' | 'ticketId'>): Promise<{ id: number; ticketId: number }> {

@@ -167,13 +167,10 @@ interface LooseAttachment {
 	content?: unknown;
 }
 
-/** A draft attachment ready to build, with the Blob it came as (stored without a copy). */
-type ReadAttachment = OutAttachment & { blob?: Blob };
-
-function toAttachments(list: readonly DraftAttachment[] | undefined): ReadAttachment[] {
+function toAttachments(list: readonly DraftAttachment[] | undefined): OutAttachment[] {
 	if (list === undefined) return [];
 	if (!Array.isArray(list)) throw new DraftError('invalid-option', 'The attachments must be a list.');
-	const out: ReadAttachment[] = [];
+	const out: OutAttachment[] = [];
 	for (const a of list as LooseAttachment[]) {
 		const filename = typeof a.filename === 'string' ? a.filename : a.name;
 		if (typeof filename !== 'string' || filename.trim() === '') throw new DraftError('invalid-option', 'An attachment has no file name.');
@@ -182,7 +179,7 @@ function toAttachments(list: readonly DraftAttachment[] | undefined): ReadAttach
 		if (raw instanceof Blob) {
 			// Read from its stream as the message is written, never whole; buildOutgoing reports
 			// a file it cannot read (or whose size changed) with the same sentence as before.
-			out.push({ filename, contentType: type, data: raw, blob: raw });
+			out.push({ filename, contentType: type, data: raw });
 			continue;
 		}
 		const data =
@@ -366,7 +363,7 @@ async function build(
 	};
 	return {
 		security,
-		attachments: attachments.map((a) => ({ name: a.filename, type: a.contentType, data: a.blob ?? a.data })),
+		attachments: attachments.map((a) => ({ name: a.filename, type: a.contentType, data: a.data })),
 		sent: {
 			raw: message.raw,
 			messageId,

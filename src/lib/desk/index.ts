@@ -49,5 +49,5 @@ export {
 	type TicketDetail,
 	type AttachmentInfo
 } from './tickets';
-export { groupOfArticles, protectionOf, isUnchecked, type TicketRow, type TicketProtection } from './ticket-overview';
+export { protectionOf, isUnchecked, type TicketRow, type TicketProtection } from './ticket-overview';
 export { exportCertificates, exportLogs, importLogs, KEYS_NOT_EXPORTABLE, type LogFormat, type LogImportSummary } from './backup';

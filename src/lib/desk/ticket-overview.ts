@@ -7,12 +7,10 @@
  * The overview keeps each article's addresses, not its group: a group's email may change
  * after the mail came, and the group is matched against the groups as they are now.
  */
-import type { IDBPTransaction } from 'idb';
 import type { Address } from '../mime/display';
 import type { SecurityResult } from '../smime/incoming-types';
-import type { SealdeskDB } from '../store/schema';
 import type { Group } from './groups';
-import type { ArticleRecord, TicketRecord, TicketSummary } from './tickets';
+import type { ArticleRecord, ArticleTx, TicketRecord, TicketSummary } from './tickets';
 
 /** What the ticket list says about a ticket's mail: encrypted and/or signed. */
 export interface TicketProtection {
@@ -103,14 +101,6 @@ export function groupOfAddresses(groups: readonly Pick<Group, 'email'>[], perArt
 	return -1;
 }
 
-/**
- * The group of a ticket: the first group whose sender address received or sent one of its
- * articles. Returns null when no group matches.
- */
-export function groupOfArticles<G extends Pick<Group, 'email'>>(groups: readonly G[], articles: readonly AddressInput[]): G | null {
-	return groups[groupOfAddresses(groups, articles.map(matchedAddresses))] ?? null;
-}
-
 /** The overview entry of a stored article. */
 export function articleOverview(record: ArticleRecord & { id: number }): ArticleOverview {
 	return { id: record.id, addresses: matchedAddresses({ direction: record.direction, ...record.headers }), ...protectionOf([record]) };
@@ -134,8 +124,6 @@ export function ticketRow(summary: TicketSummary, entries: readonly ArticleOverv
 	return { ...summary, group, encrypted, signed };
 }
 
-type OverviewTx = IDBPTransaction<SealdeskDB, ('tickets' | 'articles' | 'logs')[], 'readwrite'>;
-
 /**
  * The overview of a ticket once `article` is added to it or re-processed, inside the caller's
  * transaction; the caller puts it on the ticket. `ticket` is the record as stored before this
@@ -143,7 +131,7 @@ type OverviewTx = IDBPTransaction<SealdeskDB, ('tickets' | 'articles' | 'logs')[
  * overview (written before overviews, or by older code) gets one computed from its stored
  * articles, which may or may not include `article` yet.
  */
-export async function overviewWith(tx: OverviewTx, ticketId: number, ticket: TicketRecord, article: ArticleRecord & { id: number }): Promise<TicketOverview> {
+export async function overviewWith(tx: ArticleTx, ticketId: number, ticket: TicketRecord, article: ArticleRecord & { id: number }): Promise<TicketOverview> {
 	let entries = currentOverview(ticket)?.articles.filter((e) => e.id !== article.id);
 	if (!entries) {
 		const stored = (await tx.objectStore('articles').index('ticketId').getAll(ticketId)) as (ArticleRecord & { id: number })[];

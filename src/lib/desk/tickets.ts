@@ -132,7 +132,8 @@ export interface TicketDetail extends TicketSummary {
 	articles: Article[];
 }
 
-type ArticleTx = IDBPTransaction<SealdeskDB, ('tickets' | 'articles' | 'logs')[], 'readwrite'>;
+/** A transaction that stores an article: its ticket, the article and the log entry. */
+export type ArticleTx = IDBPTransaction<SealdeskDB, ('tickets' | 'articles' | 'logs')[], 'readwrite'>;
 
 /** The article headers from the parsed message headers. */
 export function articleHeaders(h: MessageHeaders): ArticleHeaders {

@@ -6,7 +6,7 @@
 import type { TicketRow } from '$lib/desk/ticket-overview';
 import { desk, deskChanges } from '$lib/ui/desk-client';
 
-export { groupOfArticles, type TicketRow } from '$lib/desk/ticket-overview';
+export type { TicketRow } from '$lib/desk/ticket-overview';
 
 /** The list's state; call {@link TicketList.start} from the page and its cleanup on leave. */
 export class TicketList {
