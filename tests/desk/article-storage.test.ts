@@ -72,6 +72,17 @@ describe('article storage', () => {
 		expect((await desk.getArticle(sent.articleId))?.attachments[0]?.size).toBe(data.length);
 	});
 
+	test('a sent message of several Blob parts is stored byte for byte: plain, signed, encrypted, both', async () => {
+		const desk = await deskWith(['alice', 'bob'], ['alice', 'bob']);
+		const data = new Uint8Array(randomBytes(2_500_000));
+		for (const [sign, encrypt] of [[false, false], [true, false], [false, true], [true, true]] as const) {
+			const sent = await desk.compose({ from: 'alice@sealdesk.test', to: ['bob@sealdesk.test'], subject: 'Parts', text: 'Attached', attachments: [{ filename: 'p.bin', data: new File([data], 'p.bin') }], sign, encrypt });
+			expect(sent.raw.length, `sign ${String(sign)}, encrypt ${String(encrypt)}`).toBeGreaterThan(3_000_000);
+			const stored = await desk.articleRaw(sent.articleId);
+			expect(stored && Buffer.from(stored).equals(Buffer.from(sent.raw)), `sign ${String(sign)}, encrypt ${String(encrypt)}`).toBe(true);
+		}
+	});
+
 	test('an article stored with Uint8Arrays (before Blobs) still lists, reads and retries', async () => {
 		const { desk } = await freshDesk({ now: new Date() });
 		const attachment = new Uint8Array(randomBytes(1000));

@@ -49,6 +49,11 @@ export class Base64LineWriter {
 		this.#o = at;
 	}
 
+	/** The offset after the output written so far (up to two input bytes may wait for their group). */
+	get offset(): number {
+		return this.#o;
+	}
+
 	/**
 	 * Encodes the next chunk (it is read now, not kept).
 	 * @throws RangeError when the output would not fit, or after {@link end}

@@ -147,36 +147,100 @@ export function piecesLength(pieces: readonly Piece[]): number {
 }
 
 /**
+ * Bytes per part of a {@link BlobCopier}'s Blob. Measured in Chromium on a 10 MB attachment
+ * (encrypt, peak of the renderer over the message size): one Blob made at the end 5.2-6.5×;
+ * parts of 8 MiB 4.8-6.0×, 1 MiB 3.5-3.9×, 256 KiB about the same as 1 MiB but 15 % slower.
+ */
+export const COPY_PART = 1 << 20;
+
+/**
+ * A Blob copy of a buffer being written front to back, made a part at a time as the writing
+ * passes each part's end. Chromium keeps a new Blob's bytes in the page until its blob storage
+ * has taken them (a Blob of the whole message made at the end held about 1.5× the message
+ * there, on top of the buffer); parts made while the rest is still being written are taken
+ * meanwhile, so the page holds one or two of them at a time.
+ */
+export class BlobCopier {
+	readonly #parts: Blob[] = [];
+	readonly #part: number;
+	#copied = 0;
+
+	/** `part` (bytes per part, at least 1) is for tests. */
+	constructor(part = COPY_PART) {
+		if (!(part >= 1)) throw new RangeError('A Blob part must hold at least one byte.');
+		this.#part = part;
+	}
+
+	/**
+	 * Copies every whole part of `bytes` that ends at or before `end`. The bytes copied so far
+	 * must not change afterwards; `bytes` may be another buffer holding the same bytes there (a
+	 * buffer grown by copying).
+	 */
+	upTo(bytes: Uint8Array, end: number): void {
+		while (end - this.#copied >= this.#part) {
+			this.#parts.push(new Blob([bytes.subarray(this.#copied, this.#copied + this.#part) as Uint8Array<ArrayBuffer>]));
+			this.#copied += this.#part;
+		}
+	}
+
+	/**
+	 * Copies the rest of `bytes[0, end)` and returns its Blob.
+	 * @throws RangeError when `end` is before what has been copied already
+	 */
+	finish(bytes: Uint8Array, end: number): Blob {
+		if (end < this.#copied) throw new RangeError('The Blob copy is past the end of the bytes.');
+		this.#parts.push(new Blob([bytes.subarray(this.#copied, end) as Uint8Array<ArrayBuffer>]));
+		this.#copied = end;
+		return new Blob(this.#parts);
+	}
+}
+
+/**
  * Writes the pieces into `out` from `at` and returns the offset after them. A Blob's base64
- * goes straight into `out` from chunks read into one reused buffer.
+ * goes straight into `out` from chunks read into one reused buffer. With `copy`, the bytes are
+ * handed to it as they are written (at least every {@link BLOB_CHUNK} of input), so a large
+ * piece is copied while it is being written.
  * @throws RangeError when they do not fit
  * @throws BlobReadError when a Blob cannot be read or does not hold its size
  */
-export async function writePieces(pieces: readonly Piece[], out: Uint8Array, at: number): Promise<number> {
+export async function writePieces(pieces: readonly Piece[], out: Uint8Array, at: number, copy?: BlobCopier): Promise<number> {
 	let o = at;
 	for (const p of pieces) {
+		if (o + pieceLength(p) > out.length) throw new RangeError('The message does not fit its buffer.');
 		if (p instanceof Uint8Array) {
-			if (o + p.length > out.length) throw new RangeError('The message does not fit its buffer.');
 			out.set(p, o);
 			o += p.length;
 		} else if (isBlobPiece(p)) {
-			if (o + pieceLength(p) > out.length) throw new RangeError('The message does not fit its buffer.');
 			const chunks = new BlobChunks(p.base64, p.label);
 			const w = new Base64LineWriter(out, o);
-			for (let c = await chunks.next(); c.length > 0; c = await chunks.next()) w.write(c);
+			for (let c = await chunks.next(); c.length > 0; c = await chunks.next()) {
+				w.write(c);
+				copy?.upTo(out, w.offset);
+			}
+			o = w.end();
+		} else if (copy) {
+			const w = new Base64LineWriter(out, o);
+			for (const c of p.base64) {
+				for (let i = 0; i < c.length; i += BLOB_CHUNK) {
+					w.write(c.subarray(i, i + BLOB_CHUNK));
+					copy.upTo(out, w.offset);
+				}
+			}
 			o = w.end();
 		} else o = writeBase64Lines(p.base64, out, o);
+		copy?.upTo(out, o);
 	}
 	return o;
 }
 
 /**
- * The pieces written into a new array of exactly their length.
+ * The pieces written into a new array of exactly their length, and with `copy`, copied to it
+ * as they are written (see {@link writePieces}; `copy.finish` is the caller's).
  * @throws BlobReadError when a Blob cannot be read or does not hold its size
  */
-export async function materialize(pieces: readonly Piece[]): Promise<Uint8Array> {
+export async function materialize(pieces: readonly Piece[], copy?: BlobCopier): Promise<Uint8Array> {
 	const out = new Uint8Array(piecesLength(pieces));
-	await writePieces(pieces, out, 0);
+	await writePieces(pieces, out, 0, copy);
 	return out;
 }
 
