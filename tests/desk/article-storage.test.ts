@@ -60,6 +60,19 @@ describe('article storage', () => {
 		expect(await desk.articleRaw(article.id)).toEqual(expected);
 	});
 
+	test('a received attachment of several Blob parts is stored and read back byte for byte, and again after a retry', async () => {
+		const { desk } = await freshDesk({ now: new Date() });
+		await loadPki(desk, ['bob']);
+		const attachment = new Uint8Array(randomBytes(2_500_000));
+		const mail = withHeaders(cms([...encryptTo('bob'), '-aes256'], withAttachment('see the file', attachment)));
+		const article = await desk.receive(mail);
+		expect(article.security.encryption.status).toBe('decrypted');
+		const same = async (): Promise<boolean> => Buffer.from((await desk.getAttachment(article.id, 0)) ?? []).equals(Buffer.from(attachment));
+		expect(await same()).toBe(true);
+		await desk.retry(article.id);
+		expect(await same()).toBe(true);
+	});
+
 	test('a sent message keeps its raw bytes and its attachments as Blobs', async () => {
 		const { desk } = await freshDesk({ now: new Date() });
 		const data = new Uint8Array(randomBytes(50_000));

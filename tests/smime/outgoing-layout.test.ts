@@ -13,7 +13,8 @@ import { base64LinesLength } from '../../src/lib/mime/base64-encode';
 import { concatBytes } from '../../src/lib/mime/bytes';
 import { ourCapabilities } from '../../src/lib/smime/algorithm-policy';
 import { buildOutgoing, type OutgoingOptions } from '../../src/lib/smime/outgoing';
-import { ascii, BLOB_CHUNK, BlobCopier, BlobReadError, boundaryFor, COPY_PART, materialize, PieceReader, piecesEndWithCrlf, piecesLength, writePieces, type Piece } from '../../src/lib/smime/outgoing-layout';
+import { BlobCopier, COPY_PART } from '../../src/lib/mime/blob-copy';
+import { ascii, BLOB_CHUNK, BlobReadError, boundaryFor, materialize, PieceReader, piecesEndWithCrlf, piecesLength, writePieces, type Piece } from '../../src/lib/smime/outgoing-layout';
 import { DraftError } from '../../src/lib/smime/outgoing-draft';
 import { readPem } from '../cms/enveloped-helpers';
 import { oneCallEnvelope, seededCrypto, seededRandom } from '../cms/enveloped-write-helpers';
@@ -329,45 +330,7 @@ class RecordingCopier extends BlobCopier {
 
 const blobBytes = async (b: Blob): Promise<Buffer> => Buffer.from(await b.arrayBuffer());
 
-describe('BlobCopier', () => {
-	test('the Blob holds the bytes up to the end, for any part size and any offsets it is handed', async () => {
-		await fc.assert(
-			fc.asyncProperty(fc.uint8Array({ maxLength: 400 }), fc.integer({ min: 1, max: 90 }), fc.array(fc.nat(400)), async (bytes, part, marks) => {
-				const copy = new BlobCopier(part);
-				for (const m of [...marks].map((x) => Math.min(x, bytes.length)).sort((a, b) => a - b)) copy.upTo(bytes, m);
-				expect(await blobBytes(copy.finish(bytes, bytes.length))).toEqual(Buffer.from(bytes));
-			}),
-			{ numRuns: 200 }
-		);
-	});
-
-	test('copies each whole part when the writing passes its end, not at the finish', async () => {
-		const bytes = pattern(35);
-		const copy = new BlobCopier(10);
-		copy.upTo(bytes, 25);
-		// Parts [0, 10) and [10, 20) are copied; [20, 25) waits for its part to fill.
-		bytes.fill(0, 0, 25);
-		const blob = copy.finish(bytes, 35);
-		expect(await blobBytes(blob)).toEqual(Buffer.concat([Buffer.from(pattern(20)), Buffer.alloc(5), Buffer.from(pattern(35).subarray(25))]));
-	});
-
-	test('takes the rest from a grown buffer holding the same bytes', async () => {
-		const first = pattern(30);
-		const copy = new BlobCopier(8);
-		copy.upTo(first, 30);
-		const grown = new Uint8Array(40);
-		grown.set(first);
-		grown.set(pattern(10, 99), 30);
-		expect(await blobBytes(copy.finish(grown, 40))).toEqual(Buffer.from(grown));
-	});
-
-	test('refuses a part of no bytes, and an end before what it has copied', () => {
-		expect(() => new BlobCopier(0)).toThrow(RangeError);
-		const copy = new BlobCopier(4);
-		copy.upTo(pattern(10), 10);
-		expect(() => copy.finish(pattern(10), 7)).toThrow('The Blob copy is past the end of the bytes.');
-	});
-
+describe('BlobCopier in writePieces', () => {
 	test('writePieces hands it the bytes as they are written: equal at the end, and a large piece at least every read chunk', async () => {
 		const big = pattern(3 * BLOB_CHUNK + 5, 1);
 		for (const asBlob of [false, true]) {

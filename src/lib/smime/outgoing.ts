@@ -12,7 +12,8 @@ import { Base64LineWriter, base64LinesLength } from '../mime/base64-encode';
 import type { PrivateKeySet } from '../pki/keyset';
 import { ourCapabilities } from './algorithm-policy';
 import { contentEntityPieces } from './outgoing-content';
-import { ascii, BlobCopier, BlobReadError, boundaryFor, COPY_PART, materialize, PieceReader, piecesEndWithCrlf, piecesLength, writePieces, type Piece } from './outgoing-layout';
+import { BlobCopier, COPY_PART } from '../mime/blob-copy';
+import { ascii, BlobReadError, boundaryFor, materialize, PieceReader, piecesEndWithCrlf, piecesLength, writePieces, type Piece } from './outgoing-layout';
 import { DraftError } from './outgoing-draft';
 
 /** Who signs, with what. */
