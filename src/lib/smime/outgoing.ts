@@ -9,10 +9,10 @@ import { signData, type SignatureScheme } from '../cms/signed-sign';
 import { prepareEnvelope, type ContentEncryption, type EncryptRecipient } from '../cms/enveloped';
 import { messageHeaders, multipartSignedHead, pkcs7MimeHeaders, SIGNATURE_PART_HEADERS, type OutAddress, type OutAttachment } from '../mime/build';
 import { Base64LineWriter, base64LinesLength } from '../mime/base64-encode';
+import { BlobCopier, COPY_PART } from '../mime/blob-copy';
 import type { PrivateKeySet } from '../pki/keyset';
 import { ourCapabilities } from './algorithm-policy';
 import { contentEntityPieces } from './outgoing-content';
-import { BlobCopier, COPY_PART } from '../mime/blob-copy';
 import { ascii, BlobReadError, boundaryFor, materialize, PieceReader, piecesEndWithCrlf, piecesLength, writePieces, type Piece } from './outgoing-layout';
 import { DraftError } from './outgoing-draft';
 
