@@ -3,7 +3,8 @@
 // same input Files. It is made of platform calls only:
 // - reading the input File (`arrayBuffer()`, as the app gets a dropped mail or a picked file);
 // - WebCrypto over the content: SHA-256 of the signed entity, AES-256-CBC (256 KB slices, as
-//   ours) over what is encrypted or decrypted;
+//   ours, each output released once copied, as ours: see src/lib/cms/release.ts) over what is
+//   encrypted or decrypted;
 // - storing the article: a Blob of what must be kept (the sent message; for received mail the
 //   decoded attachment, the mail File itself being stored as is) and one IndexedDB transaction
 //   writing it with the File.
@@ -25,6 +26,10 @@ const SLICE = 256 * 1024;
 // Buffers made and touched before timing: the floor counts no allocation of ours, only what the
 // platform calls allocate and copy themselves.
 let db, key, iv, files, sizes, buf;
+// Posting a buffer on a port whose partner is closed frees it now, not at the next collection.
+const channel = new MessageChannel();
+channel.port2.close();
+const release = (buffer) => channel.port1.postMessage(null, [buffer]);
 async function aes(mode, bytes) {
 	// One WebCrypto call per slice, the output kept in place, as ours. Each slice is a whole
 	// CBC message here (for decryption, made so by ciphertext() below): the same calls and copies
@@ -33,6 +38,7 @@ async function aes(mode, bytes) {
 		const slice = bytes.subarray(at, Math.min(bytes.length, at + SLICE));
 		const out = new Uint8Array(await crypto.subtle[mode]({ name: 'AES-CBC', iv }, key, slice));
 		bytes.set(out.subarray(0, Math.min(out.length, slice.length)), at);
+		release(out.buffer);
 	}
 }
 async function store(file, keep) {

@@ -9,9 +9,11 @@ import { join } from 'node:path';
 import { signData } from '../../src/lib/cms/signed-sign';
 import { certificateDer, privateKeySetFor } from '../../src/lib/desk/certificates';
 import { buildAttachmentEntity, buildMessage, buildMultipartSigned, buildPkcs7Mime, buildTextEntity, makeBoundary, type BytesAttachment, type OutAttachment } from '../../src/lib/mime/build';
+import { base64LinesLength } from '../../src/lib/mime/base64-encode';
 import { concatBytes } from '../../src/lib/mime/bytes';
 import { ourCapabilities } from '../../src/lib/smime/algorithm-policy';
 import { buildOutgoing, type OutgoingOptions } from '../../src/lib/smime/outgoing';
+import { BlobCopier, COPY_PART } from '../../src/lib/mime/blob-copy';
 import { ascii, BLOB_CHUNK, BlobReadError, boundaryFor, materialize, PieceReader, piecesEndWithCrlf, piecesLength, writePieces, type Piece } from '../../src/lib/smime/outgoing-layout';
 import { DraftError } from '../../src/lib/smime/outgoing-draft';
 import { readPem } from '../cms/enveloped-helpers';
@@ -116,6 +118,7 @@ describe('buildOutgoing written in one pass', () => {
 					const now = await withSeededBoundaries(seed, () => buildOutgoing(options(seededCrypto(seed))));
 					const what = `${String(attachments.length)} attachments, sign ${String(sign)}, encrypt ${String(encrypt)}`;
 					expect(Buffer.from(now.raw).equals(Buffer.from(before.raw)), what).toBe(true);
+					expect((await blobBytes(now.blob)).equals(Buffer.from(now.raw)), what).toBe(true);
 					expect(Buffer.from(await now.content()).equals(Buffer.from(before.content)), what).toBe(true);
 					expect(isCrlf7bit(now.raw), what).toBe(true);
 				}
@@ -316,6 +319,35 @@ describe('Blob pieces', () => {
 	});
 });
 
+/** A BlobCopier that remembers every offset it was handed, in order. */
+class RecordingCopier extends BlobCopier {
+	readonly offsets: number[] = [];
+	override upTo(bytes: Uint8Array, end: number): void {
+		this.offsets.push(end);
+		super.upTo(bytes, end);
+	}
+}
+
+const blobBytes = async (b: Blob): Promise<Buffer> => Buffer.from(await b.arrayBuffer());
+
+describe('BlobCopier in writePieces', () => {
+	test('writePieces hands it the bytes as they are written: equal at the end, and a large piece at least every read chunk', async () => {
+		const big = pattern(3 * BLOB_CHUNK + 5, 1);
+		for (const asBlob of [false, true]) {
+			const pieces: Piece[] = [ascii('head\r\n'), asBlob ? { base64: new Blob([new Uint8Array(big)]), label: 'x' } : { base64: [big.subarray(0, 10), big.subarray(10)] }, ascii('tail\r\n')];
+			const copy = new RecordingCopier(1000);
+			const out = await materialize(pieces, copy);
+			expect(Buffer.from(out).equals(await materialize(pieces).then((b) => Buffer.from(b)))).toBe(true);
+			expect((await blobBytes(copy.finish(out, out.length))).equals(Buffer.from(out))).toBe(true);
+			// Offsets only grow, and they come in steps of at most one read chunk's base64.
+			const steps = copy.offsets.map((o, i) => o - (copy.offsets[i - 1] ?? 0));
+			expect(steps.every((d) => d >= 0)).toBe(true);
+			expect(Math.max(...steps)).toBeLessThanOrEqual(base64LinesLength(BLOB_CHUNK) + 8);
+			expect(copy.offsets.at(-1)).toBe(out.length);
+		}
+	});
+});
+
 describe('buildOutgoing with attachments given as Blobs', () => {
 	test('is byte for byte the message of the same draft with bytes: sign, encrypt (CBC, GCM), both, neither; several attachments around the read chunk', async () => {
 		const desk = await deskWith(['alice'], ['alice']);
@@ -351,7 +383,44 @@ describe('buildOutgoing with attachments given as Blobs', () => {
 					const blobs = await withSeededBoundaries(seed, () => buildOutgoing(options(seededCrypto(seed), true)));
 					const what = `set ${String(k)}, sign ${String(sign)}, encrypt ${String(encrypt)}`;
 					expect(Buffer.from(blobs.raw).equals(Buffer.from(bytes.raw)), what).toBe(true);
+					expect((await blobBytes(blobs.blob)).equals(Buffer.from(blobs.raw)), what).toBe(true);
 					expect(Buffer.from(await blobs.content()).equals(Buffer.from(await bytes.content())), what).toBe(true);
+				}
+			}
+		}
+	});
+
+	test('the message is copied into its Blob while it is written, a part at a time, for every kind of message', async () => {
+		const desk = await deskWith(['alice'], ['alice']);
+		const fp = await fingerprintOf(desk, 'alice@sealdesk.test');
+		const keys = await privateKeySetFor(desk.context, fp);
+		const certificate = await certificateDer(desk.context, fp);
+		if (!keys || !certificate) throw new Error('alice missing');
+		const data = pattern(3 * COPY_PART, 11);
+		for (const sign of [false, true]) {
+			for (const encrypt of [null, 'aes-256-cbc', 'aes-256-gcm'] as const) {
+				for (const asBlob of [false, true]) {
+					const upTo = vi.spyOn(BlobCopier.prototype, 'upTo');
+					const built = await buildOutgoing({
+						from: { address: 'alice@sealdesk.test' },
+						to: [{ address: 'bob@sealdesk.test' }],
+						subject: 'Parts',
+						text: 'Attached.',
+						attachments: [{ filename: 'p.bin', contentType: 'application/octet-stream', data: asBlob ? new File([new Uint8Array(data)], 'p.bin') : data }],
+						messageId: 'parts@sealdesk.test',
+						date: NOW,
+						...(sign ? { sign: { certificate, chain: [], keys } } : {}),
+						...(encrypt ? { encrypt: { recipients: [{ certificate: pem('bob') }], contentEncryption: encrypt } } : {}),
+						crypto: globalThis.crypto
+					});
+					const offsets = upTo.mock.calls.map(([, end]) => end);
+					upTo.mockRestore();
+					const what = `sign ${String(sign)}, encrypt ${String(encrypt)}, Blob ${String(asBlob)}`;
+					expect((await blobBytes(built.blob)).equals(Buffer.from(built.raw)), what).toBe(true);
+					// Handed over in steps of at most about two parts, before the message was complete.
+					const steps = offsets.map((o, i) => o - (offsets[i - 1] ?? 0));
+					expect(offsets.filter((o) => o < built.raw.length - COPY_PART).length, what).toBeGreaterThanOrEqual(2);
+					expect(Math.max(...steps), what).toBeLessThanOrEqual(2 * COPY_PART);
 				}
 			}
 		}

@@ -5,6 +5,7 @@
  */
 import { chacha20poly1305 } from '@noble/ciphers/chacha.js';
 import { bs, children, concat, intOf, octets, oidOf, type Tlv } from './enveloped-asn1';
+import { release } from './release';
 import {
 	OID_AES128_CBC,
 	OID_AES128_GCM,
@@ -89,12 +90,12 @@ export async function decryptWithCek(crypto: Crypto, cek: Uint8Array, input: Cip
 				if (icvLen < 12 || icvLen > 16 || mac.length !== icvLen || nonce.length === 0) return null;
 				const key = await crypto.subtle.importKey('raw', bs(cek), 'AES-GCM', false, ['decrypt']);
 				// concat gives a fresh ArrayBuffer, which is what WebCrypto wants; no further copy.
-				const pt = await crypto.subtle.decrypt(
-					{ name: 'AES-GCM', iv: bs(nonce), tagLength: icvLen * 8, additionalData: bs(input.aad ?? new Uint8Array()) },
-					key,
-					concat(ciphertext, mac) as Uint8Array<ArrayBuffer>
-				);
-				return new Uint8Array(pt);
+				const sealed = concat(ciphertext, mac) as Uint8Array<ArrayBuffer>;
+				try {
+					return new Uint8Array(await crypto.subtle.decrypt({ name: 'AES-GCM', iv: bs(nonce), tagLength: icvLen * 8, additionalData: bs(input.aad ?? new Uint8Array()) }, key, sealed));
+				} finally {
+					release(sealed.buffer);
+				}
 			}
 			case 'chacha20-poly1305': {
 				const nonce = params ? octets(params) : new Uint8Array();
@@ -150,10 +151,15 @@ async function decryptAesCbc(crypto: Crypto, cek: Uint8Array, iv: Uint8Array, ci
 		const plain = new Uint8Array(await crypto.subtle.decrypt({ name: 'AES-CBC', iv: sliceIv }, key, input));
 		if (plain.length !== CBC_SLICE) throw new Error('A slice did not decrypt to its own length.');
 		out.set(plain, start);
+		// Copied into place: free them now, not at a collection (see release).
+		release(plain.buffer);
+		release(pad.buffer);
 		sliceIv = nextIv;
 	}
 	out.set(last, lastStart);
-	return out.subarray(0, lastStart + last.length);
+	const length = lastStart + last.length;
+	release(last.buffer);
+	return out.subarray(0, length);
 }
 
 /** The OID of an AlgorithmIdentifier TLV and its parameters. Throws BerError when malformed. */

@@ -16,6 +16,7 @@
 import { algId, concat, der, derInt, derOid, octetString, seq } from './enveloped-asn1';
 import { OID_AES256_CBC, OID_AES256_GCM, OID_AUTH_ENVELOPED_DATA, OID_DATA, OID_ENVELOPED_DATA } from './oids';
 import { buildRecipientInfo, type EncryptRecipient } from './recipients-encrypt';
+import { release } from './release';
 
 /** Content produced in order into the reader's buffer, for content never held whole. */
 export interface ContentSource {
@@ -45,7 +46,7 @@ export interface EnvelopeWriter {
 	readonly length: number;
 	/**
 	 * Encrypts the content and passes the DER to `sink` piece by piece, in order. The sink
-	 * must use each piece before it returns. Runs once.
+	 * must use each piece before it returns: a piece's memory may be released after it. Runs once.
 	 * @throws Error from WebCrypto when encryption fails, or when called twice; the source's
 	 *   own error when reading it fails
 	 */
@@ -110,9 +111,11 @@ export async function prepareEnvelope(o: EncryptContentOptions): Promise<Envelop
 				const whole = content instanceof Uint8Array ? content : await readExactly(content, new Uint8Array(content.length));
 				// WebCrypto copies its input and allocates the output: no copy of ours on either side.
 				const out = new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-GCM', iv, tagLength: TAG * 8 }, key, bufferSource(whole)));
+				if (whole !== content) release(whole.buffer);
 				sink(out.subarray(0, out.length - TAG));
 				sink(macHead);
 				sink(out.subarray(out.length - TAG));
+				release(out.buffer);
 				return;
 			}
 			let chain: Uint8Array<ArrayBuffer> = iv;
@@ -126,8 +129,13 @@ export async function prepareEnvelope(o: EncryptContentOptions): Promise<Envelop
 				const out = new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-CBC', iv: chain }, key, slice));
 				const keep = last ? out : out.subarray(0, out.length - BLOCK);
 				sink(keep);
-				if (last) return;
+				if (last) {
+					release(out.buffer);
+					return;
+				}
 				chain = out.slice(keep.length - BLOCK, keep.length);
+				// The sink has copied it: free it now, not at a collection (see release).
+				release(out.buffer);
 			}
 		}
 	};

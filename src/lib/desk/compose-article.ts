@@ -19,7 +19,10 @@ async function addToTicket(tx: ArticleTx, ticketId: number, article: Omit<Articl
 
 /** What the sender knows about a message it built. */
 export interface SentArticle {
+	/** The message (its headers are read from it). */
 	raw: Uint8Array;
+	/** The same bytes as a Blob: what is stored. */
+	blob: Blob;
 	text: string;
 	attachments: StoredAttachment[];
 	security: SecurityResult;
@@ -48,7 +51,7 @@ export async function storeSent(ctx: DeskContext, sent: SentArticle, log: NewLog
 	const now = ctx.now().toISOString();
 	const record: Omit<ArticleRecord, 'id' | 'ticketId'> = {
 		direction: 'out',
-		raw: toStoredBytes(sent.raw),
+		raw: sent.blob,
 		receivedAt: now,
 		processedAt: now,
 		headers: articleHeaders(readHeaders(sent.raw)),

@@ -246,7 +246,7 @@ export async function compose(ctx: DeskContext, draft: Draft): Promise<ComposeRe
 		const refs = draft.references !== undefined ? references(draft.references) : (thread?.references ?? []);
 		const result = await build(ctx, draft, plan, evaluation, { ...(inReplyTo ? { inReplyTo } : {}), references: refs });
 		const log = { direction: 'out', operation: operationOf(plan.sign, plan.encrypt), status: 'success', detail: result.detail, messageId: result.sent.messageId } as const;
-		const ids = await storeSent(ctx, { raw: result.sent.raw, text: draft.text ?? '', attachments: result.attachments, security: result.security }, log, draft.ticketId);
+		const ids = await storeSent(ctx, { raw: result.sent.raw, blob: result.blob, text: draft.text ?? '', attachments: result.attachments, security: result.security }, log, draft.ticketId);
 		return { ...result.sent, articleId: ids.id, ticketId: ids.ticketId };
 	} catch (error) {
 		const failure =
@@ -267,6 +267,8 @@ export async function compose(ctx: DeskContext, draft: Draft): Promise<ComposeRe
 
 interface Built {
 	sent: Omit<ComposeResult, 'articleId' | 'ticketId'>;
+	/** The message as stored: `sent.raw`'s bytes, copied as they were written. */
+	blob: Blob;
 	detail: string;
 	security: SecurityResult;
 	attachments: StoredAttachment[];
@@ -364,6 +366,7 @@ async function build(
 	return {
 		security,
 		attachments: attachments.map((a) => ({ name: a.filename, type: a.contentType, data: a.data })),
+		blob: message.blob,
 		sent: {
 			raw: message.raw,
 			messageId,

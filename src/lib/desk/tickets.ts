@@ -14,6 +14,7 @@
 import type { IDBPTransaction } from 'idb';
 import type { Address, MessageHeaders } from '../mime/display';
 import type { SecurityResult } from '../smime/incoming-types';
+import { blobOf } from '../mime/blob-copy';
 import type { SealdeskDB } from '../store/schema';
 import type { DeskContext } from './context';
 import { sortedGroups } from './groups';
@@ -29,9 +30,12 @@ export interface StoredAttachment {
 	data: StoredBytes;
 }
 
-/** Bytes to store: a Blob, so that IndexedDB keeps them beside the record rather than in it (a Blob is kept as it is). */
+/**
+ * Bytes to store: a Blob, so that IndexedDB keeps them beside the record rather than in it (a
+ * Blob is kept as it is; large bytes are copied into it a part at a time, see blobOf).
+ */
 export function toStoredBytes(bytes: StoredBytes): Blob {
-	return bytes instanceof Blob ? bytes : new Blob([bytes as Uint8Array<ArrayBuffer>]);
+	return bytes instanceof Blob ? bytes : blobOf(bytes);
 }
 
 /** The bytes of a stored value, whichever way it was stored. */

@@ -260,3 +260,27 @@ export function decodeBase64InPlace(src: Uint8Array): Uint8Array {
 	}
 	return src.subarray(0, o);
 }
+
+/**
+ * Runs every decoder on a few short inputs, once, when this module loads. V8 compiles a hot
+ * loop while it runs (on-stack replacement) with the type feedback gathered until then, so
+ * code after the loop that has never run has none: leaving the loop of the first large body
+ * deoptimizes the function, and after a few such rounds V8 waits longer before optimizing it
+ * again, so that a whole body is decoded by the interpreter. Measured in Chromium: one 10 MB
+ * decrypt in every three or four took 0.75 s instead of 0.4 s, isCleanBase64 and
+ * decodeBase64InPlace running unoptimized. Short inputs run whole in the interpreter and leave
+ * feedback on every path, clean and not.
+ */
+function warmUp(): void {
+	const samples = ['QUJD', 'QUI=', 'QQ==', 'QUJD\r\nQUJD\r\n', 'QUJDRA==\r\n', 'Q', ' QU\tJD ', 'QU-_', 'QUJD!QUJD', 'QQ==QQ', ''];
+	for (const sample of samples) {
+		const bytes = Uint8Array.from(sample, (c) => c.charCodeAt(0));
+		const clean = isCleanBase64(bytes);
+		decodeBase64(bytes);
+		decodeBase64InPlace(bytes.slice());
+		if (clean) decodeCheckedBase64InPlace(bytes.slice());
+		decodeCleanBase64InPlace(bytes.slice());
+	}
+}
+
+warmUp();

@@ -6,6 +6,7 @@
  * one reused buffer as they are encoded, never held whole.
  */
 import { Base64LineWriter, base64LinesLength, totalLength, writeBase64Lines } from '../mime/base64-encode';
+import type { BlobCopier } from '../mime/blob-copy';
 import { indexOfBytes, latin1ToBytes } from '../mime/bytes';
 
 /**
@@ -148,35 +149,50 @@ export function piecesLength(pieces: readonly Piece[]): number {
 
 /**
  * Writes the pieces into `out` from `at` and returns the offset after them. A Blob's base64
- * goes straight into `out` from chunks read into one reused buffer.
+ * goes straight into `out` from chunks read into one reused buffer. With `copy`, the bytes are
+ * handed to it as they are written (at least every {@link BLOB_CHUNK} of input), so a large
+ * piece is copied while it is being written.
  * @throws RangeError when they do not fit
  * @throws BlobReadError when a Blob cannot be read or does not hold its size
  */
-export async function writePieces(pieces: readonly Piece[], out: Uint8Array, at: number): Promise<number> {
+export async function writePieces(pieces: readonly Piece[], out: Uint8Array, at: number, copy?: BlobCopier): Promise<number> {
 	let o = at;
 	for (const p of pieces) {
+		if (o + pieceLength(p) > out.length) throw new RangeError('The message does not fit its buffer.');
 		if (p instanceof Uint8Array) {
-			if (o + p.length > out.length) throw new RangeError('The message does not fit its buffer.');
 			out.set(p, o);
 			o += p.length;
 		} else if (isBlobPiece(p)) {
-			if (o + pieceLength(p) > out.length) throw new RangeError('The message does not fit its buffer.');
 			const chunks = new BlobChunks(p.base64, p.label);
 			const w = new Base64LineWriter(out, o);
-			for (let c = await chunks.next(); c.length > 0; c = await chunks.next()) w.write(c);
+			for (let c = await chunks.next(); c.length > 0; c = await chunks.next()) {
+				w.write(c);
+				copy?.upTo(out, w.offset);
+			}
+			o = w.end();
+		} else if (copy) {
+			const w = new Base64LineWriter(out, o);
+			for (const c of p.base64) {
+				for (let i = 0; i < c.length; i += BLOB_CHUNK) {
+					w.write(c.subarray(i, i + BLOB_CHUNK));
+					copy.upTo(out, w.offset);
+				}
+			}
 			o = w.end();
 		} else o = writeBase64Lines(p.base64, out, o);
+		copy?.upTo(out, o);
 	}
 	return o;
 }
 
 /**
- * The pieces written into a new array of exactly their length.
+ * The pieces written into a new array of exactly their length, and with `copy`, copied to it
+ * as they are written (see {@link writePieces}; `copy.finish` is the caller's).
  * @throws BlobReadError when a Blob cannot be read or does not hold its size
  */
-export async function materialize(pieces: readonly Piece[]): Promise<Uint8Array> {
+export async function materialize(pieces: readonly Piece[], copy?: BlobCopier): Promise<Uint8Array> {
 	const out = new Uint8Array(piecesLength(pieces));
-	await writePieces(pieces, out, 0);
+	await writePieces(pieces, out, 0, copy);
 	return out;
 }
 

@@ -9,6 +9,7 @@ import { signData, type SignatureScheme } from '../cms/signed-sign';
 import { prepareEnvelope, type ContentEncryption, type EncryptRecipient } from '../cms/enveloped';
 import { messageHeaders, multipartSignedHead, pkcs7MimeHeaders, SIGNATURE_PART_HEADERS, type OutAddress, type OutAttachment } from '../mime/build';
 import { Base64LineWriter, base64LinesLength } from '../mime/base64-encode';
+import { BlobCopier, COPY_PART } from '../mime/blob-copy';
 import type { PrivateKeySet } from '../pki/keyset';
 import { ourCapabilities } from './algorithm-policy';
 import { contentEntityPieces } from './outgoing-content';
@@ -60,6 +61,11 @@ export interface OutgoingMessage {
 	/** The complete RFC 5322 message, CRLF line endings, 7-bit. */
 	raw: Uint8Array;
 	/**
+	 * The same bytes as a Blob (what gets stored), copied a part at a time while `raw` was being
+	 * written (see {@link BlobCopier}).
+	 */
+	blob: Blob;
+	/**
 	 * The content entity before signing and encryption (what a reader gets back): a view into
 	 * the message (or the signed entity). For mail encrypted without a signature it is built
 	 * when asked for, from the attachments as they are then (a Blob is read again): the entity
@@ -84,7 +90,8 @@ const KNOWN = new Set(['from', 'to', 'cc', 'subject', 'text', 'attachments', 'me
  * the envelope's DER, encoded as it is encrypted; unsigned content is encrypted slice by slice
  * as it is written and never held whole. `content()` gives a view into the message (or into
  * the signed entity), or builds it (encrypted, unsigned). An attachment given as a Blob is
- * read from its stream as it is encoded, never whole.
+ * read from its stream as it is encoded, never whole. The message is copied into its Blob a
+ * part at a time as it is written.
  * @throws TypeError for unknown options
  * @throws DraftError 'invalid-option' (`The attachment "<name>" could not be read.`) when an
  *   attachment Blob cannot be read, or yields more or fewer bytes than its size
@@ -119,21 +126,23 @@ async function build(o: OutgoingOptions): Promise<OutgoingMessage> {
 		...(o.inReplyTo ? { inReplyTo: o.inReplyTo } : {}),
 		...(o.references?.length ? { references: o.references } : {})
 	});
-	const done = (raw: Uint8Array, content: () => Promise<Uint8Array>): OutgoingMessage => ({
+	const done = (raw: Uint8Array, blob: Blob, content: () => Promise<Uint8Array>): OutgoingMessage => ({
 		raw,
+		blob,
 		content,
 		signed: o.sign !== undefined,
 		encrypted: o.encrypt !== undefined,
 		...(o.encrypt ? { contentEncryption: o.encrypt.contentEncryption } : {})
 	});
 	if (!o.encrypt) {
+		const copy = new BlobCopier();
 		if (o.sign) {
-			const signed = await writeSigned(o, o.sign, pieces, headers);
-			return done(signed.entity, resolved(signed.content));
+			const signed = await writeSigned(o, o.sign, pieces, headers, copy);
+			return done(signed.entity, copy.finish(signed.entity, signed.entity.length), resolved(signed.content));
 		}
 		// A plain text-only message ends in the text's soft line break; every message ends in CRLF.
-		const raw = await materialize([headers, ...pieces, ...(piecesEndWithCrlf(pieces) ? [] : [CRLF])]);
-		return done(raw, resolved(raw.subarray(headers.length, headers.length + piecesLength(pieces))));
+		const raw = await materialize([headers, ...pieces, ...(piecesEndWithCrlf(pieces) ? [] : [CRLF])], copy);
+		return done(raw, copy.finish(raw, raw.length), resolved(raw.subarray(headers.length, headers.length + piecesLength(pieces))));
 	}
 	// Signed: the entity exists whole (it was hashed). Unsigned: it is produced slice by slice as
 	// it is encrypted, never whole; `content` is then built only if it is read.
@@ -149,15 +158,21 @@ async function build(o: OutgoingOptions): Promise<OutgoingMessage> {
 	const raw = new Uint8Array(headers.length + p7m.length + base64LinesLength(envelope.length));
 	raw.set(headers);
 	raw.set(p7m, headers.length);
-	// The DER goes into its base64 lines as it is encrypted, never whole.
+	// The DER goes into its base64 lines as it is encrypted, never whole, and on into the Blob.
 	const lines = new Base64LineWriter(raw, headers.length + p7m.length);
+	const copy = new BlobCopier();
 	await envelope.write((piece) => {
-		lines.write(piece);
+		// A piece may be the whole ciphertext (GCM is encrypted in one call): copied a part at a time all the same.
+		for (let at = 0; at < piece.length; at += COPY_PART) {
+			lines.write(piece.subarray(at, at + COPY_PART));
+			copy.upTo(raw, lines.offset);
+		}
 	});
 	if (lines.end() !== raw.length) throw new Error('The encrypted message does not have its computed length.');
-	if (signed) return done(raw, resolved(signed.content));
+	const blob = copy.finish(raw, raw.length);
+	if (signed) return done(raw, blob, resolved(signed.content));
 	let content: Promise<Uint8Array> | undefined;
-	return done(raw, () => (content ??= withReadErrors(() => materialize(pieces))));
+	return done(raw, blob, () => (content ??= withReadErrors(() => materialize(pieces))));
 }
 
 function resolved(bytes: Uint8Array): () => Promise<Uint8Array> {
@@ -183,16 +198,23 @@ const TRIM_BELOW = 1 << 20;
  * Writes `prefix` and a detached multipart/signed (RFC 8551 §3.5.3) of the content into one
  * buffer: the content first, hashed and signed where it lies, then the signature part after
  * it. The buffer is sized for the largest signature part, so `entity` is a view of its start
- * (trimmed to size when small, see {@link TRIM_BELOW}).
+ * (trimmed to size when small, see {@link TRIM_BELOW}). With `copy`, the bytes are handed to
+ * it as they are written; finishing it is the caller's.
  */
-async function writeSigned(o: OutgoingOptions, signer: OutgoingSigner, pieces: readonly Piece[], prefix: Uint8Array): Promise<{ entity: Uint8Array; content: Uint8Array }> {
+async function writeSigned(
+	o: OutgoingOptions,
+	signer: OutgoingSigner,
+	pieces: readonly Piece[],
+	prefix: Uint8Array,
+	copy?: BlobCopier
+): Promise<{ entity: Uint8Array; content: Uint8Array }> {
 	const b = boundaryFor([...pieces, SIGNATURE_PART_HEADERS]);
 	const head: Piece[] = [prefix, multipartSignedHead(b, 'sha-256'), ascii(`--${b}\r\n`)];
 	const start = piecesLength(head);
 	const contentEnd = start + piecesLength(pieces);
 	let out = new Uint8Array(contentEnd + signaturePartBound(signer));
-	await writePieces(head, out, 0);
-	await writePieces(pieces, out, start);
+	await writePieces(head, out, 0, copy);
+	await writePieces(pieces, out, start, copy);
 	let signature: Uint8Array;
 	try {
 		signature = await signData({
@@ -217,7 +239,7 @@ async function writeSigned(o: OutgoingOptions, signer: OutgoingSigner, pieces: r
 		bigger.set(out.subarray(0, contentEnd));
 		out = bigger;
 	}
-	await writePieces(tail, out, contentEnd);
+	await writePieces(tail, out, contentEnd, copy);
 	if (end < TRIM_BELOW) out = out.slice(0, end);
 	return { entity: out.subarray(0, end), content: out.subarray(start, contentEnd) };
 }
