@@ -73,6 +73,24 @@ test('a QuotaExceededError while storing a large mail: nothing stored, "The brow
 	expect(await storeSnapshot(desk)).toEqual(before);
 });
 
+test('a QuotaExceededError while storing a sent message: no article, "The browser\'s storage is full. The sent message was not stored."', async () => {
+	const desk = await populated();
+	const before = await storeSnapshot(desk);
+	sabotage('articles', () => {
+		throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+	});
+	const data = new Uint8Array(3 * 1024 * 1024).fill(7);
+	await expect(desk.compose({ from: 'bob@sealdesk.test', to: ['carol@sealdesk.test'], subject: 'Big', text: 'Attached', attachments: [{ filename: 'big.bin', data }], sign: true, encrypt: false })).rejects.toMatchObject({
+		code: 'failed',
+		message: "The browser's storage is full. The sent message was not stored."
+	});
+	// Only the failure's log entry is new.
+	const after = await storeSnapshot(desk);
+	expect({ ...after, logs: undefined }).toEqual({ ...before, logs: undefined });
+	expect(after.logs).toHaveLength((before.logs ?? []).length + 1);
+	expect(after.logs?.at(-1)).toMatchObject({ value: { direction: 'out', status: 'failed' } });
+});
+
 test('a QuotaExceededError during an import: nothing stored, the storage-full sentence', async () => {
 	const desk = await populated();
 	const before = await storeSnapshot(desk);

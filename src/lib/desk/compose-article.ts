@@ -3,6 +3,7 @@
  * transaction. A reply names its ticket; its In-Reply-To and References then default to the
  * ticket's Message-IDs, which is also how tickets.addArticle threads it.
  */
+import { writeFailureMessage } from '../store/errors';
 import { abortAndSettle } from '../store/transaction';
 import { readHeaders } from '../mime/display';
 import type { SecurityResult } from '../smime/incoming-types';
@@ -44,8 +45,9 @@ export async function threadOf(ctx: DeskContext, ticketId: number): Promise<{ in
  * `ticketId` when given (a reply; the ticket must exist), else on the ticket its In-Reply-To
  * or References point to, or on a new ticket.
  * @returns the article's id and its ticket's id
- * @throws Error "The sent message could not be stored." (with `cause`) when IndexedDB refuses
- *   or the ticket is gone
+ * @throws Error (with `cause`) "The browser's storage is full. The sent message was not stored."
+ *   when the quota is exhausted, else "The sent message could not be stored." when IndexedDB
+ *   refuses or the ticket is gone
  */
 export async function storeSent(ctx: DeskContext, sent: SentArticle, log: NewLogEntry, ticketId?: number): Promise<{ id: number; ticketId: number }> {
 	const now = ctx.now().toISOString();
@@ -67,8 +69,8 @@ export async function storeSent(ctx: DeskContext, sent: SentArticle, log: NewLog
 		await appendLog(tx, log, ctx.now());
 		await tx.done;
 	} catch (cause) {
-		await abortAndSettle(tx);
-		throw new Error('The sent message could not be stored.', { cause });
+		const aborted = await abortAndSettle(tx);
+		throw new Error(writeFailureMessage([cause, aborted], 'The sent message was not stored.', 'The sent message could not be stored.'), { cause });
 	}
 	recordPhase(STORE_TIMING, performance.now() - storing);
 	announce(ctx, ['tickets', 'articles', 'logs']);
