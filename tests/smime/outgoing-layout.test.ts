@@ -247,6 +247,8 @@ class ChunkedBlob extends Blob {
 	}
 }
 
+// eslint-disable-next-line @typescript-eslint/unbound-method
+const originalRead = ReadableStreamDefaultReader.prototype.read;
 const pattern = (n: number, salt = 0): Uint8Array => new Uint8Array(n).map((_, i) => ((i + salt) * 2654435761) >>> 24);
 
 describe('Blob pieces', () => {
@@ -293,6 +295,29 @@ describe('Blob pieces', () => {
 				expect(Buffer.from(out).equals(Buffer.from(expected)), `${what}, ${String(n)} bytes, read`).toBe(true);
 			}
 		}
+	});
+
+	test("a platform Blob's stream chunks are released once copied; a Blob subclass's own stream chunks are left alone", async () => {
+		const d = pattern(3 * BLOB_CHUNK + 7, 2);
+		const chunks: Uint8Array[] = [];
+		vi.spyOn(ReadableStreamDefaultReader.prototype, 'read').mockImplementation(async function (this: ReadableStreamDefaultReader<Uint8Array>) {
+			const result = (await originalRead.call(this)) as ReadableStreamReadResult<Uint8Array>;
+			if (!result.done) chunks.push(result.value);
+			return result;
+		} as typeof ReadableStreamDefaultReader.prototype.read);
+		for (const blob of [new Blob([new Uint8Array(d)]), new File([new Uint8Array(d)], 'f.bin')]) {
+			chunks.length = 0;
+			expect(Buffer.from(await materialize([{ base64: blob, label: 'x' }])).equals(Buffer.from(await materialize([{ base64: [d] }])))).toBe(true);
+			const whole = chunks.filter((c) => c.byteOffset === 0);
+			expect(whole.length).toBeGreaterThan(0);
+			// Released chunks are detached; a view into a larger buffer is not ours to free.
+			expect(whole.every((c) => c.buffer.byteLength === 0)).toBe(true);
+		}
+		chunks.length = 0;
+		const own = new ChunkedBlob(d, { sizes: [65_536], byteStream: false });
+		expect(Buffer.from(await materialize([{ base64: own, label: 'x' }])).equals(Buffer.from(await materialize([{ base64: [d] }])))).toBe(true);
+		expect(chunks.length).toBeGreaterThan(10);
+		expect(chunks.every((c) => c.buffer.byteLength > 0)).toBe(true);
 	});
 
 	test('a Blob that fails, or yields more or fewer bytes than its size, is a BlobReadError naming it', async () => {

@@ -6,6 +6,7 @@
  * one reused buffer as they are encoded, never held whole.
  */
 import { Base64LineWriter, base64LinesLength, totalLength, writeBase64Lines } from '../mime/base64-encode';
+import { release } from '../cms/release';
 import type { BlobCopier } from '../mime/blob-copy';
 import { indexOfBytes, latin1ToBytes } from '../mime/bytes';
 
@@ -47,25 +48,33 @@ export const BLOB_CHUNK = 57 * 18396;
 const EMPTY = new Uint8Array();
 
 /**
- * A Blob read once, in order, into one buffer reused for every chunk: a BYOB reader where the
- * Blob's stream is a byte stream (the buffer is handed to the stream and back, not copied),
- * else the default reader's chunks copied into it. Each chunk fills the buffer, so a buffer of
- * whole base64 lines gives whole lines until the last chunk.
+ * A Blob read once, in order, into one buffer reused for every chunk: the stream's chunks are
+ * copied into it, and each chunk's memory is released once copied (see cms/release). Each call
+ * fills the buffer, so a buffer of whole base64 lines gives whole lines until the last chunk.
+ *
+ * Not a BYOB reader, though a Blob's stream is a byte stream and BYOB would save the copy: in
+ * Chromium 156 a BYOB read of a File's stream now and then never settled (seen by
+ * bench/soak.mjs: the desk worker waiting on one BYOB read, the page idle, 1 in 25 to 300 large
+ * signs), and the default reader was not seen to.
  */
 export class BlobChunks {
 	readonly #blob: Blob;
 	readonly #label: string;
-	#buffer: Uint8Array<ArrayBuffer>;
-	#reader: StreamReader | null = null;
-	/** The rest of a default reader's chunk. */
+	readonly #buffer: Uint8Array;
+	#reader: ReadableStreamDefaultReader<Uint8Array> | null = null;
+	/** The stream's current chunk, and the part of it not yet copied. */
+	#chunk: Uint8Array = EMPTY;
 	#pending: Uint8Array = EMPTY;
 	#read = 0;
 	#streamDone = false;
 	#ended = false;
+	/** A platform Blob or File: its stream's chunks are fresh memory, ours to free. */
+	readonly #freshChunks: boolean;
 
 	/** `capacity` (at least 1) bounds the buffer; a smaller Blob gets a buffer of its size. */
 	constructor(blob: Blob, label: string, capacity = BLOB_CHUNK) {
 		this.#blob = blob;
+		this.#freshChunks = blob.constructor === Blob || (typeof File !== 'undefined' && blob.constructor === File);
 		this.#label = label;
 		this.#buffer = new Uint8Array(Math.max(1, Math.min(capacity, blob.size)));
 	}
@@ -88,50 +97,32 @@ export class BlobChunks {
 			return this.#buffer.subarray(0, n);
 		} catch (cause) {
 			this.#ended = true;
-			void (this.#reader?.byob ?? this.#reader?.chunks)?.cancel().catch(() => undefined);
+			void this.#reader?.cancel().catch(() => undefined);
 			throw new BlobReadError(this.#label, { cause });
 		}
 	}
 
 	async #fill(): Promise<number> {
-		const { byob, chunks } = (this.#reader ??= byobOrDefault(this.#blob.stream()));
+		const reader = (this.#reader ??= this.#blob.stream().getReader());
 		const capacity = this.#buffer.length;
 		let n = 0;
 		while (n < capacity && !this.#streamDone) {
-			if (byob) {
-				const { value, done } = await byob.read(new Uint8Array(this.#buffer.buffer, n, capacity - n));
-				// The buffer comes back in the view (transferred, not copied).
-				if (value) this.#buffer = new Uint8Array(value.buffer, 0, capacity);
-				if (done) this.#streamDone = true;
-				else n += value.length;
-				continue;
-			}
 			if (this.#pending.length === 0) {
-				const { value, done } = await chunks.read();
+				const { value, done } = await reader.read();
 				if (done) {
 					this.#streamDone = true;
 					break;
 				}
-				this.#pending = value;
+				this.#chunk = this.#pending = value;
 			}
 			const k = Math.min(this.#pending.length, capacity - n);
 			this.#buffer.set(this.#pending.subarray(0, k), n);
 			this.#pending = this.#pending.subarray(k);
 			n += k;
+			// A platform Blob's chunk that is a whole buffer of its own: free it now, not at a collection.
+			if (this.#freshChunks && this.#pending.length === 0 && this.#chunk.byteOffset === 0 && this.#chunk.byteLength === this.#chunk.buffer.byteLength) release(this.#chunk.buffer);
 		}
 		return n;
-	}
-}
-
-/** One of the two readers of a stream. */
-type StreamReader = { byob: ReadableStreamBYOBReader; chunks?: undefined } | { byob?: undefined; chunks: ReadableStreamDefaultReader<Uint8Array> };
-
-function byobOrDefault(stream: ReadableStream<Uint8Array>): StreamReader {
-	try {
-		return { byob: stream.getReader({ mode: 'byob' }) };
-	} catch {
-		// Not a byte stream.
-		return { chunks: stream.getReader() };
 	}
 }
 
