@@ -12,10 +12,10 @@ import { decryptContent } from '../../src/lib/cms/enveloped';
 import { der, gatherOctets, octets, octetString, parseOne } from '../../src/lib/cms/enveloped-asn1';
 import { OID_AES256_CBC } from '../../src/lib/cms/oids';
 import { PKI, openssl, pkiCandidate, tmpFile } from './enveloped-helpers';
+import { pattern } from '../bytes-helpers';
 
 const SLICE = 64 * 1024;
 const hex = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.length).toString('hex');
-const pattern = (n: number, seed: number): Uint8Array => new Uint8Array(n).map((_, i) => ((i + seed) * 2654435761) >>> 24);
 
 async function cbcEncrypt(key: Uint8Array, iv: Uint8Array, data: Uint8Array): Promise<Uint8Array> {
 	const k = await crypto.subtle.importKey('raw', new Uint8Array(key), 'AES-CBC', false, ['encrypt']);

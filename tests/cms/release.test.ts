@@ -11,8 +11,8 @@ import { prepareEnvelope } from '../../src/lib/cms/enveloped';
 import { OID_AES256_CBC, OID_AES256_GCM } from '../../src/lib/cms/oids';
 import { release } from '../../src/lib/cms/release';
 import { PKI, readPem } from './enveloped-helpers';
+import { pattern } from '../bytes-helpers';
 
-const pattern = (n: number, seed: number): Uint8Array<ArrayBuffer> => new Uint8Array(n).map((_, i) => ((i + seed) * 2654435761) >>> 24);
 
 /** The platform's crypto, recording what encrypt and decrypt are given and what they return. */
 function recordingCrypto(): { crypto: Crypto; inputs: ArrayBufferLike[]; outputs: ArrayBuffer[] } {

@@ -5,7 +5,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { IDBFactory } from 'fake-indexeddb';
+import { certificateDer, privateKeySetFor } from '../../src/lib/desk/certificates';
 import { openDesk, type Desk } from '../../src/lib/desk/desk';
+import type { PrivateKeySet } from '../../src/lib/pki/keyset';
 
 /** The shared test PKI folder (tests/fixtures/pki), as a path. */
 export const PKI = new URL('../fixtures/pki/', import.meta.url).pathname;
@@ -36,6 +38,16 @@ export async function fingerprintOf(desk: Desk, email: string): Promise<string> 
 	const cert = (await desk.listCertificates()).find((c) => c.emails.includes(email));
 	if (!cert) throw new Error(`no certificate for ${email}`);
 	return cert.fingerprint;
+}
+
+/** Alice's signing certificate (DER) and keys, from a desk holding them. */
+export async function aliceSigner(): Promise<{ certificate: Uint8Array; keys: PrivateKeySet }> {
+	const desk = await deskWith(['alice'], ['alice']);
+	const fp = await fingerprintOf(desk, 'alice@sealdesk.test');
+	const keys = await privateKeySetFor(desk.context, fp);
+	const certificate = await certificateDer(desk.context, fp);
+	if (!keys || !certificate) throw new Error('alice missing');
+	return { certificate, keys };
 }
 
 /** A temporary folder for one test's files. */

@@ -6,10 +6,9 @@
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import PostalMime from 'postal-mime';
-import { certificateDer, privateKeySetFor } from '../../src/lib/desk/certificates';
 import { buildOutgoing } from '../../src/lib/smime/outgoing';
 import { readPem } from '../cms/enveloped-helpers';
-import { deskWith, fingerprintOf, isCrlf7bit, NOW, openssl, PKI, put, tempDir } from './outgoing-helpers';
+import { aliceSigner, isCrlf7bit, NOW, openssl, PKI, put, tempDir } from './outgoing-helpers';
 
 const pem = (name: string): Uint8Array => readPem(join(PKI, `${name}.pem`));
 const DATA = Uint8Array.from({ length: 500 * 1024 + 1 }, (_, i) => (i * 2654435761) >>> 24);
@@ -20,11 +19,7 @@ describe('a large outgoing message', () => {
 		['aes-256-gcm', 'carol']
 	] as const) {
 		test(`sign + encrypt with ${contentEncryption} for ${recipient}: openssl decrypts and verifies it`, async () => {
-			const desk = await deskWith(['alice'], ['alice']);
-			const fp = await fingerprintOf(desk, 'alice@sealdesk.test');
-			const keys = await privateKeySetFor(desk.context, fp);
-			const certificate = await certificateDer(desk.context, fp);
-			if (!keys || !certificate) throw new Error('alice missing');
+			const { certificate, keys } = await aliceSigner();
 			const msg = await buildOutgoing({
 				from: { address: 'alice@sealdesk.test' },
 				to: [{ address: `${recipient}@sealdesk.test` }],

@@ -6,10 +6,8 @@
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import fc from 'fast-check';
 import { BlobCopier, blobOf, COPY_PART } from '../../src/lib/mime/blob-copy';
+import { blobBytes, pattern } from '../bytes-helpers';
 
-const pattern = (n: number, salt = 0): Uint8Array => new Uint8Array(n).map((_, i) => ((i + salt) * 2654435761) >>> 24);
-
-const blobBytes = async (b: Blob): Promise<Buffer> => Buffer.from(await b.arrayBuffer());
 
 afterEach(() => {
 	vi.restoreAllMocks();

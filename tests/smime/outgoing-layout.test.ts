@@ -7,7 +7,6 @@ import { afterEach, describe, expect, test, vi } from 'vitest';
 import fc from 'fast-check';
 import { join } from 'node:path';
 import { signData } from '../../src/lib/cms/signed-sign';
-import { certificateDer, privateKeySetFor } from '../../src/lib/desk/certificates';
 import { buildAttachmentEntity, buildMessage, buildMultipartSigned, buildPkcs7Mime, buildTextEntity, makeBoundary, type BytesAttachment, type OutAttachment } from '../../src/lib/mime/build';
 import { base64LinesLength } from '../../src/lib/mime/base64-encode';
 import { concatBytes } from '../../src/lib/mime/bytes';
@@ -18,7 +17,8 @@ import { ascii, BLOB_CHUNK, BlobReadError, boundaryFor, materialize, PieceReader
 import { DraftError } from '../../src/lib/smime/outgoing-draft';
 import { readPem } from '../cms/enveloped-helpers';
 import { oneCallEnvelope, seededCrypto, seededRandom } from '../cms/enveloped-write-helpers';
-import { deskWith, fingerprintOf, isCrlf7bit, NOW, PKI } from '../interop/outgoing-helpers';
+import { aliceSigner, isCrlf7bit, NOW, PKI } from '../interop/outgoing-helpers';
+import { blobBytes, pattern } from '../bytes-helpers';
 
 const pem = (name: string): Uint8Array => readPem(join(PKI, `${name}.pem`));
 
@@ -83,11 +83,7 @@ async function withSeededBoundaries<T>(seed: number, f: () => Promise<T>): Promi
 
 describe('buildOutgoing written in one pass', () => {
 	test('equals the old chain of builders for every combination of sign and encrypt, with and without attachments', async () => {
-		const desk = await deskWith(['alice'], ['alice']);
-		const fp = await fingerprintOf(desk, 'alice@sealdesk.test');
-		const keys = await privateKeySetFor(desk.context, fp);
-		const certificate = await certificateDer(desk.context, fp);
-		if (!keys || !certificate) throw new Error('alice missing');
+		const { certificate, keys } = await aliceSigner();
 		const big = new Uint8Array(300 * 1024 + 1).map((_, i) => (i * 2654435761) >>> 24);
 		const attachmentSets: BytesAttachment[][] = [
 			[],
@@ -249,7 +245,6 @@ class ChunkedBlob extends Blob {
 
 // eslint-disable-next-line @typescript-eslint/unbound-method
 const originalRead = ReadableStreamDefaultReader.prototype.read;
-const pattern = (n: number, salt = 0): Uint8Array => new Uint8Array(n).map((_, i) => ((i + salt) * 2654435761) >>> 24);
 
 describe('Blob pieces', () => {
 	const streams = [
@@ -353,8 +348,6 @@ class RecordingCopier extends BlobCopier {
 	}
 }
 
-const blobBytes = async (b: Blob): Promise<Buffer> => Buffer.from(await b.arrayBuffer());
-
 describe('BlobCopier in writePieces', () => {
 	test('writePieces hands it the bytes as they are written: equal at the end, and a large piece at least every read chunk', async () => {
 		const big = pattern(3 * BLOB_CHUNK + 5, 1);
@@ -375,11 +368,7 @@ describe('BlobCopier in writePieces', () => {
 
 describe('buildOutgoing with attachments given as Blobs', () => {
 	test('is byte for byte the message of the same draft with bytes: sign, encrypt (CBC, GCM), both, neither; several attachments around the read chunk', async () => {
-		const desk = await deskWith(['alice'], ['alice']);
-		const fp = await fingerprintOf(desk, 'alice@sealdesk.test');
-		const keys = await privateKeySetFor(desk.context, fp);
-		const certificate = await certificateDer(desk.context, fp);
-		if (!keys || !certificate) throw new Error('alice missing');
+		const { certificate, keys } = await aliceSigner();
 		const sets: Uint8Array[][] = [[pattern(0)], [pattern(1), pattern(BLOB_CHUNK - 1, 3), pattern(0)], [pattern(BLOB_CHUNK + 1, 5), pattern(58, 7)], [pattern(2 * BLOB_CHUNK, 9)]];
 		const blobKinds = [
 			(d: Uint8Array): Blob => new File([new Uint8Array(d)], 'f.bin'),
@@ -416,11 +405,7 @@ describe('buildOutgoing with attachments given as Blobs', () => {
 	});
 
 	test('the message is copied into its Blob while it is written, a part at a time, for every kind of message', async () => {
-		const desk = await deskWith(['alice'], ['alice']);
-		const fp = await fingerprintOf(desk, 'alice@sealdesk.test');
-		const keys = await privateKeySetFor(desk.context, fp);
-		const certificate = await certificateDer(desk.context, fp);
-		if (!keys || !certificate) throw new Error('alice missing');
+		const { certificate, keys } = await aliceSigner();
 		const data = pattern(3 * COPY_PART, 11);
 		for (const sign of [false, true]) {
 			for (const encrypt of [null, 'aes-256-cbc', 'aes-256-gcm'] as const) {
@@ -452,11 +437,7 @@ describe('buildOutgoing with attachments given as Blobs', () => {
 	});
 
 	test('an attachment that cannot be read, or whose size changed, fails with the draft sentence for every kind of message', async () => {
-		const desk = await deskWith(['alice'], ['alice']);
-		const fp = await fingerprintOf(desk, 'alice@sealdesk.test');
-		const keys = await privateKeySetFor(desk.context, fp);
-		const certificate = await certificateDer(desk.context, fp);
-		if (!keys || !certificate) throw new Error('alice missing');
+		const { certificate, keys } = await aliceSigner();
 		const d = pattern(300 * 1024);
 		const bad = [
 			new ChunkedBlob(d, { sizes: [65_536], byteStream: true, failAt: 200_000 }),

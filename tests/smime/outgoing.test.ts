@@ -1,24 +1,14 @@
 /** smime/outgoing: the built structure, checked with openssl and by hand. */
 import { describe, expect, test } from 'vitest';
 import { join } from 'node:path';
-import { certificateDer, privateKeySetFor } from '../../src/lib/desk/certificates';
 import { buildOutgoing } from '../../src/lib/smime/outgoing';
 import { issuerChain } from '../../src/lib/smime/outgoing-chain';
 import { buildExactContentEntity, buildExactTextEntity } from '../../src/lib/smime/outgoing-content';
 import { parseDraftAddresses } from '../../src/lib/smime/outgoing-draft';
 import { readPem } from '../cms/enveloped-helpers';
-import { deskWith, fingerprintOf, isCrlf7bit, NOW, openssl, PKI, put, tempDir } from '../interop/outgoing-helpers';
+import { aliceSigner, isCrlf7bit, NOW, openssl, PKI, put, tempDir } from '../interop/outgoing-helpers';
 
 const pem = (name: string): Uint8Array => readPem(join(PKI, `${name}.pem`));
-
-async function aliceSigner(): Promise<{ certificate: Uint8Array; keys: NonNullable<Awaited<ReturnType<typeof privateKeySetFor>>> }> {
-	const desk = await deskWith(['alice'], ['alice']);
-	const fp = await fingerprintOf(desk, 'alice@sealdesk.test');
-	const keys = await privateKeySetFor(desk.context, fp);
-	const certificate = await certificateDer(desk.context, fp);
-	if (!keys || !certificate) throw new Error('alice missing');
-	return { certificate, keys };
-}
 
 describe('buildOutgoing', () => {
 	test('signed attributes are DER-ordered: contentType, signingTime, messageDigest, SMIMECapabilities; the signing time is the date', async () => {

@@ -5,7 +5,7 @@
  * File the agent picked): its length is its size, and its bytes are read from its stream into
  * one reused buffer as they are encoded, never held whole.
  */
-import { Base64LineWriter, base64LinesLength, totalLength, writeBase64Lines } from '../mime/base64-encode';
+import { Base64LineWriter, base64LinesLength, totalLength } from '../mime/base64-encode';
 import { release } from '../cms/release';
 import type { BlobCopier } from '../mime/blob-copy';
 import { indexOfBytes, latin1ToBytes } from '../mime/bytes';
@@ -161,16 +161,16 @@ export async function writePieces(pieces: readonly Piece[], out: Uint8Array, at:
 				copy?.upTo(out, w.offset);
 			}
 			o = w.end();
-		} else if (copy) {
+		} else {
 			const w = new Base64LineWriter(out, o);
 			for (const c of p.base64) {
 				for (let i = 0; i < c.length; i += BLOB_CHUNK) {
 					w.write(c.subarray(i, i + BLOB_CHUNK));
-					copy.upTo(out, w.offset);
+					copy?.upTo(out, w.offset);
 				}
 			}
 			o = w.end();
-		} else o = writeBase64Lines(p.base64, out, o);
+		}
 		copy?.upTo(out, o);
 	}
 	return o;
