@@ -2,7 +2,8 @@ import { defineConfig, devices } from '@playwright/test';
 import { QUIET_ARGS, systemChromium } from './scripts/chromium.mjs';
 
 const executablePath = systemChromium();
-export const PORT = 4173;
+/** The preview port; `E2E_PORT` lets several checkouts run their browser tests side by side. */
+export const PORT = Number(process.env.E2E_PORT ?? 4173);
 
 export default defineConfig({
 	testDir: 'tests/e2e',
@@ -32,7 +33,7 @@ export default defineConfig({
 		}
 	],
 	webServer: {
-		command: `npm run preview`,
+		command: `npx vite preview --port ${String(PORT)} --strictPort`,
 		url: `http://localhost:${PORT}`,
 		reuseExistingServer: !process.env.CI,
 		timeout: 60_000
