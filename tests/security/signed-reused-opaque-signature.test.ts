@@ -67,7 +67,7 @@ let desk: Desk;
 beforeAll(async () => {
 	desk = (await freshDesk({ now: new Date() })).desk;
 	await loadPki(desk, [], ['root-ca']);
-	// SHA1-SETTING
+	await desk.setAcceptSha1Signatures(true); // the SHA-1 originals must verify, to show the forgery is what fails
 });
 
 describe('a SignedData with eContent reused as the signature of a multipart/signed', () => {

@@ -20,6 +20,7 @@ import { announce, recordPhase, STORE_TIMING, type DeskContext } from './context
 import { appendLog } from './log';
 import { writeFailureMessage } from '../store/errors';
 import { legacyKeyOpenerFor, vaultStatus } from './vault';
+import { acceptSha1Signatures } from './reading-settings';
 
 /** What one S/MIME run produced. */
 interface Processed {
@@ -151,6 +152,7 @@ async function processMail(ctx: DeskContext, raw: Uint8Array, scratch: boolean):
 			candidates,
 			...(legacyUnavailable ? { legacyUnavailable } : {}),
 			...(ctx.maxMessageSize !== undefined ? { maxSize: ctx.maxMessageSize } : {}),
+			acceptSha1: await acceptSha1Signatures(ctx),
 			now: ctx.now(),
 			crypto: ctx.crypto,
 			scratch

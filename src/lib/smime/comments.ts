@@ -57,6 +57,13 @@ export function weakCipher(name: string): string {
 	return `The message was encrypted with ${name}, a weak algorithm.`;
 }
 
+/**
+ * A signature that verified but uses SHA-1 (digest or signature hash), while the admin setting
+ * "Accept SHA-1 signatures" is off (the default, as in Thunderbird).
+ */
+export const SHA1_REFUSED =
+	'The signature is invalid: It uses SHA-1, which is no longer accepted. An administrator can accept SHA-1 signatures on the S/MIME page.';
+
 /** A signature whose algorithm we cannot check. */
 export function unsupportedSignature(reason: string): string {
 	return `The signature could not be checked: ${reason}`;

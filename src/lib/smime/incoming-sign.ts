@@ -11,6 +11,7 @@ import { certificateEmails, nameToString, parseCertificate } from '../pki/descri
 import {
 	CERTIFICATE_NOT_FOUND,
 	NO_SIGNERS,
+	SHA1_REFUSED,
 	VERIFY_ERROR,
 	expiredSuffix,
 	invalidSignature,
@@ -38,6 +39,12 @@ export interface SignatureLayer {
 	content: Uint8Array | null;
 }
 
+/** What a signature that verified is also judged by. */
+export interface SignaturePolicy {
+	/** Accept SHA-1 (valid, with the weak-algorithm warning); otherwise a SHA-1 signature is invalid. */
+	acceptSha1: boolean;
+}
+
 /** Options of {@link readSignatureLayer}. */
 export interface ReadSignatureOptions {
 	/** The SignedData ContentInfo, DER or BER. */
@@ -46,6 +53,8 @@ export interface ReadSignatureOptions {
 	detachedContent?: Uint8Array;
 	/** Every stored certificate (anchors, and signers the message does not bundle). */
 	certificates: Uint8Array[];
+	/** Defaults to refusing SHA-1. */
+	policy?: SignaturePolicy;
 	now: Date;
 	crypto: Crypto;
 }
@@ -84,6 +93,7 @@ async function judge(signer: SignerResult, bundled: Uint8Array[], o: ReadSignatu
 		case 'valid':
 			break;
 	}
+	if (signer.weak === 'SHA-1' && o.policy?.acceptSha1 !== true) return { status: 'invalid', comment: SHA1_REFUSED, emails: [] };
 	const emails = emailsOf(signer.certificate);
 	const weak = signer.weak ? { weak: signer.weak } : {};
 	const trust = await evaluateTrust({

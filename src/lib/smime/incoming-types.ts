@@ -78,6 +78,8 @@ export interface ReadIncomingOptions {
 	crypto: Crypto;
 	/** Largest raw message processed, in bytes; 50 MB by default. */
 	maxSize?: number;
+	/** Accept SHA-1 message signatures (valid, with a weak-algorithm warning). Off by default: they are invalid. */
+	acceptSha1?: boolean;
 	/**
 	 * `raw` is the caller's scratch, read for nothing else afterwards: S/MIME bodies are then
 	 * base64-decoded and decrypted within its own bytes (no copies of message size), and the

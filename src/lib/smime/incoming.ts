@@ -17,7 +17,7 @@ import { classifySmime, splitSigned } from '../mime/smime';
 import { readHeaders } from '../mime/display';
 import type { MimeEntity } from '../mime/entity';
 import { NESTED_ENCRYPTED_PART, TOO_DEEP, TOO_LARGE, VERIFY_ERROR, WITHHELD_INVALID } from './comments';
-import { readSignatureLayer, type SignatureLayer } from './incoming-sign';
+import { readSignatureLayer, type SignatureLayer, type SignaturePolicy } from './incoming-sign';
 import type { IncomingResult, ReadIncomingOptions, TrustedSigner } from './incoming-types';
 import { NOT_ENCRYPTED, encryptionResult, layerSummaries, signResult, type FoundLayer } from './incoming-verdict';
 
@@ -89,7 +89,13 @@ interface Walk {
 	levels: number;
 }
 
+/** What every signature layer of the message is judged by, beyond the cryptography. */
+function signaturePolicy(o: ReadIncomingOptions): SignaturePolicy {
+	return { acceptSha1: o.acceptSha1 === true };
+}
+
 async function unwrap(o: ReadIncomingOptions): Promise<Walk> {
+	const policy = signaturePolicy(o);
 	const layers: FoundLayer[] = [];
 	let current = o.raw;
 	for (let level = 0; ; level++) {
@@ -108,7 +114,7 @@ async function unwrap(o: ReadIncomingOptions): Promise<Walk> {
 				layers.push({ kind: 'signed', form: 'detached', layer: BROKEN });
 				return { layers, content: current, tooDeep: false, levels: level };
 			}
-			const layer = await readSignatureLayer({ der: split.signature, detachedContent: split.signedBytes, certificates: o.certificates, now: o.now, crypto: o.crypto });
+			const layer = await readSignatureLayer({ der: split.signature, detachedContent: split.signedBytes, certificates: o.certificates, policy, now: o.now, crypto: o.crypto });
 			layers.push({ kind: 'signed', form: 'detached', layer });
 			current = split.content.raw;
 			continue;
@@ -132,7 +138,7 @@ async function unwrap(o: ReadIncomingOptions): Promise<Walk> {
 			continue;
 		}
 		if (type !== OID_SIGNED_DATA && type !== null) return { layers, content: current, tooDeep: false, levels: level };
-		const layer = await readSignatureLayer({ der, certificates: o.certificates, now: o.now, crypto: o.crypto });
+		const layer = await readSignatureLayer({ der, certificates: o.certificates, policy, now: o.now, crypto: o.crypto });
 		layers.push({ kind: 'signed', form: 'opaque', layer });
 		if (!layer.content) return { layers, content: null, tooDeep: false, levels: level };
 		current = layer.content;
