@@ -64,6 +64,14 @@ export function weakCipher(name: string): string {
 export const SHA1_REFUSED =
 	'The signature is invalid: It uses SHA-1, which is no longer accepted. An administrator can accept SHA-1 signatures on the S/MIME page.';
 
+/**
+ * A signature whose signingTime is more than an hour away from the message's Date header (an old
+ * signed mail replayed under a new date, or a forged Date). Both times in UTC, ISO 8601.
+ */
+export function signingTimeMismatch(signingTime: Date, date: Date): string {
+	return `The signature is invalid: It was made at ${isoUtc(signingTime)}, but the message is dated ${isoUtc(date)}; the two are more than an hour apart.`;
+}
+
 /** A signature whose algorithm we cannot check. */
 export function unsupportedSignature(reason: string): string {
 	return `The signature could not be checked: ${reason}`;
@@ -77,6 +85,10 @@ export function invalidSignature(reason: string): string {
 /** A signer certificate that is not fit for signing mail (EKU or keyUsage). */
 export function unfitCertificate(reason: string): string {
 	return `The signer's certificate cannot be used: ${reason}`;
+}
+
+function isoUtc(d: Date): string {
+	return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 function rubyUtc(d: Date): string {

@@ -34,7 +34,8 @@ const BROKEN: SignatureLayer = { verdicts: [{ status: 'invalid', comment: VERIFY
  * @throws only for programming errors (for example unknown options passed on to cms/pki)
  */
 export async function readIncoming(o: ReadIncomingOptions): Promise<IncomingResult> {
-	const from = readHeaders(o.raw).from?.address;
+	const headers = readHeaders(o.raw);
+	const from = headers.from?.address;
 	const fromField = from ? { from } : {};
 	if (o.raw.length > (o.maxSize ?? DEFAULT_MAX_SIZE)) {
 		return {
@@ -44,7 +45,7 @@ export async function readIncoming(o: ReadIncomingOptions): Promise<IncomingResu
 			...fromField
 		};
 	}
-	const walk = await unwrap(o);
+	const walk = await unwrap(o, signaturePolicy(o, headers.date));
 	const layers = walk.layers;
 	let content = walk.content;
 	const security = {
@@ -89,13 +90,12 @@ interface Walk {
 	levels: number;
 }
 
-/** What every signature layer of the message is judged by, beyond the cryptography. */
-function signaturePolicy(o: ReadIncomingOptions): SignaturePolicy {
-	return { acceptSha1: o.acceptSha1 === true };
+/** What every signature layer of the message is judged by, beyond the cryptography: the SHA-1 setting and the top-level Date header. */
+function signaturePolicy(o: ReadIncomingOptions, messageDate: Date | undefined): SignaturePolicy {
+	return { acceptSha1: o.acceptSha1 === true, ...(messageDate ? { messageDate } : {}) };
 }
 
-async function unwrap(o: ReadIncomingOptions): Promise<Walk> {
-	const policy = signaturePolicy(o);
+async function unwrap(o: ReadIncomingOptions, policy: SignaturePolicy): Promise<Walk> {
 	const layers: FoundLayer[] = [];
 	let current = o.raw;
 	for (let level = 0; ; level++) {
