@@ -192,8 +192,11 @@ export interface MultipartSplit {
 /**
  * Splits a multipart body at its boundary, byte-exactly (RFC 2046 §5.1.1): each part
  * excludes the CRLF (or LF) that precedes the next delimiter. Never throws.
+ * @param limit - stop after this many parts: the rest of the body is not split (and `closed` is
+ *   false). A caller that only needs to know whether there are more than N passes N + 1, so a
+ *   hostile body of a million parts costs no more than N + 1 of them.
  */
-export function splitMultipart(body: Uint8Array, boundary: string): MultipartSplit {
+export function splitMultipart(body: Uint8Array, boundary: string, limit = Infinity): MultipartSplit {
 	const delim = latin1ToBytes('--' + boundary);
 	const found: { start: number; lineStart: number; end: number; close: boolean }[] = [];
 	let from = 0;
@@ -215,7 +218,8 @@ export function splitMultipart(body: Uint8Array, boundary: string): MultipartSpl
 			if (body[end] === 13 && body[end + 1] === 10) end += 2;
 			else if (body[end] === 10) end += 1;
 			found.push({ start: i, lineStart, end, close });
-			if (close) break;
+			// limit + 1 delimiters make `limit` parts; the part after the last one runs to the end.
+			if (close || found.length > limit) break;
 		}
 		from = i + delim.length;
 	}
@@ -229,6 +233,7 @@ export function splitMultipart(body: Uint8Array, boundary: string): MultipartSpl
 			break;
 		}
 		const next = found[n + 1];
+		if (out.length >= limit) break;
 		out.push(body.subarray(d.end, next ? next.lineStart : body.length));
 	}
 	return { parts: out, closed };
@@ -237,13 +242,14 @@ export function splitMultipart(body: Uint8Array, boundary: string): MultipartSpl
 /**
  * Returns the children of a multipart entity with their exact bytes, or [] when the
  * entity is not multipart. Throws MimeError when nesting exceeds {@link MAX_DEPTH}.
+ * @param limit - at most this many children are split off and parsed (see {@link splitMultipart})
  */
-export function parts(entity: MimeEntity): MimeEntity[] {
+export function parts(entity: MimeEntity, limit = Infinity): MimeEntity[] {
 	if (entity.contentType.type !== 'multipart') return [];
 	const boundary = entity.contentType.params.boundary;
 	if (!boundary) return [];
 	if (entity.depth + 1 > MAX_DEPTH) throw new MimeError('The message is nested too deeply.');
-	return splitMultipart(entity.body, boundary).parts.map((p) => parseEntity(p, entity.depth + 1));
+	return splitMultipart(entity.body, boundary, limit).parts.map((p) => parseEntity(p, entity.depth + 1));
 }
 
 function decodeQuotedPrintable(src: Uint8Array): Uint8Array {

@@ -26,6 +26,8 @@ export const SMIME_OFF_ENCRYPTION = 'S/MIME is turned off, so the message was no
 export const TOO_DEEP = 'The message is nested too deeply.';
 /** The raw message is larger than the limit. */
 export const TOO_LARGE = 'The message is too large to be processed.';
+/** More MIME parts than are processed (mime/part-count MAX_PARTS): the mail is kept, not shown. */
+export const TOO_MANY_PARTS = 'The message has more than 1,000 parts, so it is not shown. Download it to open it elsewhere.';
 /** A signature layer without any SignerInfo. */
 export const NO_SIGNERS = 'The signature has no signer.';
 /** An encrypted part inside a cleartext container: EFAIL rule, never merged into the view. */

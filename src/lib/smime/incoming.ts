@@ -14,9 +14,11 @@ import { decodeBase64, decodeBase64InPlace } from '../mime/base64-decode';
 import { OID_AUTH_ENVELOPED_DATA, OID_ENVELOPED_DATA, OID_SIGNED_DATA } from '../cms/oids';
 import { decodeBody, parseEntity, parts } from '../mime/entity';
 import { classifySmime, splitSigned } from '../mime/smime';
+import { isWellFormedEntity } from '../mime/well-formed';
+import { hasTooManyParts } from '../mime/part-count';
 import { readHeaders } from '../mime/display';
 import type { MimeEntity } from '../mime/entity';
-import { NESTED_ENCRYPTED_PART, TOO_DEEP, TOO_LARGE, VERIFY_ERROR, WITHHELD_INVALID } from './comments';
+import { NESTED_ENCRYPTED_PART, TOO_DEEP, TOO_LARGE, TOO_MANY_PARTS, VERIFY_ERROR, WITHHELD_INVALID } from './comments';
 import { readSignatureLayer, type SignatureLayer, type SignaturePolicy } from './incoming-sign';
 import type { IncomingResult, ReadIncomingOptions, TrustedSigner } from './incoming-types';
 import { NOT_ENCRYPTED, encryptionResult, layerSummaries, signResult, type FoundLayer } from './incoming-verdict';
@@ -62,6 +64,10 @@ export async function readIncoming(o: ReadIncomingOptions): Promise<IncomingResu
 	} else if (content && withheld(layers)) {
 		content = null;
 		security.encryption = { ...security.encryption, comment: `${security.encryption.comment} ${WITHHELD_INVALID}` };
+	} else if (content && hasTooManyParts(content)) {
+		content = null;
+		security.sign = noteParts(security.sign);
+		security.encryption = noteParts(security.encryption);
 	} else if (content) {
 		const scan = scanCleartext(content, walk.levels);
 		if (scan.tooDeep) {
@@ -79,7 +85,16 @@ export async function readIncoming(o: ReadIncomingOptions): Promise<IncomingResu
 
 /** Adds the too-deep sentence: it replaces the comment of a 'none' status, and follows any other. */
 function noteDeep<T extends { status: string; comment: string }>(r: T): T {
-	return { ...r, comment: r.status === 'none' ? TOO_DEEP : `${r.comment} ${TOO_DEEP}` };
+	return note(r, TOO_DEEP);
+}
+
+/** Adds the too-many-parts sentence, as {@link noteDeep} does. */
+function noteParts<T extends { status: string; comment: string }>(r: T): T {
+	return note(r, TOO_MANY_PARTS);
+}
+
+function note<T extends { status: string; comment: string }>(r: T, sentence: string): T {
+	return { ...r, comment: r.status === 'none' ? sentence : `${r.comment} ${sentence}` };
 }
 
 interface Walk {
@@ -128,7 +143,14 @@ async function unwrap(o: ReadIncomingOptions, policy: SignaturePolicy): Promise<
 			let result;
 			try {
 				// A decoded body, or any part of scratch input, is ours to overwrite: the content is decrypted within it.
-				result = await decryptContent({ der, candidates: o.candidates, crypto: o.crypto, inPlace: o.scratch === true || der.buffer !== current.buffer });
+				result = await decryptContent({
+					der,
+					candidates: o.candidates,
+					crypto: o.crypto,
+					inPlace: o.scratch === true || der.buffer !== current.buffer,
+					// RFC 8551: the content is a MIME entity; legacy-path garbage never is.
+					plausible: isWellFormedEntity
+				});
 			} catch {
 				result = null;
 			}
