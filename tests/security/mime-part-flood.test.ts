@@ -108,4 +108,14 @@ describe('desk.receive of hostile part counts', () => {
 		expect(a.security.sign.comment).toBe(TOO_MANY_PARTS);
 		expect(ms).toBeLessThan(5000);
 	}, 60_000);
+
+	test('the size limit filled with dashes inside a multipart (no delimiter, a dash at every byte): well within 5 s', async () => {
+		const { desk } = await freshDesk({ now: new Date() });
+		const head = 'Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: application/octet-stream\r\n\r\n';
+		const raw = withHeaders(`${head}${'-'.repeat(DEFAULT_MAX_SIZE - 4096)}\r\n--b--\r\n`);
+		expect(raw.length).toBeLessThanOrEqual(DEFAULT_MAX_SIZE);
+		const { value: a, ms } = await timed(() => desk.receive(raw));
+		expect(a.security.sign.status).toBe('none');
+		expect(ms).toBeLessThan(5000);
+	}, 60_000);
 });
