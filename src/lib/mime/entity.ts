@@ -35,6 +35,13 @@ export interface MimeEntity {
 /** Maximum nesting depth accepted by {@link parts}. */
 export const MAX_DEPTH = 32;
 
+/**
+ * Header fields are read from at most this many bytes of a header block (Postfix refuses more
+ * than 100 KB by default); the rest of a larger block is skipped, and the body still starts
+ * after the empty line. A hostile header block of 50 MB was parsed again at every look-up.
+ */
+export const MAX_HEADER_BYTES = 256 * 1024;
+
 /** Finds the end of the header block; returns [headerBytesEnd, bodyStart]. */
 function findHeaderEnd(raw: Uint8Array): [number, number] {
 	// Blank line at start: no headers.
@@ -166,7 +173,7 @@ export function parseContentType(value: string | undefined): ContentType {
  */
 export function parseEntity(raw: Uint8Array, depth = 0): MimeEntity {
 	const [hEnd, bodyStart] = findHeaderEnd(raw);
-	const headers = parseHeaderBlock(bytesToLatin1(raw.subarray(0, hEnd)));
+	const headers = parseHeaderBlock(bytesToLatin1(raw.subarray(0, Math.min(hEnd, MAX_HEADER_BYTES))));
 	const header = (name: string): string | undefined => {
 		const n = name.toLowerCase();
 		return headers.find((h) => h.name.toLowerCase() === n)?.value;

@@ -5,18 +5,17 @@
  * never a header block, so it is refused here instead of being shown as the decrypted mail.
  */
 
-/** Header blocks longer than this are not taken as well-formed (no real entity has one). */
-export const MAX_HEADER_BLOCK = 256 * 1024;
+import { MAX_HEADER_BYTES } from './entity';
 
 /**
  * True when `bytes` starts with a well-formed header block (RFC 5322 §2.2, RFC 2045): at least
  * one field `name: value` whose name is printable ASCII without a colon, continuation lines
  * that start with a space or tab, CRLF or LF line ends, no NUL and no other control character
- * than tab, ended by an empty line within {@link MAX_HEADER_BLOCK} bytes. The body is not read.
+ * than tab, ended by an empty line within {@link MAX_HEADER_BYTES} bytes. The body is not read.
  * Never throws; work is bounded by the header block (garbage fails within its first bytes).
  */
 export function isWellFormedEntity(bytes: Uint8Array): boolean {
-	const limit = Math.min(bytes.length, MAX_HEADER_BLOCK);
+	const limit = Math.min(bytes.length, MAX_HEADER_BYTES);
 	let i = 0;
 	let fields = 0;
 	while (i < limit) {
