@@ -125,7 +125,7 @@ test('links, forms and refreshes in mail HTML request nothing; a link opens only
 	await popup.waitForLoadState();
 	expect(popup.url()).toBe(`${OUTSIDE}/blank?from=mail`);
 	await expect(popup.getByText('outside')).toBeVisible();
-	expect(await popup.evaluate(() => window.opener)).toBeNull();
+	expect(await popup.evaluate(() => window.opener === null)).toBe(true);
 	expect(await popup.evaluate(() => document.referrer)).toBe('');
 	const opened = leaks.filter((url) => url.startsWith(OUTSIDE));
 	expect(opened).toEqual([`${OUTSIDE}/blank?from=mail`]);

@@ -144,7 +144,7 @@ export async function startCaddy(upstream: string): Promise<RunningServer> {
 	execFileSync('caddy', ['validate', ...args], { stdio: 'pipe', env });
 	let log = '';
 	const child = spawn('caddy', ['run', ...args], { stdio: ['ignore', 'ignore', 'pipe'], env });
-	child.stderr?.on('data', (chunk: Buffer) => {
+	child.stderr.on('data', (chunk: Buffer) => {
 		log += chunk.toString();
 	});
 	const origin = `http://127.0.0.1:${port}`;

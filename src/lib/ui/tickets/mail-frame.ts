@@ -34,8 +34,7 @@ function neutraliseLinks(doc: Document): void {
 
 /** Scrolls to an anchor inside the message (`#name`), by id or by `<a name>`. */
 function scrollToAnchor(doc: Document, name: string): void {
-	const target = doc.getElementById(name) ?? doc.getElementsByName(name).item(0);
-	target?.scrollIntoView();
+	(doc.getElementById(name) ?? doc.querySelector(`[name="${CSS.escape(name)}"]`))?.scrollIntoView();
 }
 
 /**
