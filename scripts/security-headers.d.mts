@@ -14,3 +14,4 @@ export function caddyHeaders(policy: string): string;
 export function writeHeaderFiles(root: string): Promise<string>;
 export function withSecurityHeaders(adapter: Adapter, root: string): Adapter;
 export function securityHeadersPreview(options?: { pages?: string }): Plugin;
+export function securityHeadersMiddleware(headers: Record<string, string>): (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse, next: () => void) => void;

@@ -222,6 +222,33 @@ function withoutOurs(arg, ours) {
 	return arg;
 }
 
+/** Headers no response of Sealdesk's origin may carry, whoever answers (a proxied JMAP server). */
+const CORS_HEADERS = ['access-control-allow-origin', 'access-control-allow-credentials'];
+
+/**
+ * A connect middleware that makes every response carry `headers` and no CORS grant, whoever
+ * writes it. SvelteKit's preview renders unknown paths with its server, which sends the error
+ * page's meta-derived CSP, and a proxy copies the upstream's headers: ours are set last, in
+ * writeHead (Node calls it for an implicit header too), over anything set before or passed.
+ * @param {Record<string, string>} headers
+ * @returns {(req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse, next: () => void) => void}
+ */
+export function securityHeadersMiddleware(headers) {
+	const owned = new Set([...Object.keys(headers).map((name) => name.toLowerCase()), ...CORS_HEADERS]);
+	return (_req, res, next) => {
+		const writeHead = res.writeHead.bind(res);
+		/** @type {(...args: unknown[]) => import('node:http').ServerResponse} */
+		const enforced = (status, ...rest) => {
+			for (const name of CORS_HEADERS) res.removeHeader(name);
+			for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+			return writeHead(/** @type {number} */ (status), .../** @type {[]} */ (rest.map((arg) => withoutOurs(arg, owned))));
+		};
+		res.writeHead = /** @type {typeof res.writeHead} */ (/** @type {unknown} */ (enforced));
+		for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+		next();
+	};
+}
+
 /**
  * A Vite plugin for `vite preview` (`npm start` and the browser tests): every response gets
  * the header policy of the prerendered pages it serves and the hardening headers, and no
@@ -235,20 +262,7 @@ export function securityHeadersPreview({ pages = '.svelte-kit/output/prerendered
 		config: () => ({ preview: { cors: false } }),
 		async configurePreviewServer(server) {
 			const headers = securityHeaders(await policyFromPages(pages));
-			const ours = new Set(Object.keys(headers).map((name) => name.toLowerCase()));
-			server.middlewares.use((_req, res, next) => {
-				// SvelteKit's preview renders unknown paths with its server, which sends the error
-				// page's own meta-derived CSP: ours is set last, whoever answers (Node calls writeHead
-				// for an implicit header too).
-				const writeHead = res.writeHead.bind(res);
-				/** @type {(...args: unknown[]) => import('node:http').ServerResponse} */
-				const patched = (status, ...rest) => {
-					for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
-					return writeHead(/** @type {number} */ (status), .../** @type {[]} */ (rest.map((arg) => withoutOurs(arg, ours))));
-				};
-				res.writeHead = /** @type {typeof res.writeHead} */ (/** @type {unknown} */ (patched));
-				next();
-			});
+			server.middlewares.use(securityHeadersMiddleware(headers));
 		}
 	};
 }

@@ -3,6 +3,7 @@
 // from the pages' own CSP, and the shipped deploy configs must include them where they take
 // effect. The browser suite (tests/e2e/security-headers.e2e.ts) checks the running servers.
 import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -15,6 +16,7 @@ import {
 	parsePolicy,
 	REQUIRED_DIRECTIVES,
 	securityHeaders,
+	securityHeadersMiddleware,
 	staticHostHeaders,
 	writeHeaderFiles
 } from '../../scripts/security-headers.mjs';
@@ -122,5 +124,56 @@ describe('the shipped deploy configs', () => {
 		expect(caddy.match(new RegExp(`import /srv/sealdesk/${HEADER_FILES.caddy.replace('.', '\\.')}`, 'g'))).toHaveLength(2);
 		expect(caddy).toContain('handle_errors {');
 		expect(caddy).toContain('\troot * /srv/sealdesk');
+	});
+});
+
+describe('the preview middleware', () => {
+	const headers = securityHeaders(headerPolicy([meta('AAA=')]));
+
+	/** Serves one answer written by `answer` behind the middleware and returns its headers. */
+	async function served(answer: (res: ServerResponse) => void): Promise<Headers> {
+		const middleware = securityHeadersMiddleware(headers);
+		const server = createServer((req, res) => {
+			middleware(req, res, () => {
+				answer(res);
+			});
+		});
+		await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+		try {
+			const address = server.address();
+			if (address === null || typeof address === 'string') throw new Error('no port');
+			return (await fetch(`http://127.0.0.1:${address.port}/`)).headers;
+		} finally {
+			server.close();
+		}
+	}
+
+	const answers: [string, (res: ServerResponse) => void][] = [
+		['a proxied answer with its own CORS and CSP (set, then writeHead)', (res) => {
+			res.setHeader('Access-Control-Allow-Origin', '*');
+			res.setHeader('Content-Security-Policy', 'default-src *');
+			res.writeHead(200).end('{}');
+		}],
+		['headers passed to writeHead', (res) => {
+			res.writeHead(200, { 'access-control-allow-origin': '*', 'Access-Control-Allow-Credentials': 'true', 'content-security-policy': 'default-src *', 'x-upstream': '1' }).end();
+		}],
+		['a flat header list', (res) => {
+			res.writeHead(200, ['Access-Control-Allow-Origin', '*', 'X-Upstream', '1']).end();
+		}],
+		['an implicit header (SvelteKit\'s error page)', (res) => {
+			res.setHeader('content-security-policy', "script-src 'self'");
+			res.statusCode = 404;
+			res.end('not found');
+		}]
+	];
+	it.each(answers)('wins over %s', async (_name, answer) => {
+		const got = await served(answer);
+		for (const [name, value] of Object.entries(headers)) expect(got.get(name)).toBe(value);
+		expect(got.get('access-control-allow-origin')).toBeNull();
+		expect(got.get('access-control-allow-credentials')).toBeNull();
+	});
+
+	it('keeps the answer\'s other headers', async () => {
+		expect((await served((res) => res.writeHead(200, { 'x-upstream': '1' }).end())).get('x-upstream')).toBe('1');
 	});
 });
