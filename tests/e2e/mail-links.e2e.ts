@@ -69,8 +69,8 @@ test('links, forms and refreshes in mail HTML request nothing; a link opens only
 	await expect(iframe).toHaveAttribute('sandbox', 'allow-same-origin');
 	await expect(iframe).not.toHaveAttribute('inert', /.*/);
 	const frame = page.frameLocator('iframe.html-body');
-	const mailFrame = page.frames().find((f) => f.url() === 'about:srcdoc');
-	expect(mailFrame).toBeDefined();
+	const mailFrame = await (await iframe.elementHandle())?.contentFrame();
+	expect(mailFrame?.url()).toBe('about:srcdoc');
 	const dialog = page.getByRole('dialog', { name: 'Open this link?' });
 	const shownUrl = dialog.getByTestId('mail-link-url');
 
@@ -91,6 +91,8 @@ test('links, forms and refreshes in mail HTML request nothing; a link opens only
 	await frame.getByRole('link', { name: 'Self link' }).click({ button: 'middle' });
 	await expect(shownUrl).toHaveText(`${origin}/leak?self`);
 	await dialog.getByRole('button', { name: 'Cancel' }).click();
+	await frame.getByRole('link', { name: 'Blank link' }).click({ button: 'right' });
+	await expect(dialog).toBeHidden();
 	await frame.getByRole('link', { name: 'Top link' }).focus();
 	await page.keyboard.press('Enter');
 	await expect(shownUrl).toHaveText(`${origin}/leak?top`);

@@ -63,6 +63,10 @@ export function mailFrameGuard(onLink: (link: MailLink) => void): Attachment<HTM
 				if (found.kind === 'anchor') scrollToAnchor(doc, found.name);
 				else onLink(found);
 			};
+			// The middle button opens a link in a new tab; the right one only opens the context menu.
+			const middle = (event: MouseEvent): void => {
+				if (event.button === 1) activate(event);
+			};
 			const key = (event: KeyboardEvent): void => {
 				if (event.key === 'Enter') activate(event);
 			};
@@ -71,12 +75,12 @@ export function mailFrameGuard(onLink: (link: MailLink) => void): Attachment<HTM
 				event.stopPropagation();
 			};
 			doc.addEventListener('click', activate, true);
-			doc.addEventListener('auxclick', activate, true);
+			doc.addEventListener('auxclick', middle, true);
 			doc.addEventListener('keydown', key, true);
 			doc.addEventListener('submit', submit, true);
 			cleanup = () => {
 				doc.removeEventListener('click', activate, true);
-				doc.removeEventListener('auxclick', activate, true);
+				doc.removeEventListener('auxclick', middle, true);
 				doc.removeEventListener('keydown', key, true);
 				doc.removeEventListener('submit', submit, true);
 			};
