@@ -69,7 +69,7 @@ test('links, forms and refreshes in mail HTML request nothing; a link opens only
 	await expect(iframe).toHaveAttribute('sandbox', 'allow-same-origin');
 	await expect(iframe).not.toHaveAttribute('inert', /.*/);
 	const frame = page.frameLocator('iframe.html-body');
-	const mailFrame = await (await iframe.elementHandle())?.contentFrame();
+	const mailFrame = await (await iframe.elementHandle()).contentFrame();
 	expect(mailFrame?.url()).toBe('about:srcdoc');
 	const dialog = page.getByRole('dialog', { name: 'Open this link?' });
 	const shownUrl = dialog.getByTestId('mail-link-url');
