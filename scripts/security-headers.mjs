@@ -10,7 +10,7 @@
 // `build/_headers` (Netlify, Cloudflare Pages) and to the nginx and Caddy snippets that
 // deploy/nginx.conf and deploy/Caddyfile include.
 import { readdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 
 /** Headers every response gets besides the CSP. None of them changes what the app can do. */
 export const HARDENING_HEADERS = Object.freeze({
@@ -253,7 +253,7 @@ export function securityHeadersMiddleware(headers) {
  * A Vite plugin for `vite preview` (`npm start` and the browser tests): every response gets
  * the header policy of the prerendered pages it serves and the hardening headers, and no
  * CORS headers (vite preview would send `Access-Control-Allow-Origin: *`).
- * @param {{ pages?: string }} [options] the prerendered pages (default SvelteKit's output)
+ * @param {{ pages?: string }} [options] the prerendered pages, relative to the project root (default SvelteKit's output)
  * @returns {import('vite').Plugin}
  */
 export function securityHeadersPreview({ pages = '.svelte-kit/output/prerendered/pages' } = {}) {
@@ -261,7 +261,7 @@ export function securityHeadersPreview({ pages = '.svelte-kit/output/prerendered
 		name: 'sealdesk-security-headers',
 		config: () => ({ preview: { cors: false } }),
 		async configurePreviewServer(server) {
-			const headers = securityHeaders(await policyFromPages(pages));
+			const headers = securityHeaders(await policyFromPages(resolve(server.config.root, pages)));
 			server.middlewares.use(securityHeadersMiddleware(headers));
 		}
 	};
