@@ -146,7 +146,7 @@ async function sealedRecords(ctx: DeskContext, keys: PreparedKey[], custody: Cus
  */
 export async function importFile(ctx: DeskContext, input: ReadInput): Promise<ImportSummary> {
 	if (!(await isEnabled(ctx))) throw new ImportError('disabled', ENABLE_FIRST);
-	const read = await readInput(input, ctx.crypto);
+	const read = await readInput(input, ctx.crypto, { legacy: ctx.legacy });
 	let certs: PreparedCertificate[];
 	let keys: PreparedKey[] = [];
 	try {

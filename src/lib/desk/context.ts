@@ -5,6 +5,7 @@
  */
 import type { SealdeskDatabase } from '../store/db';
 import type { ChangeFeed, StoreChange } from '../store/changes';
+import type { LegacyReaders } from '../pki/read';
 
 /** Shared state of one open desk. */
 export interface DeskContext {
@@ -21,6 +22,8 @@ export interface DeskContext {
 	onImportWrite?: (index: number) => void;
 	/** Largest raw mail processed by receive, in bytes (default: the S/MIME layer's 50 MB). */
 	maxMessageSize?: number;
+	/** Where node-forge's slow PKCS#12 and PBE readers run (a worker of their own in the app). */
+	legacy: LegacyReaders;
 }
 
 /** Publishes that these stores changed (after a transaction committed). */

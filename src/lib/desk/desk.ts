@@ -19,6 +19,7 @@ import * as composing from './compose';
 import * as groups from './groups';
 import * as sendSettings from './compose-settings';
 import * as backup from './backup';
+import { defaultLegacyReaders } from './legacy-readers';
 
 /** Options of openDesk; all optional. Unknown options are rejected. */
 export interface OpenDeskOptions {
@@ -272,6 +273,7 @@ export async function openDesk(options: OpenDeskOptions = {}): Promise<Desk> {
 		name,
 		changes: new ChangeFeed(),
 		vault: { unlocked: null },
+		legacy: defaultLegacyReaders(),
 		...(options.onImportWrite ? { onImportWrite: options.onImportWrite } : {}),
 		...(options.maxMessageSize !== undefined ? { maxMessageSize: options.maxMessageSize } : {})
 	};
