@@ -19,7 +19,7 @@ import type { CertificateRecord, KeyRecord } from '../store/schema';
 import { announce, type DeskContext } from './context';
 import { appendLog } from './log';
 import { writeFailureMessage } from '../store/errors';
-import { CUSTODY_CHANGING, currentCustody, custodyUnchanged, seal, type Custody } from './vault';
+import { CUSTODY_CHANGING, currentCustody, custodyUnchanged, seal, touchVault, type Custody } from './vault';
 
 /** How many times an import seals again when another tab changed the custody settings meanwhile. */
 const CUSTODY_ATTEMPTS = 5;
@@ -133,6 +133,7 @@ async function sealedRecords(ctx: DeskContext, keys: PreparedKey[], custody: Cus
 		if (!custody.key) throw new ImportError('vault-locked', 'Unlock the key vault first.');
 		records.push({ ...record, sealed: await seal(ctx.crypto, custody.key, sealable) });
 	}
+	if (records.some((r) => r.sealed)) await touchVault(ctx);
 	return records;
 }
 

@@ -36,6 +36,67 @@ export interface VaultStatus {
 	strictKeyCustody: boolean;
 	/** Fingerprints of the keys that have the legacy path (a sealed copy). */
 	legacyKeys: string[];
+	/** Minutes of vault idleness after which an unlocked vault locks itself (0: never). */
+	autoLockMinutes: number;
+}
+
+/** The idle auto-lock's default, in minutes. */
+export const DEFAULT_AUTO_LOCK_MINUTES = 15;
+/** The longest idle auto-lock, in minutes (a day). */
+export const MAX_AUTO_LOCK_MINUTES = 1440;
+/** The refusal of an auto-lock time out of range. */
+export const AUTO_LOCK_RANGE = `The auto-lock time must be a whole number of minutes from 0 to ${String(MAX_AUTO_LOCK_MINUTES)}.`;
+
+/** The idle auto-lock setting, in minutes (0: never). */
+export async function vaultAutoLockMinutes(ctx: DeskContext): Promise<number> {
+	const stored = await ctx.db.get('settings', 'vaultAutoLockMinutes');
+	return typeof stored === 'number' ? stored : DEFAULT_AUTO_LOCK_MINUTES;
+}
+
+/**
+ * Sets the idle auto-lock and applies it at once to an unlocked vault.
+ * @throws Error {@link AUTO_LOCK_RANGE} for anything but a whole number from 0 to 1440
+ */
+export async function setVaultAutoLock(ctx: DeskContext, minutes: number): Promise<void> {
+	if (!Number.isInteger(minutes) || minutes < 0 || minutes > MAX_AUTO_LOCK_MINUTES) throw new Error(AUTO_LOCK_RANGE);
+	await ctx.db.put('settings', minutes, 'vaultAutoLockMinutes');
+	announce(ctx, ['settings']);
+	if (ctx.vault.unlocked) await armAutoLock(ctx);
+}
+
+/** Records a use of the unlocked vault: the idle auto-lock counts from now. */
+export async function touchVault(ctx: DeskContext): Promise<void> {
+	if (!ctx.vault.unlocked) return;
+	ctx.vault.lastUsed = ctx.now().getTime();
+	await armAutoLock(ctx);
+}
+
+async function armAutoLock(ctx: DeskContext): Promise<void> {
+	const minutes = await vaultAutoLockMinutes(ctx);
+	if (ctx.vault.timer !== null) ctx.timers.clear(ctx.vault.timer);
+	ctx.vault.timer = null;
+	if (minutes === 0 || !ctx.vault.unlocked) return;
+	const due = ctx.vault.lastUsed + minutes * 60_000 - ctx.now().getTime();
+	ctx.vault.timer = ctx.timers.set(() => {
+		ctx.vault.timer = null;
+		void lockIfIdle(ctx).then((locked) => {
+			// Not idle yet by the desk's clock (the timer ran early): wait for the rest.
+			if (!locked && ctx.vault.unlocked) void armAutoLock(ctx);
+		});
+	}, Math.max(due, 0));
+}
+
+/**
+ * Locks an unlocked vault that has not been used for the auto-lock time (by the desk's clock).
+ * @returns true when it locked the vault now
+ */
+export async function lockIfIdle(ctx: DeskContext): Promise<boolean> {
+	if (!ctx.vault.unlocked) return false;
+	const minutes = await vaultAutoLockMinutes(ctx);
+	if (minutes === 0 || ctx.now().getTime() - ctx.vault.lastUsed < minutes * 60_000) return false;
+	lockVault(ctx);
+	announce(ctx, ['settings']);
+	return true;
 }
 
 const CHECK = new TextEncoder().encode('sealdesk vault');
@@ -110,6 +171,7 @@ export async function isStrictKeyCustody(ctx: DeskContext): Promise<boolean> {
  */
 async function sealingKeyOf(ctx: DeskContext, setting: VaultSetting): Promise<CryptoKey | null> {
 	if (setting.mode === 'device') return setting.key;
+	await lockIfIdle(ctx);
 	const unlocked = ctx.vault.unlocked;
 	if (!unlocked) return null;
 	const check = await unseal(ctx.crypto, unlocked, setting.check);
@@ -225,7 +287,10 @@ export async function setVaultPassphrase(ctx: DeskContext, current: string | nul
 			await Promise.allSettled(writes);
 			throw new Error('The vault passphrase could not be changed. Nothing was changed.', { cause: error });
 		}
-		ctx.vault.unlocked = newSetting.mode === 'passphrase' ? newKey : null;
+		if (newSetting.mode === 'passphrase') {
+			ctx.vault.unlocked = newKey;
+			await touchVault(ctx);
+		} else lockVault(ctx);
 		announce(ctx, ['keys', 'settings']);
 		return;
 	}
@@ -240,22 +305,27 @@ export async function unlockVault(ctx: DeskContext, passphrase: string): Promise
 	const setting = await vaultSetting(ctx);
 	if (setting.mode === 'device') return;
 	ctx.vault.unlocked = await currentKey(ctx, setting, passphrase);
+	await touchVault(ctx);
 }
 
-/** Forgets the derived vault key. */
+/** Forgets the derived vault key (and its auto-lock timer). */
 export function lockVault(ctx: DeskContext): void {
 	ctx.vault.unlocked = null;
+	if (ctx.vault.timer !== null) ctx.timers.clear(ctx.vault.timer);
+	ctx.vault.timer = null;
 }
 
 /** The vault's state for the UI. */
 export async function vaultStatus(ctx: DeskContext): Promise<VaultStatus> {
+	await lockIfIdle(ctx);
 	const setting = await vaultSetting(ctx);
 	const records = await ctx.db.getAll('keys');
 	return {
 		passphrase: setting.mode === 'passphrase',
 		locked: setting.mode === 'passphrase' && ctx.vault.unlocked === null,
 		strictKeyCustody: await isStrictKeyCustody(ctx),
-		legacyKeys: records.filter((r) => r.sealed !== undefined).map((r) => r.fingerprint)
+		legacyKeys: records.filter((r) => r.sealed !== undefined).map((r) => r.fingerprint),
+		autoLockMinutes: await vaultAutoLockMinutes(ctx)
 	};
 }
 
@@ -301,6 +371,7 @@ export function legacyKeyOpenerFor(ctx: DeskContext, fingerprint: string): Legac
 		if (strict === true || !record?.sealed) return null;
 		const key = await sealingKey(ctx);
 		if (!key) return null;
+		await touchVault(ctx);
 		return unseal(ctx.crypto, key, record.sealed);
 	};
 }
