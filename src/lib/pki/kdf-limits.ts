@@ -5,18 +5,23 @@
  * The counts real exporters write, as checked for this limit:
  * - OpenSSL 1.x and 3.x: 2048 (PKCS12_DEFAULT_ITER = PKCS5_DEFAULT_ITER) for the PKCS#12 MAC,
  *   the PKCS#12 PBE and PBES2 bags, and `openssl pkcs8 -topk8`'s PBKDF2; `-iter` takes any count.
- * - Windows (PFXExportCertStoreEx, X509Certificate.Export): 2000 for the MAC and the 3DES or
- *   AES bags. .NET refuses, on import, more than 600,000 by default.
- * - macOS Keychain Access and iOS: 3DES and a SHA-1 MAC at OpenSSL's 2048 (they cannot read
- *   AES PKCS#12 before macOS 13).
+ * - Windows (PFXExportCertStoreEx, .NET X509Certificate.Export): 2000 for the SHA-1 MAC and the
+ *   3DES key bag (dotnet/runtime#108330 shows `MAC: sha1, Iteration 2000`; the JDK's review of
+ *   JDK-8153005 notes Windows Server 2019 uses 2000). .NET refuses, on
+ *   import, more than 600,000 by default (KB5025823).
+ * - macOS Keychain Access and iOS: 3DES with a SHA-1 MAC, the only form they read before
+ *   macOS 13 (pyca/cryptography#7293); the count was not measured here, and no report shows one
+ *   above OpenSSL's.
  * - Java keytool: 50,000 for the PBE bags and 100,000 for the MAC up to JDK 11, 10,000 for all
  *   since (JDK-8153005); the JDK refuses on import more than 5,000,000
  *   (PKCS12KeyStore.MAX_ITERATION_COUNT).
  * - Bouncy Castle 1.86: writes 600,000 (OWASP's figure for PBKDF2-HMAC-SHA256), reads at most
  *   5,000,000 (org.bouncycastle.pkcs12.max_it_count).
  * - pyca/cryptography: PBES2 at 20,000, MAC at 1. xca: 2048, MAC at 1.
- * - Firefox and Thunderbird (NSS `pk12util` and the certificate backup): not measured here;
- *   NSS writes counts in the thousands, far below the limit.
+ * - Firefox and Thunderbird (NSS: the certificate backup and `pk12util`): the PKCS#12 encoder
+ *   (p12e.c) uses NSS_PBE_DEFAULT_ITERATION_COUNT, 2000 in the NSS sources checked (p7create.c);
+ *   newer NSS releases were not checked, and should they follow OWASP's 600,000 for PBKDF2
+ *   that is still far below the limit.
  * - OWASP's highest PBKDF2 figure is 1,300,000 (HMAC-SHA1).
  * The limit is the JDK's and Bouncy Castle's, 5,000,000: about 8× the highest count any of
  * those writes. One file may ask for at most twice that in all (a MAC plus two encrypted
