@@ -19,6 +19,7 @@ import * as composing from './compose';
 import * as groups from './groups';
 import * as sendSettings from './compose-settings';
 import * as backup from './backup';
+import * as signerTrust from './signer-trust';
 
 /** Options of openDesk; all optional. Unknown options are rejected. */
 export interface OpenDeskOptions {
@@ -122,6 +123,15 @@ export class Desk {
 	/** Re-runs S/MIME processing of an article with the current keys. @throws Error "No article has this id." */
 	retry(articleId: number): Promise<tickets.Article> {
 		return receiving.retry(this.context, articleId);
+	}
+
+	/**
+	 * Imports the untrusted signer certificate of an article (`security.sign.certificate`), once
+	 * the agent confirmed its SHA-256 fingerprint, logged as an admin import, and re-checks the article.
+	 * @throws Error with the user-facing sentence (see signer-trust.trustSignerCertificate)
+	 */
+	trustSignerCertificate(articleId: number, fingerprint: string): Promise<tickets.Article> {
+		return signerTrust.trustSignerCertificate(this.context, articleId, fingerprint);
 	}
 
 	/** Every ticket as the list shows it (with its group and protection), most recently updated first. */

@@ -51,3 +51,4 @@ export {
 } from './tickets';
 export { protectionOf, isUnchecked, type TicketRow, type TicketProtection } from './ticket-overview';
 export { exportCertificates, exportLogs, importLogs, KEYS_NOT_EXPORTABLE, type LogFormat, type LogImportSummary } from './backup';
+export { trustSignerCertificate, NO_UNTRUSTED_SIGNER, CERTIFICATE_CHANGED, NOT_TRUSTABLE } from './signer-trust';

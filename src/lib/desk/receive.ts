@@ -28,6 +28,8 @@ interface Processed {
 	html?: string;
 	attachments: StoredAttachment[];
 	trustedSigners: TrustedSigner[];
+	/** DER of the untrusted signer's certificate, when the result describes one. */
+	signerCertificate?: Uint8Array;
 	processed: boolean;
 	/** The internal error, for the log only, when processing failed unexpectedly. */
 	problem?: string;
@@ -71,7 +73,8 @@ export async function receive(ctx: DeskContext, raw: Uint8Array | string | Blob)
 		security: result.security,
 		text: result.text,
 		...(result.html !== undefined ? { html: result.html } : {}),
-		attachments: result.attachments
+		attachments: result.attachments,
+		...(result.signerCertificate ? { signerCertificate: result.signerCertificate } : {})
 	};
 	const storing = performance.now();
 	const tx = ctx.db.transaction(['tickets', 'articles', 'logs'], 'readwrite');
@@ -111,6 +114,8 @@ export async function retry(ctx: DeskContext, articleId: number): Promise<Articl
 	// The HTML of the last run goes; the new run's HTML, if any, replaces it.
 	delete updated.html;
 	if (result.html !== undefined) updated.html = result.html;
+	delete updated.signerCertificate;
+	if (result.signerCertificate) updated.signerCertificate = result.signerCertificate;
 	const tx = ctx.db.transaction(['tickets', 'articles', 'logs'], 'readwrite');
 	try {
 		await tx.objectStore('articles').put(updated);
@@ -167,7 +172,13 @@ async function processMail(ctx: DeskContext, raw: Uint8Array, scratch: boolean):
 		};
 	}
 	const display = result.content ? await toDisplay(displayable(result.content), undefined, scratch) : { text: '', attachments: [] };
-	return { security: result.security, ...displayFields(display), trustedSigners: result.security.sign.status === 'valid' ? result.trustedSigners : [], processed: true };
+	return {
+		security: result.security,
+		...displayFields(display),
+		trustedSigners: result.security.sign.status === 'valid' ? result.trustedSigners : [],
+		...(result.signerCertificate ? { signerCertificate: result.signerCertificate } : {}),
+		processed: true
+	};
 }
 
 /** Every stored certificate that has a private key (Zammad #6357: the recipient may be only in Delivered-To). */

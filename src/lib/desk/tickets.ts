@@ -85,6 +85,8 @@ export type ArticleRecord = {
 	text: string;
 	html?: string;
 	attachments: StoredAttachment[];
+	/** DER of the untrusted signer's certificate `security.sign.certificate` describes, for "Trust this certificate…". */
+	signerCertificate?: Uint8Array;
 };
 
 /** A ticket as stored in the 'tickets' store. */

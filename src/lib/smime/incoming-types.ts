@@ -14,13 +14,45 @@ export type SignStatus = 'none' | 'valid' | 'untrusted' | 'invalid' | 'expired' 
  */
 export type EncryptionStatus = 'none' | 'decrypted' | 'no-key' | 'failed';
 
+/**
+ * The certificate of a signer that no imported certificate vouches for, as the "Trust this
+ * certificate…" dialog shows it.
+ */
+export interface SignerCertificate {
+	/** SHA-256 of the DER, lower-case hex. */
+	fingerprint: string;
+	/** SHA-1 of the DER, lower-case hex. */
+	sha1: string;
+	/** OpenSSL one-line form. */
+	subject: string;
+	issuer: string;
+	/** Lower-cased email addresses (SAN, or the subject emailAddress when the SAN has none). */
+	emails: string[];
+	/** ISO 8601. */
+	notBefore: string;
+	notAfter: string;
+	/** Subject and issuer are the same name. */
+	selfSigned: boolean;
+	/**
+	 * Whether an agent may choose to trust it: an end-entity certificate with an email address,
+	 * fit for e-mail protection (extendedKeyUsage emailProtection or none; digitalSignature or
+	 * no keyUsage), with a supported key.
+	 */
+	trustable: boolean;
+}
+
 /** `article.security.sign`. */
 export interface SignResult {
 	status: SignStatus;
-	/** The signer's email address, when a signature was proven to come from a certificate. */
+	/**
+	 * The signer's email address, when a signature was proven to come from a certificate. For
+	 * 'untrusted', the address of the certificate in the message that verified the signature.
+	 */
 	signer?: string;
 	/** The sentence shown to the agent. */
 	comment: string;
+	/** For 'untrusted' when the signer's certificate is in the message (or the store): what it says. */
+	certificate?: SignerCertificate;
 }
 
 /** `article.security.encryption`. */
@@ -62,6 +94,8 @@ export interface TrustedSigner {
 	certificate: Uint8Array;
 	/** SMIMECapabilities from the signed attributes. */
 	capabilities: SmimeCapability[];
+	/** The CA certificates on the path between the signer and the imported anchor, signer side first. */
+	intermediates?: Uint8Array[];
 }
 
 /** Options of {@link readIncoming}. */
@@ -98,4 +132,6 @@ export interface IncomingResult {
 	trustedSigners: TrustedSigner[];
 	/** The lower-cased From address the signer was checked against. */
 	from?: string;
+	/** DER of the certificate `security.sign.certificate` describes (an untrusted signer's). */
+	signerCertificate?: Uint8Array;
 }

@@ -18,8 +18,9 @@ import { readHeaders } from '../mime/display';
 import type { MimeEntity } from '../mime/entity';
 import { NESTED_ENCRYPTED_PART, TOO_DEEP, TOO_LARGE, VERIFY_ERROR, WITHHELD_INVALID } from './comments';
 import { readSignatureLayer, type SignatureLayer } from './incoming-sign';
-import type { IncomingResult, ReadIncomingOptions, TrustedSigner } from './incoming-types';
-import { NOT_ENCRYPTED, encryptionResult, layerSummaries, signResult, type FoundLayer } from './incoming-verdict';
+import type { IncomingResult, ReadIncomingOptions, SignerCertificate, TrustedSigner } from './incoming-types';
+import { NOT_ENCRYPTED, encryptionResult, layerSummaries, signResult, untrustedSigner, type FoundLayer } from './incoming-verdict';
+import { describeSignerCertificate } from './signer-certificate';
 
 /** Levels (S/MIME layers and MIME containers) read at most; deeper messages are refused. */
 export const MAX_LEVELS = 10;
@@ -73,7 +74,19 @@ export async function readIncoming(o: ReadIncomingOptions): Promise<IncomingResu
 	const trustedSigners: TrustedSigner[] = layers.flatMap((l) =>
 		l.kind === 'signed' ? l.layer.verdicts.flatMap((v) => (v.trusted ? [v.trusted] : [])) : []
 	);
-	return { security, content, trustedSigners, ...fromField };
+	const untrusted = security.sign.status === 'untrusted' ? await untrustedCertificate(layers, from, o.crypto) : null;
+	if (untrusted) security.sign = { ...security.sign, certificate: untrusted.summary };
+	// A copy: the DER may be a view of the whole message, which a stored view would clone entire.
+	return { security, content, trustedSigners, ...fromField, ...(untrusted ? { signerCertificate: untrusted.der.slice() } : {}) };
+}
+
+/** The certificate of the untrusted signer the sign result names, described for the agent; null when there is none. */
+async function untrustedCertificate(layers: FoundLayer[], from: string | undefined, crypto: Crypto): Promise<{ der: Uint8Array; summary: SignerCertificate } | null> {
+	const verdicts = layers.flatMap((l) => (l.kind === 'signed' ? l.layer.verdicts : []));
+	const signer = untrustedSigner(verdicts, from);
+	if (!signer) return null;
+	const summary = await describeSignerCertificate(signer.certificate, crypto);
+	return summary ? { der: signer.certificate, summary } : null;
 }
 
 /** Adds the too-deep sentence: it replaces the comment of a 'none' status, and follows any other. */

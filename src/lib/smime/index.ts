@@ -9,9 +9,11 @@ export type {
 	LayerSummary,
 	TrustedSigner,
 	ReadIncomingOptions,
-	IncomingResult
+	IncomingResult,
+	SignerCertificate
 } from './incoming-types';
 export { readSignatureLayer, type SignatureLayer, type SignerVerdict, type ReadSignatureOptions } from './incoming-sign';
-export { signResult, encryptionResult, layerSummaries, NOT_SIGNED, NOT_ENCRYPTED, type FoundLayer } from './incoming-verdict';
+export { signResult, encryptionResult, layerSummaries, untrustedSigner, NOT_SIGNED, NOT_ENCRYPTED, type FoundLayer } from './incoming-verdict';
+export { describeSignerCertificate, fitForEmailSigning } from './signer-certificate';
 export * from './comments';
 export * from './outgoing-api';

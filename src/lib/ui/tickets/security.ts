@@ -23,6 +23,25 @@ export interface BannerLine {
 	title: string;
 	/** The desk's sentence explaining it (may be empty). */
 	detail: string;
+	/** Shown under the title: why an untrusted signer is not trusted. */
+	reason?: string;
+}
+
+/**
+ * Why an untrusted signer is not trusted, in words: from the certificate in the message when
+ * there is one, otherwise the desk's sentence.
+ */
+export function untrustedReason(sign: SecurityResult['sign']): string {
+	const c = sign.certificate;
+	if (!c) return sign.comment;
+	if (/cannot be used/.test(sign.comment)) return sign.comment;
+	if (c.selfSigned) return 'Its certificate is self-signed, and no imported certificate vouches for it.';
+	return `Its certificate was issued by ${c.issuer}, which chains to no imported certificate.`;
+}
+
+/** Whether to offer "Trust this certificate…": S/MIME on, an untrusted signer, an end-entity certificate for e-mail signing. */
+export function canTrustSigner(security: SecurityResult, smimeEnabled: boolean): boolean {
+	return smimeEnabled && security.sign.status === 'untrusted' && security.sign.certificate?.trustable === true;
 }
 
 function signLine(security: SecurityResult): BannerLine | null {
@@ -32,7 +51,7 @@ function signLine(security: SecurityResult): BannerLine | null {
 		case 'valid':
 			return { kind: 'sign', tone: 'ok', icon: '✅', title: `Signed by ${who} (verified)`, detail: comment };
 		case 'untrusted':
-			return { kind: 'sign', tone: 'warn', icon: '⚠️', title: `Signed by ${who} (untrusted certificate)`, detail: comment };
+			return { kind: 'sign', tone: 'warn', icon: '⚠️', title: `Signed by ${who} (untrusted certificate)`, detail: comment, reason: untrustedReason(security.sign) };
 		case 'invalid':
 			return { kind: 'sign', tone: 'bad', icon: '❌', title: 'Signature invalid', detail: comment };
 		case 'expired':
