@@ -15,9 +15,10 @@ import { PROCESSING_ERROR, SMIME_OFF_ENCRYPTION, SMIME_OFF_SIGN } from '../smime
 import type { ArticleRecord, StoredAttachment, TicketRecord } from './tickets';
 import { overviewWith } from './ticket-overview';
 import { addArticle, articleHeaders, storedBytes, toArticle, toStoredBytes, type Article } from './tickets';
-import { allCertificateDers, isEnabled, recordCapabilities } from './certificates';
+import { isEnabled, recordCapabilities } from './certificates';
 import { announce, recordPhase, STORE_TIMING, type DeskContext } from './context';
 import { appendLog } from './log';
+import { learnCertificates, storedCertificates } from './learned-certificates';
 import { writeFailureMessage } from '../store/errors';
 import { legacyKeyOpenerFor, vaultStatus } from './vault';
 
@@ -89,7 +90,7 @@ export async function receive(ctx: DeskContext, raw: Uint8Array | string | Blob)
 	}
 	recordPhase(STORE_TIMING, performance.now() - storing);
 	announce(ctx, ['tickets', 'articles', 'logs']);
-	await learnCapabilities(ctx, result);
+	await learnCapabilities(ctx, result, headers.messageId);
 	return toArticle({ ...record, ...ids });
 }
 
@@ -129,7 +130,7 @@ export async function retry(ctx: DeskContext, articleId: number): Promise<Articl
 		throw new Error(writeFailureMessage([cause, aborted], 'The mail was not stored.', 'The message could not be stored.'), { cause });
 	}
 	announce(ctx, ['tickets', 'articles', 'logs']);
-	await learnCapabilities(ctx, result);
+	await learnCapabilities(ctx, result, existing.headers.messageId);
 	return toArticle(updated);
 }
 
@@ -146,13 +147,14 @@ async function processMail(ctx: DeskContext, raw: Uint8Array, scratch: boolean):
 	}
 	const status = await vaultStatus(ctx);
 	const legacyUnavailable = status.strictKeyCustody ? 'strict-custody' : status.locked ? 'vault-locked' : undefined;
-	const certificates = await allCertificateDers(ctx);
+	const { anchors: certificates, learned } = await storedCertificates(ctx);
 	const candidates = await decryptCandidates(ctx, status.strictKeyCustody);
 	let result;
 	try {
 		result = await readIncoming({
 			raw,
 			certificates,
+			...(learned.length > 0 ? { learned } : {}),
 			candidates,
 			...(legacyUnavailable ? { legacyUnavailable } : {}),
 			...(ctx.maxMessageSize !== undefined ? { maxSize: ctx.maxMessageSize } : {}),
@@ -224,8 +226,16 @@ function logEntry(p: Processed, messageId: string | undefined, isRetry: boolean)
 	return { direction: 'in', operation, status: failed ? 'failed' : 'success', detail, messageId: messageId ?? null };
 }
 
-/** Records the SMIMECapabilities of valid signers whose certificates are stored (never imports one). */
-async function learnCapabilities(ctx: DeskContext, p: Processed): Promise<void> {
+/**
+ * After a valid verdict: keeps the signers' certificates (and their CAs) as contact
+ * certificates learned from mail, then records their SMIMECapabilities.
+ */
+async function learnCapabilities(ctx: DeskContext, p: Processed, messageId: string | undefined): Promise<void> {
+	try {
+		await learnCertificates(ctx, p.trustedSigners, messageId);
+	} catch {
+		// A certificate another tab stored meanwhile, or a full disk: the mail is stored; the next valid mail tries again.
+	}
 	for (const s of p.trustedSigners) {
 		if (s.capabilities.length === 0) continue;
 		const fp = new Uint8Array(await ctx.crypto.subtle.digest('SHA-256', s.certificate.slice()));

@@ -48,6 +48,8 @@ export interface ReadSignatureOptions {
 	detachedContent?: Uint8Array;
 	/** Every stored certificate (anchors, and signers the message does not bundle). */
 	certificates: Uint8Array[];
+	/** Certificates learned from mail: they find a signer and serve as intermediates, never as anchors. */
+	learned?: Uint8Array[];
 	now: Date;
 	crypto: Crypto;
 }
@@ -62,7 +64,7 @@ export async function readSignatureLayer(o: ReadSignatureOptions): Promise<Signa
 		result = await verifySignedData({
 			der: o.der,
 			...(o.detachedContent ? { detachedContent: o.detachedContent } : {}),
-			knownCertificates: o.certificates,
+			knownCertificates: o.learned ? [...o.certificates, ...o.learned] : o.certificates,
 			crypto: o.crypto
 		});
 	} catch {
@@ -92,6 +94,7 @@ async function judge(signer: SignerResult, bundled: Uint8Array[], o: ReadSignatu
 		leaf: signer.certificate,
 		untrusted: bundled,
 		anchors: o.certificates,
+		...(o.learned ? { intermediates: o.learned } : {}),
 		...(signer.signingTime ? { signingTime: signer.signingTime } : {}),
 		now: o.now,
 		crypto: o.crypto,

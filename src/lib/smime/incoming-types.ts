@@ -102,8 +102,10 @@ export interface TrustedSigner {
 export interface ReadIncomingOptions {
 	/** The raw RFC 5322 message. */
 	raw: Uint8Array;
-	/** DER of every stored certificate: trust anchors, intermediates and signer look-up. */
+	/** DER of every imported certificate: trust anchors, intermediates and signer look-up. */
 	certificates: Uint8Array[];
+	/** DER of the certificates learned from valid signed mail: signer look-up and intermediates, never anchors. */
+	learned?: Uint8Array[];
 	/** Every stored certificate that has a private key. */
 	candidates: DecryptCandidate[];
 	/** How to explain an RSA PKCS#1 v1.5 message whose legacy key could not be opened. */

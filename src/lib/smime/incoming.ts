@@ -89,6 +89,11 @@ async function untrustedCertificate(layers: FoundLayer[], from: string | undefin
 	return summary ? { der: signer.certificate, summary } : null;
 }
 
+/** The learned certificates option, passed on only when there are any. */
+function learnedOf(o: ReadIncomingOptions): { learned?: Uint8Array[] } {
+	return o.learned && o.learned.length > 0 ? { learned: o.learned } : {};
+}
+
 /** Adds the too-deep sentence: it replaces the comment of a 'none' status, and follows any other. */
 function noteDeep<T extends { status: string; comment: string }>(r: T): T {
 	return { ...r, comment: r.status === 'none' ? TOO_DEEP : `${r.comment} ${TOO_DEEP}` };
@@ -121,7 +126,7 @@ async function unwrap(o: ReadIncomingOptions): Promise<Walk> {
 				layers.push({ kind: 'signed', form: 'detached', layer: BROKEN });
 				return { layers, content: current, tooDeep: false, levels: level };
 			}
-			const layer = await readSignatureLayer({ der: split.signature, detachedContent: split.signedBytes, certificates: o.certificates, now: o.now, crypto: o.crypto });
+			const layer = await readSignatureLayer({ der: split.signature, detachedContent: split.signedBytes, certificates: o.certificates, ...learnedOf(o), now: o.now, crypto: o.crypto });
 			layers.push({ kind: 'signed', form: 'detached', layer });
 			current = split.content.raw;
 			continue;
@@ -145,7 +150,7 @@ async function unwrap(o: ReadIncomingOptions): Promise<Walk> {
 			continue;
 		}
 		if (type !== OID_SIGNED_DATA && type !== null) return { layers, content: current, tooDeep: false, levels: level };
-		const layer = await readSignatureLayer({ der, certificates: o.certificates, now: o.now, crypto: o.crypto });
+		const layer = await readSignatureLayer({ der, certificates: o.certificates, ...learnedOf(o), now: o.now, crypto: o.crypto });
 		layers.push({ kind: 'signed', form: 'opaque', layer });
 		if (!layer.content) return { layers, content: null, tooDeep: false, levels: level };
 		current = layer.content;
