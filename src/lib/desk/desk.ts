@@ -154,6 +154,11 @@ export class Desk {
 		return tickets.getAttachment(this.context, articleId, index);
 	}
 
+	/** The bytes of one attachment of a section (signed part or attached message, by its path) of an article, or null. */
+	getSectionAttachment(articleId: number, path: string, index: number): Promise<Uint8Array | null> {
+		return tickets.getSectionAttachment(this.context, articleId, path, index);
+	}
+
 	/** The raw mail of an article as received, or null. */
 	articleRaw(id: number): Promise<Uint8Array | null> {
 		return tickets.articleRaw(this.context, id);

@@ -19,6 +19,7 @@ import { isEnabled, recordCapabilities } from './certificates';
 import { announce, recordPhase, STORE_TIMING, type DeskContext } from './context';
 import { appendLog } from './log';
 import { learnCertificates, storedCertificates } from './learned-certificates';
+import { sectionsOf, withoutRanges, type StoredSection } from './sections';
 import { writeFailureMessage } from '../store/errors';
 import { legacyKeyOpenerFor, vaultStatus } from './vault';
 
@@ -31,6 +32,7 @@ interface Processed {
 	trustedSigners: TrustedSigner[];
 	/** DER of the untrusted signer's certificate, when the result describes one. */
 	signerCertificate?: Uint8Array;
+	sections?: StoredSection[];
 	processed: boolean;
 	/** The internal error, for the log only, when processing failed unexpectedly. */
 	problem?: string;
@@ -75,7 +77,8 @@ export async function receive(ctx: DeskContext, raw: Uint8Array | string | Blob)
 		text: result.text,
 		...(result.html !== undefined ? { html: result.html } : {}),
 		attachments: result.attachments,
-		...(result.signerCertificate ? { signerCertificate: result.signerCertificate } : {})
+		...(result.signerCertificate ? { signerCertificate: result.signerCertificate } : {}),
+		...(result.sections ? { sections: result.sections } : {})
 	};
 	const storing = performance.now();
 	const tx = ctx.db.transaction(['tickets', 'articles', 'logs'], 'readwrite');
@@ -117,6 +120,8 @@ export async function retry(ctx: DeskContext, articleId: number): Promise<Articl
 	if (result.html !== undefined) updated.html = result.html;
 	delete updated.signerCertificate;
 	if (result.signerCertificate) updated.signerCertificate = result.signerCertificate;
+	delete updated.sections;
+	if (result.sections) updated.sections = result.sections;
 	const tx = ctx.db.transaction(['tickets', 'articles', 'logs'], 'readwrite');
 	try {
 		await tx.objectStore('articles').put(updated);
@@ -173,8 +178,15 @@ async function processMail(ctx: DeskContext, raw: Uint8Array, scratch: boolean):
 			problem: error instanceof Error ? error.message : String(error)
 		};
 	}
-	const display = result.content ? await toDisplay(displayable(result.content), undefined, scratch) : { text: '', attachments: [] };
+	// Sections first: their content may lie in bytes the message's own display decodes over (scratch).
+	const stored = await sectionsOf(result.nested, displayable);
+	const sections = stored.length > 0 ? { sections: stored } : {};
+	// A partly signed message's body is the rest: its signed parts are shown apart, never as part of it.
+	const signedRanges = result.nested.flatMap((n) => (n.kind === 'signed-part' ? [{ start: n.start, end: n.end }] : []));
+	const content = result.content && signedRanges.length > 0 ? withoutRanges(result.content, signedRanges) : result.content;
+	const display = content ? await toDisplay(displayable(content), undefined, scratch && content === result.content) : { text: '', attachments: [] };
 	return {
+		...sections,
 		security: result.security,
 		...displayFields(display),
 		trustedSigners: result.security.sign.status === 'valid' ? result.trustedSigners : [],

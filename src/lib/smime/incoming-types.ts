@@ -4,6 +4,7 @@
  */
 import type { SmimeCapability } from '../cms/attributes';
 import type { DecryptCandidate } from '../cms/recipients-decrypt';
+import type { NestedResult } from './incoming-nested';
 
 /** The sign status; when several conditions hold, the first of invalid, untrusted, expired, sender-mismatch, valid. */
 export type SignStatus = 'none' | 'valid' | 'untrusted' | 'invalid' | 'expired' | 'sender-mismatch';
@@ -86,6 +87,20 @@ export interface SecurityResult {
 	encryption: EncryptionResult;
 	/** The S/MIME layers found, outermost first. */
 	layers: LayerSummary[];
+	/**
+	 * Signed parts inside an unsigned container (a mailing list's footer around a signed mail),
+	 * each with its own verdict; present only when there are any. The message's own `sign` is
+	 * then 'none' with a sentence saying only part of it is signed: never 'valid'.
+	 */
+	parts?: SignedPartResult[];
+}
+
+/** One signed part of a partly signed message. */
+export interface SignedPartResult {
+	/** MIME part number, IMAP style ("2", "1.2"). */
+	path: string;
+	/** The part's own verdict; its signer is checked against the message's From. */
+	sign: SignResult;
 }
 
 /** A signer whose signature is valid and whose certificate chains to an imported certificate. */
@@ -114,6 +129,10 @@ export interface ReadIncomingOptions {
 	crypto: Crypto;
 	/** Largest raw message processed, in bytes; 50 MB by default. */
 	maxSize?: number;
+	/** How deep in attached messages this message is (0 for a received message); internal to the recursion. */
+	depth?: number;
+	/** Nested parts still to be read for the whole received message; internal to the recursion. */
+	nestedBudget?: { left: number };
 	/**
 	 * `raw` is the caller's scratch, read for nothing else afterwards: S/MIME bodies are then
 	 * base64-decoded and decrypted within its own bytes (no copies of message size), and the
@@ -136,4 +155,8 @@ export interface IncomingResult {
 	from?: string;
 	/** DER of the certificate `security.sign.certificate` describes (an untrusted signer's). */
 	signerCertificate?: Uint8Array;
+	/** Signed parts and attached messages read apart from the message (see incoming-nested). */
+	nested: NestedResult[];
+	/** Some nested parts were left unread (the limit per message was reached). */
+	nestedTruncated?: boolean;
 }

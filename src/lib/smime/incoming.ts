@@ -18,9 +18,10 @@ import { readHeaders } from '../mime/display';
 import type { MimeEntity } from '../mime/entity';
 import { NESTED_ENCRYPTED_PART, TOO_DEEP, TOO_LARGE, VERIFY_ERROR, WITHHELD_INVALID } from './comments';
 import { readSignatureLayer, type SignatureLayer } from './incoming-sign';
-import type { IncomingResult, ReadIncomingOptions, SignerCertificate, TrustedSigner } from './incoming-types';
+import type { IncomingResult, ReadIncomingOptions, SecurityResult, SignerCertificate, TrustedSigner } from './incoming-types';
 import { NOT_ENCRYPTED, encryptionResult, layerSummaries, signResult, untrustedSigner, type FoundLayer } from './incoming-verdict';
 import { describeSignerCertificate } from './signer-certificate';
+import { ATTACHED_ENCRYPTED, MAX_ATTACHED_DEPTH, MAX_NESTED_PARTS, PARTLY_SIGNED, readNested, type NestedContext } from './incoming-nested';
 
 /** Levels (S/MIME layers and MIME containers) read at most; deeper messages are refused. */
 export const MAX_LEVELS = 10;
@@ -42,13 +43,14 @@ export async function readIncoming(o: ReadIncomingOptions): Promise<IncomingResu
 			security: { sign: { status: 'none', comment: TOO_LARGE }, encryption: { status: 'none', comment: TOO_LARGE }, layers: [] },
 			content: null,
 			trustedSigners: [],
+			nested: [],
 			...fromField
 		};
 	}
 	const walk = await unwrap(o);
 	const layers = walk.layers;
 	let content = walk.content;
-	const security = {
+	const security: SecurityResult = {
 		sign: signResult(layers, from),
 		encryption: encryptionResult(layers, o.legacyUnavailable) ?? { status: 'none' as const, comment: NOT_ENCRYPTED },
 		layers: layerSummaries(layers)
@@ -76,8 +78,45 @@ export async function readIncoming(o: ReadIncomingOptions): Promise<IncomingResu
 	);
 	const untrusted = security.sign.status === 'untrusted' ? await untrustedCertificate(layers, from, o.crypto) : null;
 	if (untrusted) security.sign = { ...security.sign, certificate: untrusted.summary };
-	// A copy: the DER may be a view of the whole message, which a stored view would clone entire.
-	return { security, content, trustedSigners, ...fromField, ...(untrusted ? { signerCertificate: untrusted.der.slice() } : {}) };
+	const nested = content ? await readNested(content, nestedContext(o, from)) : { nested: [], truncated: false };
+	const signedParts = nested.nested.flatMap((n) => (n.kind === 'signed-part' ? [{ path: n.path, sign: n.security.sign }] : []));
+	// A message of which only a part is signed is not a signed message (issue 15): its own status stays 'none'.
+	if (signedParts.length > 0 && !layers.some((l) => l.kind === 'signed')) {
+		security.sign = { status: 'none', comment: PARTLY_SIGNED };
+		security.parts = signedParts;
+	}
+	return {
+		security,
+		content,
+		trustedSigners,
+		...fromField,
+		// A copy: the DER may be a view of the whole message, which a stored view would clone entire.
+		...(untrusted ? { signerCertificate: untrusted.der.slice() } : {}),
+		nested: nested.nested,
+		...(nested.truncated ? { nestedTruncated: true } : {})
+	};
+}
+
+/** How nested parts of this message are read: attached messages with no private key, to a bounded depth and number. */
+function nestedContext(o: ReadIncomingOptions, from: string | undefined): NestedContext {
+	const depth = o.depth ?? 0;
+	const budget = o.nestedBudget ?? { left: MAX_NESTED_PARTS };
+	return {
+		certificates: o.certificates,
+		...learnedOf(o),
+		from,
+		now: o.now,
+		crypto: o.crypto,
+		budget,
+		readMessage: async (raw) => {
+			if (depth + 1 > MAX_ATTACHED_DEPTH) return null;
+			const inner = await readIncoming({ raw, certificates: o.certificates, ...learnedOf(o), candidates: [], now: o.now, crypto: o.crypto, depth: depth + 1, nestedBudget: budget });
+			// EFAIL: an attached encrypted message is never decrypted, whatever keys are stored.
+			const encrypted = inner.security.layers.some((l) => l.kind === 'encrypted');
+			const security = encrypted ? { ...inner.security, encryption: { status: 'failed' as const, comment: ATTACHED_ENCRYPTED } } : inner.security;
+			return { security, content: encrypted ? null : inner.content, nested: inner.nested };
+		}
+	};
 }
 
 /** The certificate of the untrusted signer the sign result names, described for the agent; null when there is none. */

@@ -10,8 +10,10 @@ export type {
 	TrustedSigner,
 	ReadIncomingOptions,
 	IncomingResult,
-	SignerCertificate
+	SignerCertificate,
+	SignedPartResult
 } from './incoming-types';
+export { findNested, readNested, MAX_NESTED_PARTS, MAX_ATTACHED_DEPTH, PARTLY_SIGNED, ATTACHED_ENCRYPTED, type NestedResult, type NestedContext } from './incoming-nested';
 export { readSignatureLayer, type SignatureLayer, type SignerVerdict, type ReadSignatureOptions } from './incoming-sign';
 export { signResult, encryptionResult, layerSummaries, untrustedSigner, NOT_SIGNED, NOT_ENCRYPTED, type FoundLayer } from './incoming-verdict';
 export { describeSignerCertificate, fitForEmailSigning } from './signer-certificate';

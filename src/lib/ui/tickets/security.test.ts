@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { SecurityResult, SignStatus, EncryptionStatus } from '$lib/smime/incoming-types';
 import type { Article } from '$lib/desk/tickets';
 import { SMIME_OFF_ENCRYPTION, SMIME_OFF_SIGN } from '$lib/smime/comments';
-import { bannerLines, canRetry, canTrustSigner, protectionOf } from './security';
+import { bannerLines, canRetry, canTrustSigner, partLine, protectionOf } from './security';
 
 type Shape = Pick<Article, 'direction' | 'processedAt' | 'security' | 'attachments'>;
 
@@ -126,5 +126,24 @@ describe('an untrusted signer in the banner (issue 15)', () => {
 		expect(canTrustSigner(untrusted({ ...certificate, trustable: false }).security, true)).toBe(false);
 		expect(canTrustSigner(untrusted(undefined).security, true)).toBe(false);
 		expect(canTrustSigner(article('valid', 'none').security, true)).toBe(false);
+	});
+});
+
+describe('a partly signed message in the banner (issue 15)', () => {
+	it('says which part is signed by whom, and that the rest is not', () => {
+		expect(partLine({ status: 'valid', signer: 'alice@sealdesk.test', comment: '/CN=Root' }).title).toBe(
+			'Part of this message is signed by alice@sealdesk.test (verified); the rest is not'
+		);
+		expect(partLine({ status: 'invalid', comment: 'The signature is invalid: x' })).toMatchObject({ tone: 'bad', title: 'Part of this message has an invalid signature; the rest is not' });
+		expect(partLine({ status: 'untrusted', signer: 'a@x.test', comment: 'c' }).tone).toBe('warn');
+	});
+
+	it('offers Retry when a signed part is not valid, not when it is', () => {
+		const partly = (status: SignStatus): Shape => {
+			const a = article('none', 'none');
+			return { ...a, security: { ...a.security, sign: { status: 'none', comment: 'partly' }, parts: [{ path: '1', sign: { status, comment: 'c' } }] } };
+		};
+		expect(canRetry(partly('untrusted'))).toBe(true);
+		expect(canRetry(partly('valid'))).toBe(false);
 	});
 });

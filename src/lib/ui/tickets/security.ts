@@ -106,6 +106,26 @@ export function bannerLines(article: BannerInput): BannerLine[] {
 export function canRetry(article: BannerInput): boolean {
 	if (article.direction !== 'in') return false;
 	if (isUnchecked(article)) return uncheckedSmime(article);
-	const { sign, encryption } = article.security;
-	return (sign.status !== 'none' && sign.status !== 'valid') || encryption.status === 'no-key' || encryption.status === 'failed';
+	const { sign, encryption, parts } = article.security;
+	const partFailed = (parts ?? []).some((p) => p.sign.status !== 'valid');
+	return (sign.status !== 'none' && sign.status !== 'valid') || partFailed || encryption.status === 'no-key' || encryption.status === 'failed';
+}
+
+/** The banner line of one signed part of a partly signed message: who signed it, and that the rest is not signed. */
+export function partLine(sign: SecurityResult['sign']): BannerLine {
+	const who = sign.signer ?? 'an unknown signer';
+	const rest = '; the rest is not';
+	switch (sign.status) {
+		case 'valid':
+			return { kind: 'sign', tone: 'ok', icon: '✅', title: `Part of this message is signed by ${who} (verified)${rest}`, detail: sign.comment };
+		case 'untrusted':
+			return { kind: 'sign', tone: 'warn', icon: '⚠️', title: `Part of this message is signed by ${who} (untrusted certificate)${rest}`, detail: sign.comment, reason: untrustedReason(sign) };
+		case 'expired':
+			return { kind: 'sign', tone: 'warn', icon: '⌛', title: `Part of this message is signed by ${who} (certificate expired)${rest}`, detail: sign.comment };
+		case 'sender-mismatch':
+			return { kind: 'sign', tone: 'bad', icon: '❌', title: `Part of this message is signed by ${who}, who is not the sender${rest}`, detail: sign.comment };
+		case 'invalid':
+		case 'none':
+			return { kind: 'sign', tone: 'bad', icon: '❌', title: `Part of this message has an invalid signature${rest}`, detail: sign.comment };
+	}
 }
