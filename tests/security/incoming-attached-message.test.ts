@@ -42,7 +42,7 @@ describe('a forwarded mail', () => {
 		const a = await d.receive(dated(forwarding(plainInner), { from: ALICE, subject: 'Fwd: Original question' }));
 		expect(a.text).toContain('See the forwarded mail below.');
 		expect(a.text).not.toContain('INNER-TEXT');
-		expect(a.attachments.map((x) => x.type)).toContain('message/rfc822');
+		expect(a.attachments.map((x) => [x.name, x.type])).toContainEqual(['message.eml', 'message/rfc822']);
 		const [section] = a.sections ?? [];
 		expect(section).toMatchObject({
 			kind: 'message',

@@ -51,7 +51,7 @@ async function parse(raw: Uint8Array): Promise<DisplayContent | null> {
 		const out: DisplayContent = {
 			text: email.text ?? '',
 			attachments: email.attachments.map((a) => ({
-				filename: a.filename ?? 'attachment',
+				filename: a.filename ?? (a.mimeType === 'message/rfc822' ? 'message.eml' : 'attachment'),
 				mimeType: a.mimeType,
 				content: typeof a.content === 'string' ? new TextEncoder().encode(a.content) : new Uint8Array(a.content),
 			})),

@@ -14,8 +14,10 @@ export type BannerTone = 'ok' | 'warn' | 'bad' | 'info';
 
 /** One line of an article's security banner. */
 export interface BannerLine {
-	/** Which half of the security result it describes. */
-	kind: 'sign' | 'encryption' | 'unchecked';
+	/** Which half of the security result it describes ('part': a signed part of a partly signed message). */
+	kind: 'sign' | 'encryption' | 'unchecked' | 'part';
+	/** For 'part': the part's MIME path. */
+	path?: string;
 	tone: BannerTone;
 	/** A decorative icon; the title carries the meaning. */
 	icon: string;
@@ -96,7 +98,8 @@ export function bannerLines(article: BannerInput): BannerLine[] {
 		const detail = [article.security.sign.comment, article.security.encryption.comment].filter((s) => s !== '').join(' ');
 		return [{ kind: 'unchecked', tone: 'warn', icon: '⚠️', title: 'S/MIME not checked: not verified or decrypted', detail }];
 	}
-	return [signLine(article.security), encryptionLine(article.security)].filter((l): l is BannerLine => l !== null);
+	const parts = (article.security.parts ?? []).map((p) => partLine(p.sign, p.path));
+	return [signLine(article.security), ...parts, encryptionLine(article.security)].filter((l): l is BannerLine => l !== null);
 }
 
 /**
@@ -112,20 +115,21 @@ export function canRetry(article: BannerInput): boolean {
 }
 
 /** The banner line of one signed part of a partly signed message: who signed it, and that the rest is not signed. */
-export function partLine(sign: SecurityResult['sign']): BannerLine {
+export function partLine(sign: SecurityResult['sign'], path = ''): BannerLine {
 	const who = sign.signer ?? 'an unknown signer';
 	const rest = '; the rest is not';
+	const line = ((l: Omit<BannerLine, 'kind' | 'path'>): BannerLine => ({ ...l, kind: 'part', path }));
 	switch (sign.status) {
 		case 'valid':
-			return { kind: 'sign', tone: 'ok', icon: '✅', title: `Part of this message is signed by ${who} (verified)${rest}`, detail: sign.comment };
+			return line({ tone: 'ok', icon: '✅', title: `Part of this message is signed by ${who} (verified)${rest}`, detail: sign.comment });
 		case 'untrusted':
-			return { kind: 'sign', tone: 'warn', icon: '⚠️', title: `Part of this message is signed by ${who} (untrusted certificate)${rest}`, detail: sign.comment, reason: untrustedReason(sign) };
+			return line({ tone: 'warn', icon: '⚠️', title: `Part of this message is signed by ${who} (untrusted certificate)${rest}`, detail: sign.comment, reason: untrustedReason(sign) });
 		case 'expired':
-			return { kind: 'sign', tone: 'warn', icon: '⌛', title: `Part of this message is signed by ${who} (certificate expired)${rest}`, detail: sign.comment };
+			return line({ tone: 'warn', icon: '⌛', title: `Part of this message is signed by ${who} (certificate expired)${rest}`, detail: sign.comment });
 		case 'sender-mismatch':
-			return { kind: 'sign', tone: 'bad', icon: '❌', title: `Part of this message is signed by ${who}, who is not the sender${rest}`, detail: sign.comment };
+			return line({ tone: 'bad', icon: '❌', title: `Part of this message is signed by ${who}, who is not the sender${rest}`, detail: sign.comment });
 		case 'invalid':
 		case 'none':
-			return { kind: 'sign', tone: 'bad', icon: '❌', title: `Part of this message has an invalid signature${rest}`, detail: sign.comment };
+			return line({ tone: 'bad', icon: '❌', title: `Part of this message has an invalid signature${rest}`, detail: sign.comment });
 	}
 }
