@@ -18,7 +18,7 @@ import type { SecurityResult } from './incoming-types';
 import { layerSummaries, NOT_ENCRYPTED, signResult, type FoundLayer } from './incoming-verdict';
 
 /** Signed parts and attached messages read per message, at most; further ones stay attachments. */
-export const MAX_NESTED_PARTS = 16;
+export const MAX_NESTED_PARTS = 8;
 /** Attached messages inside attached messages are read this many levels deep; deeper ones stay attachments. */
 export const MAX_ATTACHED_DEPTH = 3;
 /** MIME levels walked looking for nested parts. */
