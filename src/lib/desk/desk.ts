@@ -10,7 +10,7 @@ import type { CertificateInfo } from '../pki/describe';
 import * as receiving from './receive';
 import * as tickets from './tickets';
 import type { ContentEncryptionSetting, SignatureSchemeSetting } from '../smime/algorithm-policy';
-import type { DeskContext } from './context';
+import { platformTimers, type DeskContext, type DeskTimers } from './context';
 import type { TicketRow } from './ticket-overview';
 import * as certificates from './certificates';
 import * as vault from './vault';
@@ -19,6 +19,7 @@ import * as composing from './compose';
 import * as groups from './groups';
 import * as sendSettings from './compose-settings';
 import * as backup from './backup';
+import { defaultLegacyReaders } from './legacy-readers';
 import * as signerTrust from './signer-trust';
 
 /** Options of openDesk; all optional. Unknown options are rejected. */
@@ -39,6 +40,8 @@ export interface OpenDeskOptions {
 	onVersionChange?: () => void;
 	/** This desk's upgrade waits for other tabs (running an older version) to close. */
 	onBlocked?: () => void;
+	/** The timers of the vault's idle auto-lock; defaults to setTimeout and clearTimeout. */
+	timers?: DeskTimers;
 }
 
 /** The settings the admin page shows. */
@@ -56,7 +59,7 @@ export interface ImportFileInput {
 	passphrase?: string;
 }
 
-const KNOWN_OPTIONS = new Set(['indexedDB', 'name', 'now', 'crypto', 'onImportWrite', 'maxMessageSize', 'onVersionChange', 'onBlocked']);
+const KNOWN_OPTIONS = new Set(['indexedDB', 'name', 'now', 'crypto', 'onImportWrite', 'maxMessageSize', 'onVersionChange', 'onBlocked', 'timers']);
 
 /** The desk: every operation a user performs. */
 export class Desk {
@@ -180,6 +183,16 @@ export class Desk {
 		return Promise.resolve();
 	}
 
+	/** Minutes of vault idleness after which the vault locks itself (0: never). Default 15. */
+	vaultAutoLock(): Promise<number> {
+		return vault.vaultAutoLockMinutes(this.context);
+	}
+
+	/** Sets the vault's idle auto-lock. @throws Error for anything but a whole number of minutes from 0 to 1440 */
+	setVaultAutoLock(minutes: number): Promise<void> {
+		return vault.setVaultAutoLock(this.context, minutes);
+	}
+
 	/** The vault's state, including which keys have the legacy path. */
 	vaultStatus(): Promise<vault.VaultStatus> {
 		return vault.vaultStatus(this.context);
@@ -258,7 +271,7 @@ export class Desk {
 
 	/** Closes the database and the change feed, and forgets the vault key. */
 	close(): Promise<void> {
-		this.context.vault.unlocked = null;
+		vault.lockVault(this.context);
 		this.context.changes.close();
 		this.context.db.close();
 		return Promise.resolve();
@@ -286,7 +299,9 @@ export async function openDesk(options: OpenDeskOptions = {}): Promise<Desk> {
 		now: options.now ?? (() => new Date()),
 		name,
 		changes: new ChangeFeed(),
-		vault: { unlocked: null },
+		vault: { unlocked: null, lastUsed: 0, timer: null },
+		timers: options.timers ?? platformTimers,
+		legacy: defaultLegacyReaders(),
 		...(options.onImportWrite ? { onImportWrite: options.onImportWrite } : {}),
 		...(options.maxMessageSize !== undefined ? { maxMessageSize: options.maxMessageSize } : {})
 	};

@@ -23,7 +23,21 @@ export {
 	ENABLE_FIRST,
 	type ImportSummary
 } from './certificates';
-export { legacyKeyOpenerFor, vaultStatus, setVaultPassphrase, unlockVault, lockVault, setStrictKeyCustody, VAULT_ITERATIONS, type VaultStatus, type VaultSetting } from './vault';
+export {
+	legacyKeyOpenerFor,
+	vaultStatus,
+	setVaultPassphrase,
+	unlockVault,
+	lockVault,
+	setStrictKeyCustody,
+	vaultAutoLockMinutes,
+	setVaultAutoLock,
+	VAULT_ITERATIONS,
+	DEFAULT_AUTO_LOCK_MINUTES,
+	AUTO_LOCK_RANGE,
+	type VaultStatus,
+	type VaultSetting
+} from './vault';
 export { appendLog, listLogs, type NewLogEntry } from './log';
 export {
 	securityOptions,
