@@ -177,7 +177,7 @@ async function storeImport(ctx: DeskContext, name: string, certs: PreparedCertif
 			announce(ctx, ['certificates', 'keys', 'logs']);
 			const withKey = new Set(newKeys.map((k) => k.fingerprint));
 			return {
-				certificates: fresh.map((c) => ({ ...c.record.info, hasPrivateKey: withKey.has(c.record.fingerprint) })),
+				certificates: fresh.map((c) => withKeyFlag(c.record, withKey)),
 				privateKeys: newKeys.map((k) => ({ fingerprint: k.fingerprint }))
 			};
 		}
@@ -231,7 +231,7 @@ async function writeImport(ctx: DeskContext, name: string, fresh: PreparedCertif
 }
 
 function withKeyFlag(record: CertificateRecord, keyed: Set<string>): CertificateInfo {
-	return { ...record.info, hasPrivateKey: keyed.has(record.fingerprint) };
+	return { ...record.info, hasPrivateKey: keyed.has(record.fingerprint), source: record.source ?? 'import' };
 }
 
 /** Every stored certificate, sorted by subject. */
@@ -247,7 +247,7 @@ export async function getCertificate(ctx: DeskContext, fingerprint: string): Pro
 	const record = await ctx.db.get('certificates', fingerprint.toLowerCase());
 	if (!record) return null;
 	const hasKey = (await ctx.db.getKey('keys', record.fingerprint)) !== undefined;
-	return { ...record.info, hasPrivateKey: hasKey };
+	return withKeyFlag(record, hasKey ? new Set([record.fingerprint]) : new Set());
 }
 
 /** The certificates for an email address (case-insensitive), for signing and encryption lookups. */

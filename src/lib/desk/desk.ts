@@ -20,6 +20,7 @@ import * as groups from './groups';
 import * as sendSettings from './compose-settings';
 import * as backup from './backup';
 import { defaultLegacyReaders } from './legacy-readers';
+import * as signerTrust from './signer-trust';
 
 /** Options of openDesk; all optional. Unknown options are rejected. */
 export interface OpenDeskOptions {
@@ -127,6 +128,15 @@ export class Desk {
 		return receiving.retry(this.context, articleId);
 	}
 
+	/**
+	 * Imports the untrusted signer certificate of an article (`security.sign.certificate`), once
+	 * the agent confirmed its SHA-256 fingerprint, logged as an admin import, and re-checks the article.
+	 * @throws Error with the user-facing sentence (see signer-trust.trustSignerCertificate)
+	 */
+	trustSignerCertificate(articleId: number, fingerprint: string): Promise<tickets.Article> {
+		return signerTrust.trustSignerCertificate(this.context, articleId, fingerprint);
+	}
+
 	/** Every ticket as the list shows it (with its group and protection), most recently updated first. */
 	listTickets(): Promise<TicketRow[]> {
 		return tickets.listTickets(this.context);
@@ -145,6 +155,11 @@ export class Desk {
 	/** The bytes of one attachment of an article, or null. */
 	getAttachment(articleId: number, index: number): Promise<Uint8Array | null> {
 		return tickets.getAttachment(this.context, articleId, index);
+	}
+
+	/** The bytes of one attachment of a section (signed part or attached message, by its path) of an article, or null. */
+	getSectionAttachment(articleId: number, path: string, index: number): Promise<Uint8Array | null> {
+		return tickets.getSectionAttachment(this.context, articleId, path, index);
 	}
 
 	/** The raw mail of an article as received, or null. */

@@ -57,6 +57,7 @@ export {
 	getTicket,
 	getArticle,
 	getAttachment,
+	getSectionAttachment,
 	articleRaw,
 	type Article,
 	type TicketSummary,
@@ -65,3 +66,5 @@ export {
 } from './tickets';
 export { protectionOf, isUnchecked, type TicketRow, type TicketProtection } from './ticket-overview';
 export { exportCertificates, exportLogs, importLogs, KEYS_NOT_EXPORTABLE, type LogFormat, type LogImportSummary } from './backup';
+export { trustSignerCertificate, NO_UNTRUSTED_SIGNER, CERTIFICATE_CHANGED, NOT_TRUSTABLE } from './signer-trust';
+export { sectionsOf, toSections, withoutRanges, type StoredSection, type ArticleSection } from './sections';
