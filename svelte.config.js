@@ -1,12 +1,14 @@
 import adapter from '@sveltejs/adapter-static';
 import { vitePreprocess } from '@sveltejs/vite-plugin-svelte';
+import { withSecurityHeaders } from './scripts/security-headers.mjs';
 
 /** @type {import('@sveltejs/kit').Config} */
 const config = {
 	preprocess: vitePreprocess(),
 	compilerOptions: { runes: true },
 	kit: {
-		adapter: adapter({ fallback: undefined, strict: true }),
+		// The build also gets the CSP as HTTP headers for every host (scripts/security-headers.mjs).
+		adapter: withSecurityHeaders(adapter({ fallback: undefined, strict: true }), 'build'),
 		prerender: { entries: ['*'], handleMissingId: 'fail' },
 		serviceWorker: { register: false },
 		csp: {

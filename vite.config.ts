@@ -1,8 +1,9 @@
 import { sveltekit } from '@sveltejs/kit/vite';
 import { defineConfig } from 'vitest/config';
+import { securityHeadersPreview } from './scripts/security-headers.mjs';
 
 export default defineConfig({
-	plugins: [sveltekit()],
+	plugins: [sveltekit(), securityHeadersPreview()],
 	preview: { port: 4173, strictPort: true },
 	test: {
 		include: ['src/**/*.test.ts', 'tests/**/*.test.ts'],

@@ -246,8 +246,9 @@ test('pasted and dropped mail threads by In-Reply-To; HTML is shown only in a sa
 	await expect(article(page, 0)).toContainText('I cannot log in.');
 	await expect(article(page, 1)).toContainText('Dan <dan@customer.test>');
 	const frame = article(page, 1).locator('iframe');
-	await expect(frame).toHaveAttribute('sandbox', '');
-	expect(await frame.getAttribute('srcdoc')).toContain(`content="default-src 'none'; style-src 'unsafe-inline'; img-src data:"`);
+	// No allow-scripts: allow-same-origin only lets this page guard the message's links (issue 16).
+	await expect(frame).toHaveAttribute('sandbox', 'allow-same-origin');
+	expect(await frame.getAttribute('srcdoc')).toContain(`content="default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'none'; base-uri 'none'"`);
 	await expect(page.frameLocator('iframe').locator('#x')).toHaveText('Still broken.');
 	await expect(page).toHaveTitle('Ticket · Sealdesk');
 	// The fixture fails the test if the tracker image (another origin) was requested.

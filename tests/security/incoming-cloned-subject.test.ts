@@ -13,8 +13,13 @@ test('a leaf with alice\'s subject under clones of the trusted CAs is untrusted,
 	const a = await desk.receive(withHeaders(cms(args, content('cloned')), { from: 'alice@sealdesk.test' }));
 	expect(a.security.sign.status).toBe('untrusted');
 	expect(a.security.sign.comment).toBe('The certificate for verification could not be found.');
-	// The clone's address is a claim, not an identity: no signer is named.
-	expect(a.security.sign.signer).toBeUndefined();
+	// Issue 15: the untrusted signer is named from the certificate that verified the signature,
+	// but as untrusted, with that certificate's own fingerprint, which is not the stored alice's.
+	expect(a.security.sign.signer).toBe('alice@sealdesk.test');
+	const stored = (await desk.listCertificates()).find((c) => c.emails.includes('alice@sealdesk.test'));
+	expect(a.security.sign.certificate?.fingerprint).toMatch(/^[0-9a-f]{64}$/);
+	expect(a.security.sign.certificate?.fingerprint).not.toBe(stored?.fingerprint);
+	expect(a.security.sign.certificate?.selfSigned).toBe(false);
 	expect(a.security.layers).toEqual([{ kind: 'signed', form: 'detached', status: 'untrusted', covers: 'content' }]);
 });
 

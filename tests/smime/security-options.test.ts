@@ -44,6 +44,21 @@ describe('picking certificates', () => {
 		expect(pickEncryptionCertificate([ca], NOW).status).toBe('not-found');
 		expect(pickEncryptionCertificate([cert({ fingerprint: 'f', notBefore: '2031-01-01T00:00:00.000Z' })], NOW).status).toBe('not-usable');
 	});
+
+	test('encryption: of several valid certificates the newest (latest notBefore) wins, even if an older one expires later (issue 15)', () => {
+		const older = cert({ fingerprint: 'older', notBefore: '2025-01-01T00:00:00.000Z', notAfter: '2040-01-01T00:00:00.000Z' });
+		const newer = cert({ fingerprint: 'newer', notBefore: '2029-06-01T00:00:00.000Z', notAfter: '2032-01-01T00:00:00.000Z' });
+		const notYet = cert({ fingerprint: 'not-yet', notBefore: '2031-01-01T00:00:00.000Z', notAfter: '2045-01-01T00:00:00.000Z' });
+		const expired = cert({ fingerprint: 'expired', notBefore: '2029-12-01T00:00:00.000Z', notAfter: '2029-12-31T00:00:00.000Z' });
+		for (const order of [[older, newer, notYet, expired], [expired, notYet, newer, older]]) {
+			const r = pickEncryptionCertificate(order, NOW);
+			expect(r.status === 'found' && r.certificate.fingerprint).toBe('newer');
+		}
+		// Same notBefore: the one that expires last.
+		const twin = cert({ fingerprint: 'twin', notBefore: newer.notBefore, notAfter: '2033-01-01T00:00:00.000Z' });
+		const r = pickEncryptionCertificate([newer, twin], NOW);
+		expect(r.status === 'found' && r.certificate.fingerprint).toBe('twin');
+	});
 });
 
 describe('evaluating a draft', () => {

@@ -19,7 +19,10 @@ import type { CertificateRecord, KeyRecord } from '../store/schema';
 import { announce, type DeskContext } from './context';
 import { appendLog } from './log';
 import { writeFailureMessage } from '../store/errors';
-import { isStrictKeyCustody, seal, sealingKey } from './vault';
+import { CUSTODY_CHANGING, currentCustody, custodyUnchanged, seal, touchVault, type Custody } from './vault';
+
+/** How many times an import seals again when another tab changed the custody settings meanwhile. */
+const CUSTODY_ATTEMPTS = 5;
 
 /** What one import added. */
 export interface ImportSummary {
@@ -93,25 +96,44 @@ async function prepareCertificates(ctx: DeskContext, name: string, ders: Uint8Ar
 	return records.map((record, i) => ({ record, exists: existing[i] !== undefined }));
 }
 
-async function prepareKeys(ctx: DeskContext, name: string, pkcs8s: Uint8Array[], certs: PreparedCertificate[]): Promise<KeyRecord[]> {
+/** A private key ready to store: its CryptoKeys, and for RSA the PKCS#8 to seal (zeroed after the import). */
+interface PreparedKey {
+	record: KeyRecord;
+	/** The plaintext PKCS#8 of an RSA key, sealed for the legacy path unless custody is strict. */
+	sealable: Uint8Array | null;
+}
+
+async function prepareKeys(ctx: DeskContext, name: string, pkcs8s: Uint8Array[], certs: PreparedCertificate[]): Promise<PreparedKey[]> {
 	const identified: IdentifiedKey[] = [];
 	for (const pkcs8 of pkcs8s) identified.push(await identifyPrivateKey(pkcs8, name, ctx.crypto));
-	const strict = await isStrictKeyCustody(ctx);
-	const records: KeyRecord[] = [];
+	const prepared: PreparedKey[] = [];
 	for (const key of identified) {
 		let fingerprint = certs.find((c) => c.record.publicId === key.publicId)?.record.fingerprint;
 		fingerprint ??= (await ctx.db.getFromIndex('certificates', 'publicId', key.publicId))?.fingerprint;
 		if (fingerprint === undefined) throw new ImportError('no-matching-certificate', NO_MATCHING_CERTIFICATE);
-		if (records.some((r) => r.fingerprint === fingerprint)) continue;
+		if (prepared.some((p) => p.record.fingerprint === fingerprint)) continue;
 		const keys: PrivateKeySet = await buildPrivateKeySet(key, fingerprint, ctx.crypto);
-		const record: KeyRecord = { fingerprint, keys };
-		if (key.kind.algorithm === 'RSA' && !strict) {
-			const vaultKey = await sealingKey(ctx);
-			if (!vaultKey) throw new ImportError('vault-locked', 'Unlock the key vault first.');
-			record.sealed = await seal(ctx.crypto, vaultKey, key.pkcs8);
-		}
-		records.push(record);
+		prepared.push({ record: { fingerprint, keys }, sealable: key.kind.algorithm === 'RSA' ? new Uint8Array(key.pkcs8) : null });
 	}
+	return prepared;
+}
+
+/**
+ * The key records as the custody settings want them now: a sealed copy for each RSA key,
+ * unless custody is strict.
+ * @throws ImportError 'vault-locked' when an RSA key needs sealing and the vault is locked
+ */
+async function sealedRecords(ctx: DeskContext, keys: PreparedKey[], custody: Custody): Promise<KeyRecord[]> {
+	const records: KeyRecord[] = [];
+	for (const { record, sealable } of keys) {
+		if (!sealable || custody.strict) {
+			records.push(record);
+			continue;
+		}
+		if (!custody.key) throw new ImportError('vault-locked', 'Unlock the key vault first.');
+		records.push({ ...record, sealed: await seal(ctx.crypto, custody.key, sealable) });
+	}
+	if (records.some((r) => r.sealed)) await touchVault(ctx);
 	return records;
 }
 
@@ -125,26 +147,57 @@ async function prepareKeys(ctx: DeskContext, name: string, pkcs8s: Uint8Array[],
  */
 export async function importFile(ctx: DeskContext, input: ReadInput): Promise<ImportSummary> {
 	if (!(await isEnabled(ctx))) throw new ImportError('disabled', ENABLE_FIRST);
-	const read = await readInput(input, ctx.crypto);
+	const read = await readInput(input, ctx.crypto, { legacy: ctx.legacy });
 	let certs: PreparedCertificate[];
-	let keys: KeyRecord[];
+	let keys: PreparedKey[] = [];
 	try {
 		certs = await prepareCertificates(ctx, input.name, read.certificates);
 		keys = await prepareKeys(ctx, input.name, read.privateKeys, certs);
+		return await storeImport(ctx, input.name, certs, keys);
 	} finally {
 		wipe(read);
+		for (const key of keys) key.sealable?.fill(0);
 	}
+}
+
+/** Writes an import in one transaction, sealing for the custody settings that transaction sees. */
+async function storeImport(ctx: DeskContext, name: string, certs: PreparedCertificate[], keys: PreparedKey[]): Promise<ImportSummary> {
 	const fresh = certs.filter((c) => !c.exists);
-	const newKeys: KeyRecord[] = [];
-	for (const k of keys) if ((await ctx.db.getKey('keys', k.fingerprint)) === undefined) newKeys.push(k);
+	const unstored: PreparedKey[] = [];
+	for (const k of keys) if ((await ctx.db.getKey('keys', k.record.fingerprint)) === undefined) unstored.push(k);
 	const firstCert = certs[0];
-	if (fresh.length === 0 && newKeys.length === 0) {
+	if (fresh.length === 0 && unstored.length === 0) {
 		if (firstCert) throw duplicate(firstCert.record.info);
 		throw new ImportError('duplicate', 'This private key is already imported.');
 	}
-	const tx = ctx.db.transaction(['certificates', 'keys', 'logs'], 'readwrite');
+	for (let attempt = 0; attempt < CUSTODY_ATTEMPTS; attempt++) {
+		const custody = await currentCustody(ctx);
+		const newKeys = await sealedRecords(ctx, unstored, custody);
+		if (await writeImport(ctx, name, fresh, newKeys, custody)) {
+			announce(ctx, ['certificates', 'keys', 'logs']);
+			const withKey = new Set(newKeys.map((k) => k.fingerprint));
+			return {
+				certificates: fresh.map((c) => withKeyFlag(c.record, withKey)),
+				privateKeys: newKeys.map((k) => ({ fingerprint: k.fingerprint }))
+			};
+		}
+	}
+	throw new ImportError('custody-changed', CUSTODY_CHANGING);
+}
+
+/**
+ * One import's transaction.
+ * @returns false, having written nothing, when another tab changed the custody settings since
+ *   the keys were sealed (the caller seals again)
+ */
+async function writeImport(ctx: DeskContext, name: string, fresh: PreparedCertificate[], newKeys: KeyRecord[], custody: Custody): Promise<boolean> {
+	const tx = ctx.db.transaction(['certificates', 'keys', 'logs', 'settings'], 'readwrite');
 	const writes: Promise<unknown>[] = [];
 	try {
+		if (newKeys.length > 0 && !(await custodyUnchanged(tx, custody))) {
+			await abortAndSettle(tx);
+			return false;
+		}
 		// The writes are queued without awaiting each one: a round trip per record made a
 		// 1,000-certificate bundle several seconds slower. A record another tab stored in the
 		// meantime fails its add() with a ConstraintError, which aborts the whole transaction.
@@ -166,24 +219,19 @@ export async function importFile(ctx: DeskContext, input: ReadInput): Promise<Im
 		}
 		await Promise.all(writes);
 		const detail = [...fresh.map((c) => `certificate ${c.record.info.subject} (${c.record.fingerprint})`), ...newKeys.map((k) => `private key for ${k.fingerprint}`)].join('; ');
-		await appendLog(tx, { direction: 'admin', operation: 'import', status: 'success', detail: `"${input.name}": ${detail}`, messageId: null }, ctx.now());
+		await appendLog(tx, { direction: 'admin', operation: 'import', status: 'success', detail: `"${name}": ${detail}`, messageId: null }, ctx.now());
 		await tx.done;
+		return true;
 	} catch (error) {
 		await abortAndSettle(tx);
 		await Promise.allSettled(writes);
 		if (error instanceof ImportError) throw error;
-		throw new Error(writeFailureMessage(error, 'Nothing was imported.', `"${input.name}" could not be stored.`), { cause: error });
+		throw new Error(writeFailureMessage(error, 'Nothing was imported.', `"${name}" could not be stored.`), { cause: error });
 	}
-	announce(ctx, ['certificates', 'keys', 'logs']);
-	const withKey = new Set(newKeys.map((k) => k.fingerprint));
-	return {
-		certificates: fresh.map((c) => ({ ...c.record.info, hasPrivateKey: withKey.has(c.record.fingerprint) })),
-		privateKeys: newKeys.map((k) => ({ fingerprint: k.fingerprint }))
-	};
 }
 
 function withKeyFlag(record: CertificateRecord, keyed: Set<string>): CertificateInfo {
-	return { ...record.info, hasPrivateKey: keyed.has(record.fingerprint) };
+	return { ...record.info, hasPrivateKey: keyed.has(record.fingerprint), source: record.source ?? 'import' };
 }
 
 /** Every stored certificate, sorted by subject. */
@@ -199,7 +247,7 @@ export async function getCertificate(ctx: DeskContext, fingerprint: string): Pro
 	const record = await ctx.db.get('certificates', fingerprint.toLowerCase());
 	if (!record) return null;
 	const hasKey = (await ctx.db.getKey('keys', record.fingerprint)) !== undefined;
-	return { ...record.info, hasPrivateKey: hasKey };
+	return withKeyFlag(record, hasKey ? new Set([record.fingerprint]) : new Set());
 }
 
 /** The certificates for an email address (case-insensitive), for signing and encryption lookups. */

@@ -5,6 +5,7 @@
  */
 import type { SealdeskDatabase } from '../store/db';
 import type { ChangeFeed, StoreChange } from '../store/changes';
+import type { LegacyReaders } from '../pki/read';
 
 /** Shared state of one open desk. */
 export interface DeskContext {
@@ -15,13 +16,40 @@ export interface DeskContext {
 	name: string;
 	/** Announces committed changes to other tabs. */
 	changes: ChangeFeed;
-	/** The vault key derived from the vault passphrase, held only in memory once unlocked. */
-	vault: { unlocked: CryptoKey | null };
+	/**
+	 * The vault key derived from the vault passphrase, held only in memory once unlocked; when it
+	 * was last used (ms since the epoch, by `now`), and the pending idle auto-lock timer.
+	 */
+	vault: { unlocked: CryptoKey | null; lastUsed: number; timer: unknown };
+	/** The timers the idle auto-lock uses (injectable for tests). */
+	timers: DeskTimers;
 	/** Test hook: called before each write of an import; throwing from it aborts the import. */
 	onImportWrite?: (index: number) => void;
 	/** Largest raw mail processed by receive, in bytes (default: the S/MIME layer's 50 MB). */
 	maxMessageSize?: number;
+	/** Where node-forge's slow PKCS#12 and PBE readers run (a worker of their own in the app). */
+	legacy: LegacyReaders;
 }
+
+/** A timer source: setTimeout and clearTimeout by default. */
+export interface DeskTimers {
+	/** Calls `callback` once after `ms` milliseconds; returns a handle for {@link DeskTimers.clear}. */
+	set(callback: () => void, ms: number): unknown;
+	/** Cancels a pending timer. */
+	clear(handle: unknown): void;
+}
+
+/** The platform's timers; in Node they do not keep the process alive. */
+export const platformTimers: DeskTimers = {
+	set(callback, ms) {
+		const handle = setTimeout(callback, ms);
+		(handle as { unref?: () => void }).unref?.();
+		return handle;
+	},
+	clear(handle) {
+		clearTimeout(handle as ReturnType<typeof setTimeout>);
+	}
+};
 
 /** Publishes that these stores changed (after a transaction committed). */
 export function announce(ctx: DeskContext, stores: StoreChange['store'][]): void {

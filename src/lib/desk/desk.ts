@@ -10,7 +10,7 @@ import type { CertificateInfo } from '../pki/describe';
 import * as receiving from './receive';
 import * as tickets from './tickets';
 import type { ContentEncryptionSetting, SignatureSchemeSetting } from '../smime/algorithm-policy';
-import type { DeskContext } from './context';
+import { platformTimers, type DeskContext, type DeskTimers } from './context';
 import type { TicketRow } from './ticket-overview';
 import * as certificates from './certificates';
 import * as vault from './vault';
@@ -20,6 +20,8 @@ import * as groups from './groups';
 import * as sendSettings from './compose-settings';
 import * as readSettings from './reading-settings';
 import * as backup from './backup';
+import { defaultLegacyReaders } from './legacy-readers';
+import * as signerTrust from './signer-trust';
 
 /** Options of openDesk; all optional. Unknown options are rejected. */
 export interface OpenDeskOptions {
@@ -39,6 +41,8 @@ export interface OpenDeskOptions {
 	onVersionChange?: () => void;
 	/** This desk's upgrade waits for other tabs (running an older version) to close. */
 	onBlocked?: () => void;
+	/** The timers of the vault's idle auto-lock; defaults to setTimeout and clearTimeout. */
+	timers?: DeskTimers;
 }
 
 /** The settings the admin page shows. */
@@ -58,7 +62,7 @@ export interface ImportFileInput {
 	passphrase?: string;
 }
 
-const KNOWN_OPTIONS = new Set(['indexedDB', 'name', 'now', 'crypto', 'onImportWrite', 'maxMessageSize', 'onVersionChange', 'onBlocked']);
+const KNOWN_OPTIONS = new Set(['indexedDB', 'name', 'now', 'crypto', 'onImportWrite', 'maxMessageSize', 'onVersionChange', 'onBlocked', 'timers']);
 
 /** The desk: every operation a user performs. */
 export class Desk {
@@ -127,6 +131,15 @@ export class Desk {
 		return receiving.retry(this.context, articleId);
 	}
 
+	/**
+	 * Imports the untrusted signer certificate of an article (`security.sign.certificate`), once
+	 * the agent confirmed its SHA-256 fingerprint, logged as an admin import, and re-checks the article.
+	 * @throws Error with the user-facing sentence (see signer-trust.trustSignerCertificate)
+	 */
+	trustSignerCertificate(articleId: number, fingerprint: string): Promise<tickets.Article> {
+		return signerTrust.trustSignerCertificate(this.context, articleId, fingerprint);
+	}
+
 	/** Every ticket as the list shows it (with its group and protection), most recently updated first. */
 	listTickets(): Promise<TicketRow[]> {
 		return tickets.listTickets(this.context);
@@ -145,6 +158,11 @@ export class Desk {
 	/** The bytes of one attachment of an article, or null. */
 	getAttachment(articleId: number, index: number): Promise<Uint8Array | null> {
 		return tickets.getAttachment(this.context, articleId, index);
+	}
+
+	/** The bytes of one attachment of a section (signed part or attached message, by its path) of an article, or null. */
+	getSectionAttachment(articleId: number, path: string, index: number): Promise<Uint8Array | null> {
+		return tickets.getSectionAttachment(this.context, articleId, path, index);
 	}
 
 	/** The raw mail of an article as received, or null. */
@@ -166,6 +184,16 @@ export class Desk {
 	lockVault(): Promise<void> {
 		vault.lockVault(this.context);
 		return Promise.resolve();
+	}
+
+	/** Minutes of vault idleness after which the vault locks itself (0: never). Default 15. */
+	vaultAutoLock(): Promise<number> {
+		return vault.vaultAutoLockMinutes(this.context);
+	}
+
+	/** Sets the vault's idle auto-lock. @throws Error for anything but a whole number of minutes from 0 to 1440 */
+	setVaultAutoLock(minutes: number): Promise<void> {
+		return vault.setVaultAutoLock(this.context, minutes);
 	}
 
 	/** The vault's state, including which keys have the legacy path. */
@@ -264,7 +292,7 @@ export class Desk {
 
 	/** Closes the database and the change feed, and forgets the vault key. */
 	close(): Promise<void> {
-		this.context.vault.unlocked = null;
+		vault.lockVault(this.context);
 		this.context.changes.close();
 		this.context.db.close();
 		return Promise.resolve();
@@ -292,7 +320,9 @@ export async function openDesk(options: OpenDeskOptions = {}): Promise<Desk> {
 		now: options.now ?? (() => new Date()),
 		name,
 		changes: new ChangeFeed(),
-		vault: { unlocked: null },
+		vault: { unlocked: null, lastUsed: 0, timer: null },
+		timers: options.timers ?? platformTimers,
+		legacy: defaultLegacyReaders(),
 		...(options.onImportWrite ? { onImportWrite: options.onImportWrite } : {}),
 		...(options.maxMessageSize !== undefined ? { maxMessageSize: options.maxMessageSize } : {})
 	};

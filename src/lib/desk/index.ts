@@ -23,7 +23,21 @@ export {
 	ENABLE_FIRST,
 	type ImportSummary
 } from './certificates';
-export { legacyKeyOpenerFor, vaultStatus, setVaultPassphrase, unlockVault, lockVault, setStrictKeyCustody, VAULT_ITERATIONS, type VaultStatus, type VaultSetting } from './vault';
+export {
+	legacyKeyOpenerFor,
+	vaultStatus,
+	setVaultPassphrase,
+	unlockVault,
+	lockVault,
+	setStrictKeyCustody,
+	vaultAutoLockMinutes,
+	setVaultAutoLock,
+	VAULT_ITERATIONS,
+	DEFAULT_AUTO_LOCK_MINUTES,
+	AUTO_LOCK_RANGE,
+	type VaultStatus,
+	type VaultSetting
+} from './vault';
 export { appendLog, listLogs, type NewLogEntry } from './log';
 export {
 	securityOptions,
@@ -43,6 +57,7 @@ export {
 	getTicket,
 	getArticle,
 	getAttachment,
+	getSectionAttachment,
 	articleRaw,
 	type Article,
 	type TicketSummary,
@@ -51,3 +66,5 @@ export {
 } from './tickets';
 export { protectionOf, isUnchecked, type TicketRow, type TicketProtection } from './ticket-overview';
 export { exportCertificates, exportLogs, importLogs, KEYS_NOT_EXPORTABLE, type LogFormat, type LogImportSummary } from './backup';
+export { trustSignerCertificate, NO_UNTRUSTED_SIGNER, CERTIFICATE_CHANGED, NOT_TRUSTABLE } from './signer-trust';
+export { sectionsOf, toSections, withoutRanges, type StoredSection, type ArticleSection } from './sections';

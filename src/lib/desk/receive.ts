@@ -16,9 +16,11 @@ import { hasTooManyParts } from '../mime/part-count';
 import type { ArticleRecord, StoredAttachment, TicketRecord } from './tickets';
 import { overviewWith } from './ticket-overview';
 import { addArticle, articleHeaders, storedBytes, toArticle, toStoredBytes, type Article } from './tickets';
-import { allCertificateDers, isEnabled, recordCapabilities } from './certificates';
+import { isEnabled, recordCapabilities } from './certificates';
 import { announce, recordPhase, STORE_TIMING, type DeskContext } from './context';
 import { appendLog } from './log';
+import { learnCertificates, storedCertificates } from './learned-certificates';
+import { sectionsOf, withoutRanges, type StoredSection } from './sections';
 import { writeFailureMessage } from '../store/errors';
 import { legacyKeyOpenerFor, vaultStatus } from './vault';
 import { acceptSha1Signatures } from './reading-settings';
@@ -30,6 +32,9 @@ interface Processed {
 	html?: string;
 	attachments: StoredAttachment[];
 	trustedSigners: TrustedSigner[];
+	/** DER of the untrusted signer's certificate, when the result describes one. */
+	signerCertificate?: Uint8Array;
+	sections?: StoredSection[];
 	processed: boolean;
 	/** The internal error, for the log only, when processing failed unexpectedly. */
 	problem?: string;
@@ -73,7 +78,9 @@ export async function receive(ctx: DeskContext, raw: Uint8Array | string | Blob)
 		security: result.security,
 		text: result.text,
 		...(result.html !== undefined ? { html: result.html } : {}),
-		attachments: result.attachments
+		attachments: result.attachments,
+		...(result.signerCertificate ? { signerCertificate: result.signerCertificate } : {}),
+		...(result.sections ? { sections: result.sections } : {})
 	};
 	const storing = performance.now();
 	const tx = ctx.db.transaction(['tickets', 'articles', 'logs'], 'readwrite');
@@ -88,7 +95,7 @@ export async function receive(ctx: DeskContext, raw: Uint8Array | string | Blob)
 	}
 	recordPhase(STORE_TIMING, performance.now() - storing);
 	announce(ctx, ['tickets', 'articles', 'logs']);
-	await learnCapabilities(ctx, result);
+	await learnCapabilities(ctx, result, headers.messageId);
 	return toArticle({ ...record, ...ids });
 }
 
@@ -113,6 +120,10 @@ export async function retry(ctx: DeskContext, articleId: number): Promise<Articl
 	// The HTML of the last run goes; the new run's HTML, if any, replaces it.
 	delete updated.html;
 	if (result.html !== undefined) updated.html = result.html;
+	delete updated.signerCertificate;
+	if (result.signerCertificate) updated.signerCertificate = result.signerCertificate;
+	delete updated.sections;
+	if (result.sections) updated.sections = result.sections;
 	const tx = ctx.db.transaction(['tickets', 'articles', 'logs'], 'readwrite');
 	try {
 		await tx.objectStore('articles').put(updated);
@@ -126,7 +137,7 @@ export async function retry(ctx: DeskContext, articleId: number): Promise<Articl
 		throw new Error(writeFailureMessage([cause, aborted], 'The mail was not stored.', 'The message could not be stored.'), { cause });
 	}
 	announce(ctx, ['tickets', 'articles', 'logs']);
-	await learnCapabilities(ctx, result);
+	await learnCapabilities(ctx, result, existing.headers.messageId);
 	return toArticle(updated);
 }
 
@@ -146,13 +157,14 @@ async function processMail(ctx: DeskContext, raw: Uint8Array, scratch: boolean):
 	}
 	const status = await vaultStatus(ctx);
 	const legacyUnavailable = status.strictKeyCustody ? 'strict-custody' : status.locked ? 'vault-locked' : undefined;
-	const certificates = await allCertificateDers(ctx);
+	const { anchors: certificates, learned } = await storedCertificates(ctx);
 	const candidates = await decryptCandidates(ctx, status.strictKeyCustody);
 	let result;
 	try {
 		result = await readIncoming({
 			raw,
 			certificates,
+			...(learned.length > 0 ? { learned } : {}),
 			candidates,
 			...(legacyUnavailable ? { legacyUnavailable } : {}),
 			...(ctx.maxMessageSize !== undefined ? { maxSize: ctx.maxMessageSize } : {}),
@@ -172,8 +184,21 @@ async function processMail(ctx: DeskContext, raw: Uint8Array, scratch: boolean):
 			problem: error instanceof Error ? error.message : String(error)
 		};
 	}
-	const display = result.content ? await toDisplay(displayable(result.content), undefined, scratch) : { text: '', attachments: [] };
-	return { security: result.security, ...displayFields(display), trustedSigners: result.security.sign.status === 'valid' ? result.trustedSigners : [], processed: true };
+	// Sections first: their content may lie in bytes the message's own display decodes over (scratch).
+	const stored = await sectionsOf(result.nested, displayable);
+	const sections = stored.length > 0 ? { sections: stored } : {};
+	// A partly signed message's body is the rest: its signed parts are shown apart, never as part of it.
+	const signedRanges = result.nested.flatMap((n) => (n.kind === 'signed-part' ? [{ start: n.start, end: n.end }] : []));
+	const content = result.content && signedRanges.length > 0 ? withoutRanges(result.content, signedRanges) : result.content;
+	const display = content ? await toDisplay(displayable(content), undefined, scratch && content === result.content) : { text: '', attachments: [] };
+	return {
+		...sections,
+		security: result.security,
+		...displayFields(display),
+		trustedSigners: result.security.sign.status === 'valid' ? result.trustedSigners : [],
+		...(result.signerCertificate ? { signerCertificate: result.signerCertificate } : {}),
+		processed: true
+	};
 }
 
 /** Every stored certificate that has a private key (Zammad #6357: the recipient may be only in Delivered-To). */
@@ -219,8 +244,16 @@ function logEntry(p: Processed, messageId: string | undefined, isRetry: boolean)
 	return { direction: 'in', operation, status: failed ? 'failed' : 'success', detail, messageId: messageId ?? null };
 }
 
-/** Records the SMIMECapabilities of valid signers whose certificates are stored (never imports one). */
-async function learnCapabilities(ctx: DeskContext, p: Processed): Promise<void> {
+/**
+ * After a valid verdict: keeps the signers' certificates (and their CAs) as contact
+ * certificates learned from mail, then records their SMIMECapabilities.
+ */
+async function learnCapabilities(ctx: DeskContext, p: Processed, messageId: string | undefined): Promise<void> {
+	try {
+		await learnCertificates(ctx, p.trustedSigners, messageId);
+	} catch {
+		// A certificate another tab stored meanwhile, or a full disk: the mail is stored; the next valid mail tries again.
+	}
 	for (const s of p.trustedSigners) {
 		if (s.capabilities.length === 0) continue;
 		const fp = new Uint8Array(await ctx.crypto.subtle.digest('SHA-256', s.certificate.slice()));

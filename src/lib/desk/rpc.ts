@@ -65,6 +65,7 @@ export function toRpcError(error: unknown): RpcError {
 const HANDED_OVER = new Map<string, (value: unknown) => unknown>([
 	['compose', (value) => (value as { raw?: unknown } | null)?.raw],
 	['getAttachment', (value) => value],
+	['getSectionAttachment', (value) => value],
 	['articleRaw', (value) => value]
 ]);
 

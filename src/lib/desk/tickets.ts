@@ -17,6 +17,7 @@ import type { SecurityResult } from '../smime/incoming-types';
 import { blobOf } from '../mime/blob-copy';
 import type { SealdeskDB } from '../store/schema';
 import type { DeskContext } from './context';
+import { toSections, type ArticleSection, type StoredSection } from './sections';
 import { sortedGroups } from './groups';
 import { articleOverview, currentOverview, OVERVIEW_VERSION, overviewWith, ticketRow, type TicketOverview, type TicketRow } from './ticket-overview';
 
@@ -85,6 +86,10 @@ export type ArticleRecord = {
 	text: string;
 	html?: string;
 	attachments: StoredAttachment[];
+	/** DER of the untrusted signer's certificate `security.sign.certificate` describes, for "Trust this certificate…". */
+	signerCertificate?: Uint8Array;
+	/** Signed parts and attached messages, shown apart from the body with their own verdicts. */
+	sections?: StoredSection[];
 };
 
 /** A ticket as stored in the 'tickets' store. */
@@ -119,6 +124,12 @@ export interface Article extends ArticleHeaders {
 	/** The HTML body, to be shown only in a sandboxed iframe. */
 	html?: string;
 	attachments: AttachmentInfo[];
+	/**
+	 * Signed parts of a partly signed message and attached messages (message/rfc822), each with
+	 * its own headers, text, attachments and verdict; present only when there are any. For a
+	 * partly signed message, `text` is the rest: the signed parts are only here.
+	 */
+	sections?: ArticleSection[];
 }
 
 /** A ticket in the list. */
@@ -228,7 +239,8 @@ export function toArticle(record: ArticleRecord): Article {
 		security: record.security,
 		text: record.text,
 		...(record.html !== undefined ? { html: record.html } : {}),
-		attachments: record.attachments.map((a, index) => ({ index, name: a.name, type: a.type, size: storedSize(a.data) }))
+		attachments: record.attachments.map((a, index) => ({ index, name: a.name, type: a.type, size: storedSize(a.data) })),
+		...(record.sections && record.sections.length > 0 ? { sections: toSections(record.sections) } : {})
 	};
 }
 
@@ -282,6 +294,12 @@ export async function getArticle(ctx: DeskContext, id: number): Promise<Article 
 /** The bytes of one attachment of an article, or null when there is no such attachment. */
 export async function getAttachment(ctx: DeskContext, articleId: number, index: number): Promise<Uint8Array | null> {
 	const data = (await articleRecord(ctx, articleId))?.attachments[index]?.data;
+	return data === undefined ? null : storedBytes(data);
+}
+
+/** The bytes of one attachment of a section (a signed part or an attached message) of an article, or null. */
+export async function getSectionAttachment(ctx: DeskContext, articleId: number, path: string, index: number): Promise<Uint8Array | null> {
+	const data = (await articleRecord(ctx, articleId))?.sections?.find((s) => s.path === path)?.attachments[index]?.data;
 	return data === undefined ? null : storedBytes(data);
 }
 

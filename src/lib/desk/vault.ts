@@ -8,15 +8,24 @@ import { ImportError, wrongPassphrase } from '../pki/errors';
 import { exact } from '../pki/bytes';
 import type { LegacyKeyOpener } from '../pki/keyset';
 import type { KeyRecord, SealedKey } from '../store/schema';
+import { abortAndSettle } from '../store/transaction';
 import { announce, type DeskContext } from './context';
 
 /** PBKDF2 iterations for the vault passphrase (OWASP 2023 for PBKDF2-HMAC-SHA256). */
 export const VAULT_ITERATIONS = 600_000;
 
 /** How the vault key is kept (the 'vault' setting). */
-export type VaultSetting =
+export type VaultSetting = (
 	| { mode: 'device'; key: CryptoKey }
-	| { mode: 'passphrase'; salt: Uint8Array; iterations: number; check: SealedKey };
+	| { mode: 'passphrase'; salt: Uint8Array; iterations: number; check: SealedKey }
+) & {
+	/**
+	 * A random id given to every vault setting written (absent on the first device key of
+	 * older databases), so a write can check inside its own transaction that the vault it
+	 * sealed for is still the vault.
+	 */
+	id?: string;
+};
 
 /** What the UI shows about the vault. */
 export interface VaultStatus {
@@ -27,16 +36,118 @@ export interface VaultStatus {
 	strictKeyCustody: boolean;
 	/** Fingerprints of the keys that have the legacy path (a sealed copy). */
 	legacyKeys: string[];
+	/** Minutes of vault idleness after which an unlocked vault locks itself (0: never). */
+	autoLockMinutes: number;
+}
+
+/** The idle auto-lock's default, in minutes. */
+export const DEFAULT_AUTO_LOCK_MINUTES = 15;
+/** The longest idle auto-lock, in minutes (a day). */
+export const MAX_AUTO_LOCK_MINUTES = 1440;
+/** The refusal of an auto-lock time out of range. */
+export const AUTO_LOCK_RANGE = `The auto-lock time must be a whole number of minutes from 0 to ${String(MAX_AUTO_LOCK_MINUTES)}.`;
+
+/** The idle auto-lock setting, in minutes (0: never). */
+export async function vaultAutoLockMinutes(ctx: DeskContext): Promise<number> {
+	const stored = await ctx.db.get('settings', 'vaultAutoLockMinutes');
+	return typeof stored === 'number' ? stored : DEFAULT_AUTO_LOCK_MINUTES;
+}
+
+/**
+ * Sets the idle auto-lock and applies it at once to an unlocked vault.
+ * @throws Error {@link AUTO_LOCK_RANGE} for anything but a whole number from 0 to 1440
+ */
+export async function setVaultAutoLock(ctx: DeskContext, minutes: number): Promise<void> {
+	if (!Number.isInteger(minutes) || minutes < 0 || minutes > MAX_AUTO_LOCK_MINUTES) throw new Error(AUTO_LOCK_RANGE);
+	await ctx.db.put('settings', minutes, 'vaultAutoLockMinutes');
+	announce(ctx, ['settings']);
+	if (ctx.vault.unlocked) await armAutoLock(ctx);
+}
+
+/** Records a use of the unlocked vault: the idle auto-lock counts from now. */
+export async function touchVault(ctx: DeskContext): Promise<void> {
+	if (!ctx.vault.unlocked) return;
+	ctx.vault.lastUsed = ctx.now().getTime();
+	await armAutoLock(ctx);
+}
+
+async function armAutoLock(ctx: DeskContext): Promise<void> {
+	const minutes = await vaultAutoLockMinutes(ctx);
+	if (ctx.vault.timer !== null) ctx.timers.clear(ctx.vault.timer);
+	ctx.vault.timer = null;
+	if (minutes === 0 || !ctx.vault.unlocked) return;
+	const due = ctx.vault.lastUsed + minutes * 60_000 - ctx.now().getTime();
+	ctx.vault.timer = ctx.timers.set(() => {
+		ctx.vault.timer = null;
+		void lockIfIdle(ctx).then((locked) => {
+			// Not idle yet by the desk's clock (the timer ran early): wait for the rest.
+			if (!locked && ctx.vault.unlocked) void armAutoLock(ctx);
+		});
+	}, Math.max(due, 0));
+}
+
+/**
+ * Locks an unlocked vault that has not been used for the auto-lock time (by the desk's clock).
+ * @returns true when it locked the vault now
+ */
+export async function lockIfIdle(ctx: DeskContext): Promise<boolean> {
+	if (!ctx.vault.unlocked) return false;
+	const minutes = await vaultAutoLockMinutes(ctx);
+	if (minutes === 0 || ctx.now().getTime() - ctx.vault.lastUsed < minutes * 60_000) return false;
+	lockVault(ctx);
+	announce(ctx, ['settings']);
+	return true;
 }
 
 const CHECK = new TextEncoder().encode('sealdesk vault');
+
+/** The identity of a vault setting: two reads with the same id are the same vault key. */
+export function vaultId(setting: VaultSetting | undefined): string {
+	return setting === undefined ? 'none' : (setting.id ?? 'initial');
+}
+
+function newVaultId(crypto: Crypto): string {
+	return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** How keys must be kept at one moment: what an import or a re-seal checks again inside its write transaction. */
+export interface Custody {
+	/** Strict key custody: no sealed copy may be stored. */
+	strict: boolean;
+	/** The vault setting's id ({@link vaultId}). */
+	vault: string;
+	/** The key that seals now, or null when a passphrase vault is locked (or strict is on). */
+	key: CryptoKey | null;
+}
+
+/** Reads the custody settings as they are now. */
+export async function currentCustody(ctx: DeskContext): Promise<Custody> {
+	const setting = await vaultSetting(ctx);
+	const strict = await isStrictKeyCustody(ctx);
+	return { strict, vault: vaultId(setting), key: strict ? null : await sealingKeyOf(ctx, setting) };
+}
+
+/** A readwrite transaction that includes the settings store. */
+interface SettingsTx {
+	objectStore(name: 'settings'): { get(key: string): Promise<unknown> };
+}
+
+/**
+ * Whether the custody settings read inside `tx` are still `custody`. A write that stores or
+ * re-seals keys calls this first, in its own transaction, and aborts and starts again when
+ * another tab changed them in the meantime: no key is ever written in a state the settings forbid.
+ */
+export async function custodyUnchanged(tx: SettingsTx, custody: Custody): Promise<boolean> {
+	const [strict, setting] = await Promise.all([tx.objectStore('settings').get('strictKeyCustody'), tx.objectStore('settings').get('vault')]);
+	return (strict === true) === custody.strict && vaultId(setting as VaultSetting | undefined) === custody.vault;
+}
 
 /** Reads the vault setting, creating the device key on first use. */
 export async function vaultSetting(ctx: DeskContext): Promise<VaultSetting> {
 	const existing = (await ctx.db.get('settings', 'vault')) as VaultSetting | undefined;
 	if (existing) return existing;
 	const key = await ctx.crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']);
-	const setting: VaultSetting = { mode: 'device', key };
+	const setting: VaultSetting = { mode: 'device', key, id: newVaultId(ctx.crypto) };
 	const tx = ctx.db.transaction('settings', 'readwrite');
 	const raced = (await tx.store.get('vault')) as VaultSetting | undefined;
 	if (raced) {
@@ -53,10 +164,28 @@ export async function isStrictKeyCustody(ctx: DeskContext): Promise<boolean> {
 	return (await ctx.db.get('settings', 'strictKeyCustody')) === true;
 }
 
+/**
+ * The key that seals and opens PKCS#8 under `setting`, or null when a passphrase vault is
+ * locked. A key unlocked before another tab changed the passphrase no longer opens the
+ * vault's check value, and counts as locked.
+ */
+async function sealingKeyOf(ctx: DeskContext, setting: VaultSetting): Promise<CryptoKey | null> {
+	if (setting.mode === 'device') return setting.key;
+	await lockIfIdle(ctx);
+	const unlocked = ctx.vault.unlocked;
+	if (!unlocked) return null;
+	const check = await unseal(ctx.crypto, unlocked, setting.check);
+	if (!check) {
+		if (ctx.vault.unlocked === unlocked) ctx.vault.unlocked = null;
+		return null;
+	}
+	check.fill(0);
+	return unlocked;
+}
+
 /** The key that seals and opens PKCS#8 now, or null when a passphrase vault is locked. */
 export async function sealingKey(ctx: DeskContext): Promise<CryptoKey | null> {
-	const setting = await vaultSetting(ctx);
-	return setting.mode === 'device' ? setting.key : ctx.vault.unlocked;
+	return sealingKeyOf(ctx, await vaultSetting(ctx));
 }
 
 /** Seals bytes with AES-GCM under the key. */
@@ -94,36 +223,78 @@ async function currentKey(ctx: DeskContext, setting: VaultSetting, passphrase: s
 	return key;
 }
 
+/** How many times a write that lost a race with another tab starts again before it gives up. */
+const ATTEMPTS = 5;
+
+/** The sentence when other tabs kept changing the key custody settings during a write. */
+export const CUSTODY_CHANGING = 'The key custody settings were changed in another tab at the same time. Try again.';
+
+function sealedTag(record: KeyRecord): string {
+	return record.sealed ? `${record.fingerprint}:${Array.from(record.sealed.iv).join(',')}` : '';
+}
+
 /**
- * Sets, changes or (with `next` null) removes the vault passphrase, re-sealing every key.
+ * Sets, changes or (with `next` null) removes the vault passphrase, re-sealing every key, in
+ * one transaction: that transaction checks that the vault and the sealed copies are still the
+ * ones re-sealed (another tab may have imported a key meanwhile) and otherwise starts again,
+ * and any failure aborts it, leaving the old passphrase and every sealed copy as they were.
  * @throws ImportError 'wrong-passphrase' when `current` does not open the vault
  */
 export async function setVaultPassphrase(ctx: DeskContext, current: string | null, next: string | null): Promise<void> {
-	const setting = await vaultSetting(ctx);
-	const oldKey = await currentKey(ctx, setting, current);
-	let newSetting: VaultSetting;
-	let newKey: CryptoKey;
-	if (next === null || next === '') {
-		newKey = await ctx.crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']);
-		newSetting = { mode: 'device', key: newKey };
-	} else {
-		const salt = ctx.crypto.getRandomValues(new Uint8Array(16));
-		newKey = await derive(ctx.crypto, next, salt, VAULT_ITERATIONS);
-		newSetting = { mode: 'passphrase', salt, iterations: VAULT_ITERATIONS, check: await seal(ctx.crypto, newKey, CHECK) };
+	let newSetting: VaultSetting | null = null;
+	let newKey: CryptoKey | null = null;
+	for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+		const setting = await vaultSetting(ctx);
+		const oldKey = await currentKey(ctx, setting, current);
+		if (!newSetting || !newKey) {
+			if (next === null || next === '') {
+				newKey = await ctx.crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']);
+				newSetting = { mode: 'device', key: newKey, id: newVaultId(ctx.crypto) };
+			} else {
+				const salt = ctx.crypto.getRandomValues(new Uint8Array(16));
+				newKey = await derive(ctx.crypto, next, salt, VAULT_ITERATIONS);
+				newSetting = { mode: 'passphrase', salt, iterations: VAULT_ITERATIONS, check: await seal(ctx.crypto, newKey, CHECK), id: newVaultId(ctx.crypto) };
+			}
+		}
+		const records = (await ctx.db.getAll('keys')).filter((r) => r.sealed);
+		const updated: KeyRecord[] = [];
+		for (const record of records) {
+			if (!record.sealed) continue;
+			const plain = await unseal(ctx.crypto, oldKey, record.sealed);
+			if (!plain) throw new Error(`The sealed key of ${record.fingerprint} does not open with the vault key.`);
+			try {
+				updated.push({ ...record, sealed: await seal(ctx.crypto, newKey, plain) });
+			} finally {
+				plain.fill(0);
+			}
+		}
+		const tx = ctx.db.transaction(['keys', 'settings'], 'readwrite');
+		const writes: Promise<unknown>[] = [];
+		try {
+			const [stored, storedKeys] = await Promise.all([tx.objectStore('settings').get('vault'), tx.objectStore('keys').getAll()]);
+			const seen = records.map(sealedTag).sort().join(';');
+			const now = storedKeys.filter((r) => r.sealed).map(sealedTag).sort().join(';');
+			if (vaultId(stored as VaultSetting | undefined) !== vaultId(setting) || seen !== now) {
+				await abortAndSettle(tx);
+				continue;
+			}
+			for (const record of updated) writes.push(tx.objectStore('keys').put(record));
+			writes.push(tx.objectStore('settings').put(newSetting, 'vault'));
+			await Promise.all(writes);
+			await tx.done;
+		} catch (error) {
+			await abortAndSettle(tx);
+			await Promise.allSettled(writes);
+			throw new Error('The vault passphrase could not be changed. Nothing was changed.', { cause: error });
+		}
+		if (newSetting.mode === 'passphrase') {
+			ctx.vault.unlocked = newKey;
+			await touchVault(ctx);
+		} else lockVault(ctx);
+		announce(ctx, ['keys', 'settings']);
+		return;
 	}
-	const records = await ctx.db.getAll('keys');
-	const updated: KeyRecord[] = [];
-	for (const record of records) {
-		if (!record.sealed) continue;
-		const plain = await unseal(ctx.crypto, oldKey, record.sealed);
-		if (!plain) throw new Error(`The sealed key of ${record.fingerprint} does not open with the vault key.`);
-		updated.push({ ...record, sealed: await seal(ctx.crypto, newKey, plain) });
-		plain.fill(0);
-	}
-	const tx = ctx.db.transaction(['keys', 'settings'], 'readwrite');
-	await Promise.all([...updated.map((r) => tx.objectStore('keys').put(r)), tx.objectStore('settings').put(newSetting, 'vault'), tx.done]);
-	ctx.vault.unlocked = newSetting.mode === 'passphrase' ? newKey : null;
-	announce(ctx, ['keys', 'settings']);
+	throw new Error(CUSTODY_CHANGING);
 }
 
 /**
@@ -134,41 +305,57 @@ export async function unlockVault(ctx: DeskContext, passphrase: string): Promise
 	const setting = await vaultSetting(ctx);
 	if (setting.mode === 'device') return;
 	ctx.vault.unlocked = await currentKey(ctx, setting, passphrase);
+	await touchVault(ctx);
 }
 
-/** Forgets the derived vault key. */
+/** Forgets the derived vault key (and its auto-lock timer). */
 export function lockVault(ctx: DeskContext): void {
 	ctx.vault.unlocked = null;
+	if (ctx.vault.timer !== null) ctx.timers.clear(ctx.vault.timer);
+	ctx.vault.timer = null;
 }
 
 /** The vault's state for the UI. */
 export async function vaultStatus(ctx: DeskContext): Promise<VaultStatus> {
+	await lockIfIdle(ctx);
 	const setting = await vaultSetting(ctx);
 	const records = await ctx.db.getAll('keys');
 	return {
 		passphrase: setting.mode === 'passphrase',
 		locked: setting.mode === 'passphrase' && ctx.vault.unlocked === null,
 		strictKeyCustody: await isStrictKeyCustody(ctx),
-		legacyKeys: records.filter((r) => r.sealed !== undefined).map((r) => r.fingerprint)
+		legacyKeys: records.filter((r) => r.sealed !== undefined).map((r) => r.fingerprint),
+		autoLockMinutes: await vaultAutoLockMinutes(ctx)
 	};
 }
 
-/** Turns strict key custody on (dropping every sealed copy at once) or off (new imports seal again). */
+/**
+ * Turns strict key custody on (dropping every sealed copy) or off (new imports seal again), in
+ * one transaction: a failure part-way aborts it, so strict custody is never on while a sealed
+ * copy remains, and nothing is dropped while it stays off.
+ * @throws Error "Strict key custody could not be changed. Nothing was changed." with the cause
+ */
 export async function setStrictKeyCustody(ctx: DeskContext, on: boolean): Promise<void> {
 	const tx = ctx.db.transaction(['keys', 'settings'], 'readwrite');
-	await tx.objectStore('settings').put(on, 'strictKeyCustody');
-	if (on) {
-		let cursor = await tx.objectStore('keys').openCursor();
-		while (cursor) {
-			if (cursor.value.sealed) {
-				const { sealed, ...rest } = cursor.value;
+	const writes: Promise<unknown>[] = [];
+	try {
+		if (on) {
+			const records = await tx.objectStore('keys').getAll();
+			for (const record of records) {
+				if (!record.sealed) continue;
+				const { sealed, ...rest } = record;
 				sealed.data.fill(0);
-				await cursor.update(rest);
+				writes.push(tx.objectStore('keys').put(rest));
 			}
-			cursor = await cursor.continue();
+			await Promise.all(writes);
 		}
+		await tx.objectStore('settings').put(on, 'strictKeyCustody');
+		await tx.done;
+	} catch (error) {
+		await abortAndSettle(tx);
+		await Promise.allSettled(writes);
+		throw new Error('Strict key custody could not be changed. Nothing was changed.', { cause: error });
 	}
-	await tx.done;
 	announce(ctx, ['keys', 'settings']);
 }
 
@@ -178,11 +365,13 @@ export async function setStrictKeyCustody(ctx: DeskContext, on: boolean): Promis
  */
 export function legacyKeyOpenerFor(ctx: DeskContext, fingerprint: string): LegacyKeyOpener {
 	return async () => {
-		if (await isStrictKeyCustody(ctx)) return null;
-		const record = await ctx.db.get('keys', fingerprint);
-		if (!record?.sealed) return null;
+		// Strict custody and the record in one read: a copy strict custody has dropped is never used.
+		const tx = ctx.db.transaction(['keys', 'settings']);
+		const [strict, record] = await Promise.all([tx.objectStore('settings').get('strictKeyCustody'), tx.objectStore('keys').get(fingerprint), tx.done]);
+		if (strict === true || !record?.sealed) return null;
 		const key = await sealingKey(ctx);
 		if (!key) return null;
+		await touchVault(ctx);
 		return unseal(ctx.crypto, key, record.sealed);
 	};
 }

@@ -4,14 +4,20 @@
  */
 import forge from 'node-forge';
 import { fromBinary, toBinary } from '../pki/bytes';
+import type { KdfCost } from '../pki/kdf-limits';
+import { KdfLimitError, withKdfLimits } from './kdf-guard';
 
 /** The outcome of decrypting an EncryptedPrivateKeyInfo. */
-export type PbeResult = { ok: true; pkcs8: Uint8Array } | { ok: false; reason: 'wrong-passphrase' | 'unsupported'; cause?: unknown };
+export type PbeResult =
+	| { ok: true; pkcs8: Uint8Array }
+	| { ok: false; reason: 'wrong-passphrase' | 'unsupported'; cause?: unknown }
+	| { ok: false; reason: 'too-costly'; cost: KdfCost | null; total: bigint };
 
 /**
  * Decrypts an EncryptedPrivateKeyInfo with node-forge.
  * @returns the PKCS#8 DER (the caller zeroes it); 'wrong-passphrase' when it does not open;
- *   'unsupported' for an unknown scheme. Never throws.
+ *   'unsupported' for an unknown scheme; 'too-costly' when its derivation is above the import
+ *   cost limits (checked before it runs). Never throws.
  */
 export function decryptLegacyPkcs8(der: Uint8Array, passphrase: string): PbeResult {
 	let asn: forge.asn1.Asn1;
@@ -23,8 +29,9 @@ export function decryptLegacyPkcs8(der: Uint8Array, passphrase: string): PbeResu
 	let plain: unknown;
 	try {
 		// Typed as always returning, but node-forge returns null when the padding is wrong.
-		plain = forge.pki.decryptPrivateKeyInfo(asn, passphrase);
+		plain = withKdfLimits(() => forge.pki.decryptPrivateKeyInfo(asn, passphrase));
 	} catch (cause) {
+		if (cause instanceof KdfLimitError) return { ok: false, reason: 'too-costly', cost: cause.cost, total: cause.total };
 		const message = cause instanceof Error ? cause.message : '';
 		return { ok: false, reason: /unsupported|cannot read/i.test(message) ? 'unsupported' : 'wrong-passphrase', cause };
 	}

@@ -5,6 +5,8 @@
  */
 import forge from 'node-forge';
 import { fromBinary, toBinary } from '../pki/bytes';
+import type { KdfCost } from '../pki/kdf-limits';
+import { KdfLimitError, withKdfLimits } from './kdf-guard';
 
 /** What a PKCS#12 file holds, as DER. */
 export interface Pkcs12Contents {
@@ -17,7 +19,8 @@ export interface Pkcs12Contents {
 /** The outcome of opening a PKCS#12 file. */
 export type Pkcs12Result =
 	| { ok: true; contents: Pkcs12Contents }
-	| { ok: false; reason: 'wrong-passphrase' | 'malformed'; cause?: unknown };
+	| { ok: false; reason: 'wrong-passphrase' | 'malformed'; cause?: unknown }
+	| { ok: false; reason: 'too-costly'; cost: KdfCost | null; total: bigint };
 
 /** True when the DER parses as a PFX (version 3, then authSafe ContentInfo). */
 export function isPkcs12(der: Uint8Array): boolean {
@@ -38,15 +41,18 @@ function derOf(node: forge.asn1.Asn1): Uint8Array {
 
 /**
  * Opens a PKCS#12 file with the passphrase ('' for none).
+ * Every key derivation is checked against the import cost limits just before it runs.
  * @returns its certificates and PKCS#8 keys; 'wrong-passphrase' when the MAC or a bag does
- *   not open; 'malformed' when the structure is broken. Never throws.
+ *   not open; 'malformed' when the structure is broken; 'too-costly' when a derivation is
+ *   above the limits (pki/kdf-limits). Never throws.
  */
 export function readPkcs12(der: Uint8Array, passphrase: string): Pkcs12Result {
 	let p12: forge.pkcs12.Pkcs12Pfx;
 	try {
 		const asn = forge.asn1.fromDer(toBinary(der), true);
-		p12 = forge.pkcs12.pkcs12FromAsn1(asn, true, passphrase);
+		p12 = withKdfLimits(() => forge.pkcs12.pkcs12FromAsn1(asn, true, passphrase));
 	} catch (cause) {
+		if (cause instanceof KdfLimitError) return { ok: false, reason: 'too-costly', cost: cause.cost, total: cause.total };
 		const message = cause instanceof Error ? cause.message : '';
 		if (/password|MAC|decrypt/i.test(message)) return { ok: false, reason: 'wrong-passphrase', cause };
 		return { ok: false, reason: 'malformed', cause };

@@ -46,11 +46,12 @@ export async function toDisplay(raw: Uint8Array, largePart = LARGE_PART, scratch
 /** postal-mime's reading, or null when it throws. */
 async function parse(raw: Uint8Array): Promise<DisplayContent | null> {
 	try {
-		const email = await PostalMime.parse(raw, { attachmentEncoding: 'arraybuffer' });
+		// An attached message is an attachment (its .eml), never merged into the body: it is read and shown apart with its own verdict.
+		const email = await PostalMime.parse(raw, { attachmentEncoding: 'arraybuffer', forceRfc822Attachments: true });
 		const out: DisplayContent = {
 			text: email.text ?? '',
 			attachments: email.attachments.map((a) => ({
-				filename: a.filename ?? 'attachment',
+				filename: a.filename ?? (a.mimeType === 'message/rfc822' ? 'message.eml' : 'attachment'),
 				mimeType: a.mimeType,
 				content: typeof a.content === 'string' ? new TextEncoder().encode(a.content) : new Uint8Array(a.content),
 			})),

@@ -43,6 +43,11 @@ export interface EvaluateTrustOptions {
 	untrusted: Uint8Array[];
 	/** The imported certificates: each is a trust anchor. */
 	anchors: Uint8Array[];
+	/**
+	 * Stored certificates that may serve as intermediates but are never anchors (learned from
+	 * mail); not counted against {@link MAX_UNTRUSTED}.
+	 */
+	intermediates?: Uint8Array[];
 	/** The signing time claimed by the signature, if any. */
 	signingTime?: Date;
 	now: Date;
@@ -89,7 +94,7 @@ interface Node {
  * result 'invalid' when it is the leaf).
  */
 export async function evaluateTrust(o: EvaluateTrustOptions): Promise<TrustResult> {
-	const allowed = new Set(['leaf', 'untrusted', 'anchors', 'signingTime', 'now', 'crypto', 'purpose']);
+	const allowed = new Set(['leaf', 'untrusted', 'anchors', 'intermediates', 'signingTime', 'now', 'crypto', 'purpose']);
 	for (const k of Object.keys(o)) if (!allowed.has(k)) throw new TypeError(`Unknown option ${k}.`);
 	const leaf = parse(o.leaf);
 	if (!leaf) return { status: 'invalid', reason: 'The certificate cannot be read.' };
@@ -100,7 +105,7 @@ export async function evaluateTrust(o: EvaluateTrustOptions): Promise<TrustResul
 		return { status: 'untrusted', reason: `The message bundles more than ${String(MAX_UNTRUSTED)} certificates.` };
 	const anchors = o.anchors.map(parse).filter((n): n is Node => n !== null);
 	const anchorSet = new Set(anchors.map((a) => a.hex));
-	const untrusted = o.untrusted
+	const untrusted = [...o.untrusted, ...(o.intermediates ?? [])]
 		.map(parse)
 		.filter((n): n is Node => n !== null && !anchorSet.has(n.hex));
 	const ctx: Ctx = { anchors, anchorSet, untrusted, crypto: o.crypto, checks: 0, cache: new Map() };

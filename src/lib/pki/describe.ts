@@ -8,6 +8,9 @@ import { exact, toHex, toUpperHex } from './bytes';
 import { identifyKey, type KeyKindResult } from './key-algorithm';
 import type { KeyAlgorithmName } from './keyset';
 
+/** How a stored certificate came: 'import' (an admin or agent imported it) or 'mail' (learned from a valid signed mail). */
+export type CertificateSource = 'import' | 'mail';
+
 /** Everything the UI and the other layers need to know about one certificate. */
 export interface CertificateInfo {
 	/** SHA-256 of the DER, lower-case hex: the identity. */
@@ -31,6 +34,8 @@ export interface CertificateInfo {
 	smime: boolean;
 	/** Whether a private key for it is stored; describe() always says false, the store fills it in. */
 	hasPrivateKey: boolean;
+	/** How it came into the store, filled in by the store: imported by an admin, or learned from a valid signed mail. */
+	source?: CertificateSource;
 	subjectKeyIdentifier?: string;
 	authorityKeyIdentifier?: string;
 }

@@ -13,7 +13,9 @@ export type ImportErrorCode =
 	| 'duplicate'
 	| 'no-matching-certificate'
 	| 'disabled'
-	| 'vault-locked';
+	| 'vault-locked'
+	| 'custody-changed'
+	| 'too-costly';
 
 /** A refused import. `message` is a short, exact sentence meant for the admin. */
 export class ImportError extends Error {

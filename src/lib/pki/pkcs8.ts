@@ -7,6 +7,7 @@ import * as asn1js from 'asn1js';
 import { exact } from './bytes';
 import { identifyKey, type KeyKindResult } from './key-algorithm';
 import { ImportError, wrongPassphrase } from './errors';
+import { checkKdfCosts, integerValue } from './kdf-limits';
 
 const RSA_OID = '1.2.840.113549.1.1.1';
 const EC_OID = '1.2.840.10045.2.1';
@@ -117,10 +118,12 @@ export function isPbes2(bytes: Uint8Array): boolean {
 /**
  * Decrypts a PBES2 (PBKDF2 + AES-CBC) EncryptedPrivateKeyInfo with WebCrypto.
  * @returns the PKCS#8 PrivateKeyInfo (the caller zeroes it when done)
+ * The iteration count is read at any size and checked against the import cost limits first.
+ * @param name the file's name, for the refusal of a count above the limits
  * @throws ImportError 'wrong-passphrase' when the passphrase is wrong;
- *   'unsupported-algorithm' for PBES2 schemes other than PBKDF2 + AES-CBC
+ *   'unsupported-algorithm' for PBES2 schemes other than PBKDF2 + AES-CBC; 'too-costly' above the limits
  */
-export async function decryptPbes2(bytes: Uint8Array, passphrase: string, crypto: Crypto): Promise<Uint8Array<ArrayBuffer>> {
+export async function decryptPbes2(bytes: Uint8Array, passphrase: string, crypto: Crypto, name = 'The private key'): Promise<Uint8Array<ArrayBuffer>> {
 	const items = seq(der(bytes) ?? undefined);
 	const alg = seq(items?.[0]);
 	const params = seq(alg?.[1]);
@@ -156,9 +159,11 @@ export async function decryptPbes2(bytes: Uint8Array, passphrase: string, crypto
 			prf = hash;
 		}
 	}
+	const iterations = integerValue(count) ?? 0n;
+	checkKdfCosts(name, [{ use: 'PBKDF2', iterations }]);
 	const base = await crypto.subtle.importKey('raw', new TextEncoder().encode(passphrase), 'PBKDF2', false, ['deriveKey']);
 	const key = await crypto.subtle.deriveKey(
-		{ name: 'PBKDF2', salt: exact(salt.valueBlock.valueHexView), iterations: count.valueBlock.valueDec, hash: prf },
+		{ name: 'PBKDF2', salt: exact(salt.valueBlock.valueHexView), iterations: Number(iterations), hash: prf },
 		base,
 		{ name: 'AES-CBC', length: keyLength * 8 },
 		false,

@@ -9,13 +9,39 @@ import { ImportError, passphraseRequired, unrecognised, wrongPassphrase } from '
 import { parsePem, looksLikePem, type PemBlock } from './pem';
 import { decryptPbes2, isEncryptedPkcs8, isPbes2, pkcs8Kind, wrapEcPrivateKey, wrapRsaPrivateKey } from './pkcs8';
 import { unsupportedKeyMessage } from './key-algorithm';
+import { MAX_ENCRYPTED_PEM_BODY, checkKdfCosts, encryptedPkcs8KdfCosts, pkcs12KdfCosts, tooCostlyInAllMessage, tooCostlyMessage, type KdfCost } from './kdf-limits';
+import type { Pkcs12Result } from '../legacy/pkcs12';
+import type { PbeResult } from '../legacy/pbe';
 
-/** The node-forge readers, loaded only when an input needs them (they are a separate chunk). */
-const legacy = {
-	pem: () => import('../legacy/openssl-pem'),
-	pkcs12: () => import('../legacy/pkcs12'),
-	pbe: () => import('../legacy/pbe')
+/**
+ * The node-forge readers whose key derivations are slow and synchronous (PKCS#12 and the
+ * PKCS#12 PBE). The desk runs them in a worker of their own, so a slow import cannot stop it
+ * from answering; by default they run here.
+ */
+export interface LegacyReaders {
+	/** legacy/pkcs12 readPkcs12. */
+	readPkcs12(der: Uint8Array, passphrase: string): Promise<Pkcs12Result>;
+	/** legacy/pbe decryptLegacyPkcs8. */
+	decryptLegacyPkcs8(der: Uint8Array, passphrase: string): Promise<PbeResult>;
+}
+
+/** The legacy readers run in this thread, loaded only when an input needs them (a separate chunk). */
+export const inProcessLegacyReaders: LegacyReaders = {
+	async readPkcs12(der, passphrase) {
+		return (await import('../legacy/pkcs12')).readPkcs12(der, passphrase);
+	},
+	async decryptLegacyPkcs8(der, passphrase) {
+		return (await import('../legacy/pbe')).decryptLegacyPkcs8(der, passphrase);
+	}
 };
+
+const legacyPem = () => import('../legacy/openssl-pem');
+
+/** Options of readInput. */
+export interface ReadOptions {
+	/** Where the slow legacy readers run; defaults to {@link inProcessLegacyReaders}. */
+	legacy?: LegacyReaders;
+}
 
 /** One input to read. */
 export interface ReadInput {
@@ -98,6 +124,11 @@ interface Context {
 	crypto: Crypto;
 	out: ReadResult;
 	curveOid?: string;
+	legacy: LegacyReaders;
+}
+
+function tooCostly(name: string, cost: KdfCost | null, total: bigint): ImportError {
+	return new ImportError('too-costly', cost ? tooCostlyMessage(name, cost) : tooCostlyInAllMessage(name, total));
 }
 
 function needPassphrase(ctx: Context): string {
@@ -107,21 +138,24 @@ function needPassphrase(ctx: Context): string {
 
 async function encryptedPkcs8(ctx: Context, der: Uint8Array): Promise<void> {
 	const passphrase = needPassphrase(ctx);
+	checkKdfCosts(ctx.name, encryptedPkcs8KdfCosts(der));
 	if (isPbes2(der)) {
-		ctx.out.privateKeys.push(await decryptPbes2(der, passphrase, ctx.crypto));
+		ctx.out.privateKeys.push(await decryptPbes2(der, passphrase, ctx.crypto, ctx.name));
 		return;
 	}
-	const { decryptLegacyPkcs8 } = await legacy.pbe();
-	const r = decryptLegacyPkcs8(der, passphrase);
+	const r = await ctx.legacy.decryptLegacyPkcs8(der, passphrase);
 	if (r.ok) ctx.out.privateKeys.push(r.pkcs8);
+	else if (r.reason === 'too-costly') throw tooCostly(ctx.name, r.cost, r.total);
 	else if (r.reason === 'wrong-passphrase') throw wrongPassphrase(r.cause);
 	else throw new ImportError('unsupported-algorithm', `The private key in "${ctx.name}" is encrypted with a scheme that is not supported.`, { cause: r.cause });
 }
 
 async function pkcs12(ctx: Context, der: Uint8Array): Promise<void> {
-	const { readPkcs12 } = await legacy.pkcs12();
+	// Every count that can be seen is checked before any derivation runs.
+	checkKdfCosts(ctx.name, pkcs12KdfCosts(der));
 	// A PKCS#12 without a passphrase is opened with the empty one, as OpenSSL does.
-	const r = readPkcs12(der, ctx.passphrase ?? '');
+	const r = await ctx.legacy.readPkcs12(der, ctx.passphrase ?? '');
+	if (!r.ok && r.reason === 'too-costly') throw tooCostly(ctx.name, r.cost, r.total);
 	if (!r.ok && r.reason === 'wrong-passphrase' && !ctx.passphrase) throw passphraseRequired(ctx.name);
 	if (!r.ok) {
 		if (r.reason === 'wrong-passphrase') throw wrongPassphrase(r.cause);
@@ -134,7 +168,13 @@ async function pkcs12(ctx: Context, der: Uint8Array): Promise<void> {
 async function openLegacyPem(ctx: Context, block: PemBlock): Promise<Uint8Array> {
 	if (!/ENCRYPTED/i.test(block.headers['Proc-Type'] ?? '')) return block.der;
 	const passphrase = needPassphrase(ctx);
-	const { decryptOpenSslPem } = await legacy.pem();
+	if (block.der.length > MAX_ENCRYPTED_PEM_BODY) {
+		throw new ImportError(
+			'too-costly',
+			`The encrypted key in "${ctx.name}" is ${block.der.length.toLocaleString('en-US')} bytes; Sealdesk opens encrypted keys of at most ${MAX_ENCRYPTED_PEM_BODY.toLocaleString('en-US')} bytes.`
+		);
+	}
+	const { decryptOpenSslPem } = await legacyPem();
 	const r = decryptOpenSslPem(block.der, block.headers['DEK-Info'] ?? '', passphrase);
 	if (r.ok) {
 		if (strictDer(r.der)) return r.der;
@@ -252,10 +292,11 @@ function asText(data: Uint8Array | string): string | null {
  * @throws ImportError: 'unrecognised' (names the file and what was expected) for anything
  *   that is not a supported format, including empty input, broken base64 and trailing
  *   garbage; 'passphrase-required' when an encrypted item came without a passphrase;
- *   'wrong-passphrase'; 'unsupported-algorithm' naming the algorithm
+ *   'wrong-passphrase'; 'unsupported-algorithm' naming the algorithm; 'too-costly' when a
+ *   key derivation asks for more iterations than the import cost limits allow (before it runs)
  */
-export async function readInput(input: ReadInput, crypto: Crypto): Promise<ReadResult> {
-	const ctx: Context = { name: input.name, passphrase: input.passphrase, crypto, out: { certificates: [], privateKeys: [] } };
+export async function readInput(input: ReadInput, crypto: Crypto, options: ReadOptions = {}): Promise<ReadResult> {
+	const ctx: Context = { name: input.name, passphrase: input.passphrase, crypto, out: { certificates: [], privateKeys: [] }, legacy: options.legacy ?? inProcessLegacyReaders };
 	try {
 		const text = asText(input.data);
 		if (text !== null) {

@@ -27,8 +27,10 @@ export interface SignerVerdict {
 	comment: string;
 	/** The signer certificate's addresses, only when its key verified the signature. */
 	emails: string[];
+	/** The signer's certificate, set for a signature its key verified that no imported certificate vouches for ('untrusted'). */
+	certificate?: Uint8Array;
 	/** Set for a signature that verified, with a trusted certificate ('valid' or 'expired'). */
-	trusted?: { certificate: Uint8Array; capabilities: SmimeCapability[] };
+	trusted?: { certificate: Uint8Array; capabilities: SmimeCapability[]; intermediates?: Uint8Array[] };
 	/** The weak algorithm a valid signature used, e.g. 'SHA-1'. */
 	weak?: string;
 }
@@ -65,6 +67,8 @@ export interface ReadSignatureOptions {
 	certificates: Uint8Array[];
 	/** Defaults to refusing SHA-1. */
 	policy?: SignaturePolicy;
+	/** Certificates learned from mail: they find a signer and serve as intermediates, never as anchors. */
+	learned?: Uint8Array[];
 	now: Date;
 	crypto: Crypto;
 }
@@ -79,7 +83,7 @@ export async function readSignatureLayer(o: ReadSignatureOptions): Promise<Signa
 		result = await verifySignedData({
 			der: o.der,
 			...(o.detachedContent ? { detachedContent: o.detachedContent } : {}),
-			knownCertificates: o.certificates,
+			knownCertificates: o.learned ? [...o.certificates, ...o.learned] : o.certificates,
 			crypto: o.crypto
 		});
 	} catch {
@@ -113,17 +117,21 @@ async function judge(signer: SignerResult, bundled: Uint8Array[], o: ReadSignatu
 		leaf: signer.certificate,
 		untrusted: bundled,
 		anchors: o.certificates,
+		...(o.learned ? { intermediates: o.learned } : {}),
 		...(signer.signingTime ? { signingTime: signer.signingTime } : {}),
 		now: o.now,
 		crypto: o.crypto,
 		purpose: 'sign'
 	});
-	if (trust.status === 'invalid') return { status: 'untrusted', comment: unfitCertificate(trust.reason), emails, ...weak };
+	// The certificate verified the signature, so it names the signer even though nothing vouches for it (issue 15).
+	const certificate = signer.certificate;
+	if (trust.status === 'invalid') return { status: 'untrusted', comment: unfitCertificate(trust.reason), emails, certificate, ...weak };
 	if (trust.status === 'untrusted') {
 		const comment = bundled.length > MAX_UNTRUSTED ? trust.reason : CERTIFICATE_NOT_FOUND;
-		return { status: 'untrusted', comment, emails, ...weak };
+		return { status: 'untrusted', comment, emails, certificate, ...weak };
 	}
-	const trusted = { certificate: signer.certificate, capabilities: signer.capabilities };
+	// The CAs between the leaf and the stored anchor (from the message or the store), kept with a learned certificate.
+	const trusted = { certificate: signer.certificate, capabilities: signer.capabilities, intermediates: trust.path.slice(1, -1) };
 	const comment = await trustComment(trust.anchor, trust.expired, o.crypto);
 	return { status: trust.expired.length > 0 ? 'expired' : 'valid', comment, emails, trusted, ...weak };
 }

@@ -4,6 +4,7 @@
  */
 import type { SmimeCapability } from '../cms/attributes';
 import type { DecryptCandidate } from '../cms/recipients-decrypt';
+import type { NestedResult } from './incoming-nested';
 
 /** The sign status; when several conditions hold, the first of invalid, untrusted, expired, sender-mismatch, valid. */
 export type SignStatus = 'none' | 'valid' | 'untrusted' | 'invalid' | 'expired' | 'sender-mismatch';
@@ -14,13 +15,45 @@ export type SignStatus = 'none' | 'valid' | 'untrusted' | 'invalid' | 'expired' 
  */
 export type EncryptionStatus = 'none' | 'decrypted' | 'no-key' | 'failed';
 
+/**
+ * The certificate of a signer that no imported certificate vouches for, as the "Trust this
+ * certificate…" dialog shows it.
+ */
+export interface SignerCertificate {
+	/** SHA-256 of the DER, lower-case hex. */
+	fingerprint: string;
+	/** SHA-1 of the DER, lower-case hex. */
+	sha1: string;
+	/** OpenSSL one-line form. */
+	subject: string;
+	issuer: string;
+	/** Lower-cased email addresses (SAN, or the subject emailAddress when the SAN has none). */
+	emails: string[];
+	/** ISO 8601. */
+	notBefore: string;
+	notAfter: string;
+	/** Subject and issuer are the same name. */
+	selfSigned: boolean;
+	/**
+	 * Whether an agent may choose to trust it: an end-entity certificate with an email address,
+	 * fit for e-mail protection (extendedKeyUsage emailProtection or none; digitalSignature or
+	 * no keyUsage), with a supported key.
+	 */
+	trustable: boolean;
+}
+
 /** `article.security.sign`. */
 export interface SignResult {
 	status: SignStatus;
-	/** The signer's email address, when a signature was proven to come from a certificate. */
+	/**
+	 * The signer's email address, when a signature was proven to come from a certificate. For
+	 * 'untrusted', the address of the certificate in the message that verified the signature.
+	 */
 	signer?: string;
 	/** The sentence shown to the agent. */
 	comment: string;
+	/** For 'untrusted' when the signer's certificate is in the message (or the store): what it says. */
+	certificate?: SignerCertificate;
 }
 
 /** `article.security.encryption`. */
@@ -54,6 +87,20 @@ export interface SecurityResult {
 	encryption: EncryptionResult;
 	/** The S/MIME layers found, outermost first. */
 	layers: LayerSummary[];
+	/**
+	 * Signed parts inside an unsigned container (a mailing list's footer around a signed mail),
+	 * each with its own verdict; present only when there are any. The message's own `sign` is
+	 * then 'none' with a sentence saying only part of it is signed: never 'valid'.
+	 */
+	parts?: SignedPartResult[];
+}
+
+/** One signed part of a partly signed message. */
+export interface SignedPartResult {
+	/** MIME part number, IMAP style ("2", "1.2"). */
+	path: string;
+	/** The part's own verdict; its signer is checked against the message's From. */
+	sign: SignResult;
 }
 
 /** A signer whose signature is valid and whose certificate chains to an imported certificate. */
@@ -62,14 +109,18 @@ export interface TrustedSigner {
 	certificate: Uint8Array;
 	/** SMIMECapabilities from the signed attributes. */
 	capabilities: SmimeCapability[];
+	/** The CA certificates on the path between the signer and the imported anchor, signer side first. */
+	intermediates?: Uint8Array[];
 }
 
 /** Options of {@link readIncoming}. */
 export interface ReadIncomingOptions {
 	/** The raw RFC 5322 message. */
 	raw: Uint8Array;
-	/** DER of every stored certificate: trust anchors, intermediates and signer look-up. */
+	/** DER of every imported certificate: trust anchors, intermediates and signer look-up. */
 	certificates: Uint8Array[];
+	/** DER of the certificates learned from valid signed mail: signer look-up and intermediates, never anchors. */
+	learned?: Uint8Array[];
 	/** Every stored certificate that has a private key. */
 	candidates: DecryptCandidate[];
 	/** How to explain an RSA PKCS#1 v1.5 message whose legacy key could not be opened. */
@@ -80,6 +131,10 @@ export interface ReadIncomingOptions {
 	maxSize?: number;
 	/** Accept SHA-1 message signatures (valid, with a weak-algorithm warning). Off by default: they are invalid. */
 	acceptSha1?: boolean;
+	/** How deep in attached messages this message is (0 for a received message); internal to the recursion. */
+	depth?: number;
+	/** Nested parts still to be read for the whole received message; internal to the recursion. */
+	nestedBudget?: { left: number };
 	/**
 	 * `raw` is the caller's scratch, read for nothing else afterwards: S/MIME bodies are then
 	 * base64-decoded and decrypted within its own bytes (no copies of message size), and the
@@ -100,4 +155,10 @@ export interface IncomingResult {
 	trustedSigners: TrustedSigner[];
 	/** The lower-cased From address the signer was checked against. */
 	from?: string;
+	/** DER of the certificate `security.sign.certificate` describes (an untrusted signer's). */
+	signerCertificate?: Uint8Array;
+	/** Signed parts and attached messages read apart from the message (see incoming-nested). */
+	nested: NestedResult[];
+	/** Some nested parts were left unread (the limit per message was reached). */
+	nestedTruncated?: boolean;
 }

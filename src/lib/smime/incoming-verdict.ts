@@ -70,7 +70,22 @@ export function signResult(layers: FoundLayer[], from: string | undefined): Sign
 	}
 	for (const weak of unique(verdicts.flatMap((v) => (v.trusted && v.weak ? [v.weak] : [])))) sentences.push(weakAlgorithm(weak));
 	if (!signed.some((s) => coversContent(layers, s.i))) sentences.push(SIGNED_OUTSIDE_ENCRYPTION);
-	return { status, ...(signer ? { signer } : {}), comment: sentences.join(' ') };
+	// An untrusted signer is still named from the certificate that verified the signature (issue 15).
+	const named = signer ?? (status === 'untrusted' ? untrustedSigner(verdicts, from)?.email : undefined);
+	return { status, ...(named ? { signer: named } : {}), comment: sentences.join(' ') };
+}
+
+/**
+ * The untrusted signer to name: of the verdicts whose certificate verified the signature but
+ * chains to nothing imported, the one whose addresses hold the From address, else the first.
+ * @returns its certificate and the address to show, or null when no such verdict has one
+ */
+export function untrustedSigner(verdicts: readonly SignerVerdict[], from: string | undefined): { certificate: Uint8Array; email: string } | null {
+	const named = verdicts.filter((v) => v.status === 'untrusted' && v.certificate && v.emails.length > 0);
+	const chosen = named.find((v) => from !== undefined && v.emails.includes(from)) ?? named[0];
+	if (!chosen?.certificate) return null;
+	const email = from !== undefined && chosen.emails.includes(from) ? from : (chosen.emails[0] ?? '');
+	return { certificate: chosen.certificate, email };
 }
 
 /**

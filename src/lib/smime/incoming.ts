@@ -20,8 +20,10 @@ import { readHeaders } from '../mime/display';
 import type { MimeEntity } from '../mime/entity';
 import { NESTED_ENCRYPTED_PART, TOO_DEEP, TOO_LARGE, TOO_MANY_PARTS, VERIFY_ERROR, WITHHELD_INVALID } from './comments';
 import { readSignatureLayer, type SignatureLayer, type SignaturePolicy } from './incoming-sign';
-import type { IncomingResult, ReadIncomingOptions, TrustedSigner } from './incoming-types';
-import { NOT_ENCRYPTED, encryptionResult, layerSummaries, signResult, type FoundLayer } from './incoming-verdict';
+import type { IncomingResult, ReadIncomingOptions, SecurityResult, SignerCertificate, TrustedSigner } from './incoming-types';
+import { NOT_ENCRYPTED, encryptionResult, layerSummaries, signResult, untrustedSigner, type FoundLayer } from './incoming-verdict';
+import { describeSignerCertificate } from './signer-certificate';
+import { ATTACHED_ENCRYPTED, MAX_ATTACHED_DEPTH, MAX_NESTED_PARTS, PARTLY_SIGNED, readNested, type NestedContext } from './incoming-nested';
 
 /** Levels (S/MIME layers and MIME containers) read at most; deeper messages are refused. */
 export const MAX_LEVELS = 10;
@@ -44,13 +46,15 @@ export async function readIncoming(o: ReadIncomingOptions): Promise<IncomingResu
 			security: { sign: { status: 'none', comment: TOO_LARGE }, encryption: { status: 'none', comment: TOO_LARGE }, layers: [] },
 			content: null,
 			trustedSigners: [],
+			nested: [],
 			...fromField
 		};
 	}
-	const walk = await unwrap(o, signaturePolicy(o, headers.date));
+	const policy = signaturePolicy(o, headers.date);
+	const walk = await unwrap(o, policy);
 	const layers = walk.layers;
 	let content = walk.content;
-	const security = {
+	const security: SecurityResult = {
 		sign: signResult(layers, from),
 		encryption: encryptionResult(layers, o.legacyUnavailable) ?? { status: 'none' as const, comment: NOT_ENCRYPTED },
 		layers: layerSummaries(layers)
@@ -80,7 +84,64 @@ export async function readIncoming(o: ReadIncomingOptions): Promise<IncomingResu
 	const trustedSigners: TrustedSigner[] = layers.flatMap((l) =>
 		l.kind === 'signed' ? l.layer.verdicts.flatMap((v) => (v.trusted ? [v.trusted] : [])) : []
 	);
-	return { security, content, trustedSigners, ...fromField };
+	const untrusted = security.sign.status === 'untrusted' ? await untrustedCertificate(layers, from, o.crypto) : null;
+	if (untrusted) security.sign = { ...security.sign, certificate: untrusted.summary };
+	const nested = content ? await readNested(content, nestedContext(o, from, policy)) : { nested: [], truncated: false };
+	const signedParts = nested.nested.flatMap((n) => (n.kind === 'signed-part' ? [{ path: n.path, sign: n.security.sign }] : []));
+	// A message of which only a part is signed is not a signed message (issue 15): its own status stays 'none'.
+	if (signedParts.length > 0 && !layers.some((l) => l.kind === 'signed')) {
+		security.sign = { status: 'none', comment: PARTLY_SIGNED };
+		security.parts = signedParts;
+	}
+	return {
+		security,
+		content,
+		trustedSigners,
+		...fromField,
+		// A copy: the DER may be a view of the whole message, which a stored view would clone entire.
+		...(untrusted ? { signerCertificate: untrusted.der.slice() } : {}),
+		nested: nested.nested,
+		...(nested.truncated ? { nestedTruncated: true } : {})
+	};
+}
+
+/** How nested parts of this message are read: attached messages with no private key, to a bounded depth and number. */
+function nestedContext(o: ReadIncomingOptions, from: string | undefined, policy: SignaturePolicy): NestedContext {
+	const depth = o.depth ?? 0;
+	const budget = o.nestedBudget ?? { left: MAX_NESTED_PARTS };
+	return {
+		certificates: o.certificates,
+		...learnedOf(o),
+		from,
+		// Signed parts are judged as the message's own signatures are: the SHA-1 setting, and this message's Date.
+		policy,
+		now: o.now,
+		crypto: o.crypto,
+		budget,
+		readMessage: async (raw) => {
+			if (depth + 1 > MAX_ATTACHED_DEPTH) return null;
+			// An attached message is checked against its own Date header, with the same SHA-1 setting.
+			const inner = await readIncoming({ raw, certificates: o.certificates, ...learnedOf(o), candidates: [], ...(o.acceptSha1 === true ? { acceptSha1: true } : {}), now: o.now, crypto: o.crypto, depth: depth + 1, nestedBudget: budget });
+			// EFAIL: an attached encrypted message is never decrypted, whatever keys are stored.
+			const encrypted = inner.security.layers.some((l) => l.kind === 'encrypted');
+			const security = encrypted ? { ...inner.security, encryption: { status: 'failed' as const, comment: ATTACHED_ENCRYPTED } } : inner.security;
+			return { security, content: encrypted ? null : inner.content, nested: inner.nested };
+		}
+	};
+}
+
+/** The certificate of the untrusted signer the sign result names, described for the agent; null when there is none. */
+async function untrustedCertificate(layers: FoundLayer[], from: string | undefined, crypto: Crypto): Promise<{ der: Uint8Array; summary: SignerCertificate } | null> {
+	const verdicts = layers.flatMap((l) => (l.kind === 'signed' ? l.layer.verdicts : []));
+	const signer = untrustedSigner(verdicts, from);
+	if (!signer) return null;
+	const summary = await describeSignerCertificate(signer.certificate, crypto);
+	return summary ? { der: signer.certificate, summary } : null;
+}
+
+/** The learned certificates option, passed on only when there are any. */
+function learnedOf(o: ReadIncomingOptions): { learned?: Uint8Array[] } {
+	return o.learned && o.learned.length > 0 ? { learned: o.learned } : {};
 }
 
 /** Adds the too-deep sentence: it replaces the comment of a 'none' status, and follows any other. */
@@ -129,7 +190,7 @@ async function unwrap(o: ReadIncomingOptions, policy: SignaturePolicy): Promise<
 				layers.push({ kind: 'signed', form: 'detached', layer: BROKEN });
 				return { layers, content: current, tooDeep: false, levels: level };
 			}
-			const layer = await readSignatureLayer({ der: split.signature, detachedContent: split.signedBytes, certificates: o.certificates, policy, now: o.now, crypto: o.crypto });
+			const layer = await readSignatureLayer({ der: split.signature, detachedContent: split.signedBytes, certificates: o.certificates, ...learnedOf(o), policy, now: o.now, crypto: o.crypto });
 			layers.push({ kind: 'signed', form: 'detached', layer });
 			current = split.content.raw;
 			continue;
@@ -160,7 +221,7 @@ async function unwrap(o: ReadIncomingOptions, policy: SignaturePolicy): Promise<
 			continue;
 		}
 		if (type !== OID_SIGNED_DATA && type !== null) return { layers, content: current, tooDeep: false, levels: level };
-		const layer = await readSignatureLayer({ der, certificates: o.certificates, policy, now: o.now, crypto: o.crypto });
+		const layer = await readSignatureLayer({ der, certificates: o.certificates, ...learnedOf(o), policy, now: o.now, crypto: o.crypto });
 		layers.push({ kind: 'signed', form: 'opaque', layer });
 		if (!layer.content) return { layers, content: null, tooDeep: false, levels: level };
 		current = layer.content;

@@ -73,11 +73,18 @@ export type CertificatePick =
 	| { status: 'not-usable' }
 	| { status: 'not-found' };
 
-/** Among the fitting candidates, the one valid now that expires last. */
-function pick(candidates: readonly CertificateInfo[], fits: (c: CertificateInfo) => boolean, now: Date): CertificatePick {
+type Order = (a: CertificateInfo, b: CertificateInfo) => number;
+
+/** The one that expires last first. */
+const expiresLast: Order = (a, b) => b.notAfter.localeCompare(a.notAfter);
+/** The newest (latest notBefore) first, then the one that expires last. */
+const newest: Order = (a, b) => b.notBefore.localeCompare(a.notBefore) || expiresLast(a, b);
+
+/** Among the fitting candidates valid now, the first in `order`. */
+function pick(candidates: readonly CertificateInfo[], fits: (c: CertificateInfo) => boolean, now: Date, order: Order = expiresLast): CertificatePick {
 	const fitting = candidates.filter((c) => !c.isCA && fits(c));
 	if (fitting.length === 0) return { status: 'not-found' };
-	const valid = fitting.filter((c) => isValidAt(c, now)).sort((a, b) => b.notAfter.localeCompare(a.notAfter));
+	const valid = fitting.filter((c) => isValidAt(c, now)).sort(order);
 	const first = valid[0];
 	return first ? { status: 'found', certificate: first } : { status: 'not-usable' };
 }
@@ -90,9 +97,13 @@ export function pickSigningCertificate(candidates: readonly CertificateInfo[], n
 	return pick(candidates, (c) => c.usage.sign && c.hasPrivateKey, now);
 }
 
-/** The certificate to encrypt to: usable for encryption and valid now (the latest-expiring one). */
+/**
+ * The certificate to encrypt to: usable for encryption and valid now, the newest one (latest
+ * notBefore; then the latest-expiring). An older certificate that is still valid is kept in the
+ * store (learned from mail or imported), but a newer one is what the recipient now reads with.
+ */
 export function pickEncryptionCertificate(candidates: readonly CertificateInfo[], now: Date): CertificatePick {
-	return pick(candidates, (c) => c.usage.encrypt, now);
+	return pick(candidates, (c) => c.usage.encrypt, now, newest);
 }
 
 function fill(sentence: string, addresses: readonly string[]): string {

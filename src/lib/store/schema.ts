@@ -3,7 +3,7 @@
  * "Storage" lays them out.
  */
 import type { DBSchema } from 'idb';
-import type { CertificateInfo } from '../pki/describe';
+import type { CertificateInfo, CertificateSource } from '../pki/describe';
 import type { PrivateKeySet } from '../pki/keyset';
 
 /** The database version this code writes. Each upgrade step is an `if (oldVersion < N)`. */
@@ -24,6 +24,8 @@ export interface CertificateRecord {
 	capabilities?: unknown;
 	/** ISO time of the import. */
 	importedAt: string;
+	/** 'mail' when learned from a valid signed mail; records without it were imported. */
+	source?: CertificateSource;
 }
 
 /** A sealed PKCS#8: AES-GCM under the vault key. */

@@ -30,6 +30,9 @@ describe('admin list wording over the openssl-made test PKI', () => {
 		expect(texts(await load('inter-ca'), '2030-01-01T00:00:00Z')[0]).toBe('CA');
 		expect(texts(await load('signonly'), '2030-01-01T00:00:00Z')).not.toContain('encrypt');
 		expect(texts(await load('expired'), '2030-01-01T00:00:00Z')).toContain('expired');
+		// Issue 15: certificates kept from valid signed mail say so; imported ones (or older records) do not.
+		expect(texts({ ...alice, source: 'mail' }, '2030-01-01T00:00:00Z')).toContain('learned from mail');
+		expect(texts({ ...alice, source: 'import' }, '2030-01-01T00:00:00Z')).not.toContain('learned from mail');
 	});
 
 	it('sorts and filters by email, case-insensitively', async () => {

@@ -6,7 +6,7 @@ import type { CertificateInfo } from '$lib/pki/describe';
 
 /** One badge: its text is the status (colour only repeats it). */
 export interface Badge {
-	id: 'ca' | 'key' | 'sign' | 'encrypt' | 'expired' | 'not-yet-valid' | 'expiring';
+	id: 'ca' | 'learned' | 'key' | 'sign' | 'encrypt' | 'expired' | 'not-yet-valid' | 'expiring';
 	text: string;
 	tone: 'neutral' | 'ok' | 'warn' | 'bad';
 }
@@ -28,6 +28,7 @@ export function certificateLabel(info: CertificateInfo): string {
 export function certificateBadges(info: CertificateInfo, now: Date): Badge[] {
 	const badges: Badge[] = [];
 	if (info.isCA) badges.push({ id: 'ca', text: 'CA', tone: 'neutral' });
+	if (info.source === 'mail') badges.push({ id: 'learned', text: 'learned from mail', tone: 'neutral' });
 	if (info.hasPrivateKey) badges.push({ id: 'key', text: 'Including private key', tone: 'ok' });
 	if (info.usage.sign) badges.push({ id: 'sign', text: 'sign', tone: 'neutral' });
 	if (info.usage.encrypt) badges.push({ id: 'encrypt', text: 'encrypt', tone: 'neutral' });

@@ -24,7 +24,7 @@ describe('display helpers', () => {
 describe('the HTML body document', () => {
 	it('puts the no-network, no-script CSP first', () => {
 		const doc = htmlBodyDocument('<p>Hi</p>');
-		expect(HTML_BODY_CSP).toBe("default-src 'none'; style-src 'unsafe-inline'; img-src data:");
+		expect(HTML_BODY_CSP).toBe("default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'none'; base-uri 'none'");
 		expect(doc.indexOf('Content-Security-Policy')).toBeLessThan(doc.indexOf('<p>Hi</p>'));
 		expect(doc.indexOf('Content-Security-Policy')).toBeLessThan(doc.indexOf('<body>'));
 	});

@@ -50,3 +50,8 @@ export function emlName(subject: string): string {
 export function replySubject(subject: string): string {
 	return /^re:/i.test(subject.trim()) ? subject.trim() : `Re: ${subject.trim()}`;
 }
+
+/** A hex fingerprint as upper-case byte pairs joined by colons, as certificate viewers show it. */
+export function formatFingerprint(hex: string): string {
+	return (hex.toUpperCase().match(/../g) ?? []).join(':');
+}

@@ -1,32 +1,64 @@
 /**
- * The srcdoc of the sandboxed iframe an HTML body is shown in. The iframe has `sandbox` with
- * no allow-scripts and no allow-same-origin; the CSP meta below also forbids every fetch
- * except inline styles and data: images, so a message cannot call home or run code.
+ * The srcdoc of the sandboxed iframe an HTML body is shown in. The iframe's sandbox has no
+ * allow-scripts, allow-forms, allow-popups or allow-top-navigation (only allow-same-origin, so
+ * that the page can neutralise the message's links: see mail-frame.ts); the CSP meta below
+ * also forbids every fetch except inline styles and data: images, so a message cannot call
+ * home or run code.
  */
 
-/** The policy inside the frame: no network, no script. */
-export const HTML_BODY_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
+/** The policy inside the frame: no network, no script, no form target, no base URL. */
+export const HTML_BODY_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'none'; base-uri 'none'";
 
 const REMOTE = String.raw`(?:[a-z][a-z0-9+.-]*:(?!\s*data:)|//)`;
 const REMOTE_ATTRIBUTE = new RegExp(String.raw`\s(src|srcset|background|poster|action|data|formaction)\s*=\s*(["']?)\s*(?!data:|#|cid:)${REMOTE}`, 'gi');
 const REMOTE_CSS_URL = new RegExp(String.raw`url\(\s*(["']?)\s*(?!data:)${REMOTE}[^)]*\)`, 'gi');
 const CSS_IMPORT = /@import\b[^;]*;?/gi;
+
+/**
+ * A start tag, quote-aware: a `>` inside a quoted value does not end it (`<meta content="a>b"
+ * http-equiv=refresh>` is one tag). Where the regex and the HTML parser read quotes differently
+ * the regex takes more, never less, and removal is repeated until nothing changes, so pieces
+ * around a removed tag cannot join into a new one (`<me<meta>ta …>`).
+ */
+function startTag(name: string): RegExp {
+	return new RegExp(String.raw`<${name}\b(?:"[^"]*"|'[^']*'|[^'">])*>?`, 'gi');
+}
+
+/** Removes every match of `tags`, again and again until nothing changes. */
+function dropTags(html: string, tags: RegExp[]): string {
+	let out = html;
+	for (let before = ''; before !== out; ) {
+		before = out;
+		for (const tag of tags) out = out.replace(tag, '');
+	}
+	return out;
+}
+
 // <link> loads stylesheets, icons and prefetches; a mail needs none of them.
-const LINK_TAG = /<link\b[^>]*>/gi;
+const LINK_TAG = [startTag('link')];
+// <meta> (refresh, a looser CSP, a referrer policy) and <base> (where links point): ours stand.
+const HEAD_TAGS = [startTag('meta'), startTag('base'), ...LINK_TAG];
+
+/** Removes every `<meta>`, `<base>` and `<link>` tag from a message's HTML. */
+export function dropHeadTags(html: string): string {
+	return dropTags(html, HEAD_TAGS);
+}
 
 /**
  * Rewrites every remote reference in a message's HTML so the browser never even starts a
  * request for it (tracking pixels, remote CSS): attributes are renamed to `data-blocked-*`,
- * CSS url()s become `url(about:blank)`, @import rules and <link> tags go. Links (`<a href>`)
- * stay: they fetch nothing, and the sandbox opens no window. The CSP in the frame blocks them
- * anyway; this keeps the attempt from being made at all, and makes the rule visible in the DOM.
+ * CSS url()s become `url(about:blank)`, @import rules go (htmlBodyDocument drops <link> tags).
+ * Links (`<a href>`) stay here: the frame guard (mail-frame.ts) takes their href away once the
+ * frame has loaded and opens them only after the agent confirms. The CSP in the frame blocks
+ * every fetch anyway; this keeps the attempt from being made at all, and makes the rule
+ * visible in the DOM.
  */
 export function blockRemoteContent(html: string): string {
-	return html
+	const stripped = html
 		.replace(REMOTE_ATTRIBUTE, (match: string, name: string) => match.replace(new RegExp(`\\s${name}`, 'i'), ` data-blocked-${name.toLowerCase()}`))
 		.replace(REMOTE_CSS_URL, 'url(about:blank)')
-		.replace(CSS_IMPORT, '')
-		.replace(LINK_TAG, '');
+		.replace(CSS_IMPORT, '');
+	return dropTags(stripped, LINK_TAG);
 }
 
 /**
@@ -39,10 +71,12 @@ export function htmlBodyDocument(html: string): string {
 		`<meta http-equiv="Content-Security-Policy" content="${HTML_BODY_CSP}">` +
 		'<meta name="referrer" content="no-referrer">' +
 		'<base target="_blank">' +
-		'<style>body{font-family:system-ui,sans-serif;margin:0.5rem;overflow-wrap:anywhere}</style>' +
+		'<style>body{font-family:system-ui,sans-serif;margin:0.5rem;overflow-wrap:anywhere}' +
+		// The frame guard turns links into role=link elements without href: keep them looking like links.
+		'[data-sealdesk-href]{color:LinkText;text-decoration:underline;cursor:pointer}</style>' +
 		'</head><body>' +
-		// The message's own http-equiv metas (refresh, a looser CSP) are dropped; ours stands.
-		blockRemoteContent(html.replace(/<meta\b[^>]*http-equiv[^>]*>/gi, '')) +
+		// The message's own metas (refresh, a looser CSP), base and link tags are dropped; ours stand.
+		blockRemoteContent(dropHeadTags(html)) +
 		'</body></html>'
 	);
 }

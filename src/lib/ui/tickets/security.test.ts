@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { SecurityResult, SignStatus, EncryptionStatus } from '$lib/smime/incoming-types';
 import type { Article } from '$lib/desk/tickets';
 import { SMIME_OFF_ENCRYPTION, SMIME_OFF_SIGN } from '$lib/smime/comments';
-import { bannerLines, canRetry, protectionOf } from './security';
+import { bannerLines, canRetry, canTrustSigner, partLine, protectionOf } from './security';
 
 type Shape = Pick<Article, 'direction' | 'processedAt' | 'security' | 'attachments'>;
 
@@ -87,5 +87,63 @@ describe('ticket protection in the list', () => {
 		expect(protectionOf([unchecked('smime.p7s', 'application/pkcs7-signature')])).toEqual({ encrypted: false, signed: true });
 		expect(protectionOf([unchecked('smime.p7m', 'application/pkcs7-mime')])).toEqual({ encrypted: true, signed: false });
 		expect(protectionOf([unchecked('report.pdf', 'application/pdf')])).toEqual({ encrypted: false, signed: false });
+	});
+});
+
+describe('an untrusted signer in the banner (issue 15)', () => {
+	const certificate = {
+		fingerprint: 'ab'.repeat(32),
+		sha1: 'cd'.repeat(20),
+		subject: '/CN=selfie',
+		issuer: '/CN=selfie',
+		emails: ['selfie@self.test'],
+		notBefore: '2026-01-01T00:00:00.000Z',
+		notAfter: '2036-01-01T00:00:00.000Z',
+		selfSigned: true,
+		trustable: true
+	};
+	const untrusted = (c: typeof certificate | undefined, comment = 'The certificate for verification could not be found.'): Shape => {
+		const a = article('untrusted', 'none');
+		return { ...a, security: { ...a.security, sign: { status: 'untrusted', signer: 'selfie@self.test', comment, ...(c ? { certificate: c } : {}) } } };
+	};
+
+	it('says who signed and why they are not trusted', () => {
+		expect(bannerLines(untrusted(certificate))[0]).toMatchObject({
+			title: 'Signed by selfie@self.test (untrusted certificate)',
+			reason: 'Its certificate is self-signed, and no imported certificate vouches for it.'
+		});
+		expect(bannerLines(untrusted({ ...certificate, selfSigned: false, issuer: '/CN=Some CA' }))[0]?.reason).toBe(
+			'Its certificate was issued by /CN=Some CA, which chains to no imported certificate.'
+		);
+		const unfit = "The signer's certificate cannot be used: The certificate is not meant for e-mail protection.";
+		expect(bannerLines(untrusted({ ...certificate, trustable: false }, unfit))[0]?.reason).toBe(unfit);
+		expect(bannerLines(untrusted(undefined))[0]?.reason).toBe('The certificate for verification could not be found.');
+	});
+
+	it('offers "Trust this certificate…" only while S/MIME is on, for a trustable untrusted signer', () => {
+		expect(canTrustSigner(untrusted(certificate).security, true)).toBe(true);
+		expect(canTrustSigner(untrusted(certificate).security, false)).toBe(false);
+		expect(canTrustSigner(untrusted({ ...certificate, trustable: false }).security, true)).toBe(false);
+		expect(canTrustSigner(untrusted(undefined).security, true)).toBe(false);
+		expect(canTrustSigner(article('valid', 'none').security, true)).toBe(false);
+	});
+});
+
+describe('a partly signed message in the banner (issue 15)', () => {
+	it('says which part is signed by whom, and that the rest is not', () => {
+		expect(partLine({ status: 'valid', signer: 'alice@sealdesk.test', comment: '/CN=Root' }).title).toBe(
+			'Part of this message is signed by alice@sealdesk.test (verified); the rest is not'
+		);
+		expect(partLine({ status: 'invalid', comment: 'The signature is invalid: x' })).toMatchObject({ tone: 'bad', title: 'Part of this message has an invalid signature; the rest is not' });
+		expect(partLine({ status: 'untrusted', signer: 'a@x.test', comment: 'c' }).tone).toBe('warn');
+	});
+
+	it('offers Retry when a signed part is not valid, not when it is', () => {
+		const partly = (status: SignStatus): Shape => {
+			const a = article('none', 'none');
+			return { ...a, security: { ...a.security, sign: { status: 'none', comment: 'partly' }, parts: [{ path: '1', sign: { status, comment: 'c' } }] } };
+		};
+		expect(canRetry(partly('untrusted'))).toBe(true);
+		expect(canRetry(partly('valid'))).toBe(false);
 	});
 });

@@ -14,8 +14,10 @@ export type BannerTone = 'ok' | 'warn' | 'bad' | 'info';
 
 /** One line of an article's security banner. */
 export interface BannerLine {
-	/** Which half of the security result it describes. */
-	kind: 'sign' | 'encryption' | 'unchecked';
+	/** Which half of the security result it describes ('part': a signed part of a partly signed message). */
+	kind: 'sign' | 'encryption' | 'unchecked' | 'part';
+	/** For 'part': the part's MIME path. */
+	path?: string;
 	tone: BannerTone;
 	/** A decorative icon; the title carries the meaning. */
 	icon: string;
@@ -23,6 +25,25 @@ export interface BannerLine {
 	title: string;
 	/** The desk's sentence explaining it (may be empty). */
 	detail: string;
+	/** Shown under the title: why an untrusted signer is not trusted. */
+	reason?: string;
+}
+
+/**
+ * Why an untrusted signer is not trusted, in words: from the certificate in the message when
+ * there is one, otherwise the desk's sentence.
+ */
+export function untrustedReason(sign: SecurityResult['sign']): string {
+	const c = sign.certificate;
+	if (!c) return sign.comment;
+	if (/cannot be used/.test(sign.comment)) return sign.comment;
+	if (c.selfSigned) return 'Its certificate is self-signed, and no imported certificate vouches for it.';
+	return `Its certificate was issued by ${c.issuer}, which chains to no imported certificate.`;
+}
+
+/** Whether to offer "Trust this certificate…": S/MIME on, an untrusted signer, an end-entity certificate for e-mail signing. */
+export function canTrustSigner(security: SecurityResult, smimeEnabled: boolean): boolean {
+	return smimeEnabled && security.sign.status === 'untrusted' && security.sign.certificate?.trustable === true;
 }
 
 function signLine(security: SecurityResult): BannerLine | null {
@@ -32,7 +53,7 @@ function signLine(security: SecurityResult): BannerLine | null {
 		case 'valid':
 			return { kind: 'sign', tone: 'ok', icon: '✅', title: `Signed by ${who} (verified)`, detail: comment };
 		case 'untrusted':
-			return { kind: 'sign', tone: 'warn', icon: '⚠️', title: `Signed by ${who} (untrusted certificate)`, detail: comment };
+			return { kind: 'sign', tone: 'warn', icon: '⚠️', title: `Signed by ${who} (untrusted certificate)`, detail: comment, reason: untrustedReason(security.sign) };
 		case 'invalid':
 			return { kind: 'sign', tone: 'bad', icon: '❌', title: 'Signature invalid', detail: comment };
 		case 'expired':
@@ -77,7 +98,8 @@ export function bannerLines(article: BannerInput): BannerLine[] {
 		const detail = [article.security.sign.comment, article.security.encryption.comment].filter((s) => s !== '').join(' ');
 		return [{ kind: 'unchecked', tone: 'warn', icon: '⚠️', title: 'S/MIME not checked: not verified or decrypted', detail }];
 	}
-	return [signLine(article.security), encryptionLine(article.security)].filter((l): l is BannerLine => l !== null);
+	const parts = (article.security.parts ?? []).map((p) => partLine(p.sign, p.path));
+	return [signLine(article.security), ...parts, encryptionLine(article.security)].filter((l): l is BannerLine => l !== null);
 }
 
 /**
@@ -87,6 +109,27 @@ export function bannerLines(article: BannerInput): BannerLine[] {
 export function canRetry(article: BannerInput): boolean {
 	if (article.direction !== 'in') return false;
 	if (isUnchecked(article)) return uncheckedSmime(article);
-	const { sign, encryption } = article.security;
-	return (sign.status !== 'none' && sign.status !== 'valid') || encryption.status === 'no-key' || encryption.status === 'failed';
+	const { sign, encryption, parts } = article.security;
+	const partFailed = (parts ?? []).some((p) => p.sign.status !== 'valid');
+	return (sign.status !== 'none' && sign.status !== 'valid') || partFailed || encryption.status === 'no-key' || encryption.status === 'failed';
+}
+
+/** The banner line of one signed part of a partly signed message: who signed it, and that the rest is not signed. */
+export function partLine(sign: SecurityResult['sign'], path = ''): BannerLine {
+	const who = sign.signer ?? 'an unknown signer';
+	const rest = '; the rest is not';
+	const line = ((l: Omit<BannerLine, 'kind' | 'path'>): BannerLine => ({ ...l, kind: 'part', path }));
+	switch (sign.status) {
+		case 'valid':
+			return line({ tone: 'ok', icon: '✅', title: `Part of this message is signed by ${who} (verified)${rest}`, detail: sign.comment });
+		case 'untrusted':
+			return line({ tone: 'warn', icon: '⚠️', title: `Part of this message is signed by ${who} (untrusted certificate)${rest}`, detail: sign.comment, reason: untrustedReason(sign) });
+		case 'expired':
+			return line({ tone: 'warn', icon: '⌛', title: `Part of this message is signed by ${who} (certificate expired)${rest}`, detail: sign.comment });
+		case 'sender-mismatch':
+			return line({ tone: 'bad', icon: '❌', title: `Part of this message is signed by ${who}, who is not the sender${rest}`, detail: sign.comment });
+		case 'invalid':
+		case 'none':
+			return line({ tone: 'bad', icon: '❌', title: `Part of this message has an invalid signature${rest}`, detail: sign.comment });
+	}
 }

@@ -2,7 +2,7 @@
  * One ticket with its articles, kept fresh on store changes, and Retry: re-run verification
  * and decryption of an article once the missing certificate or key has been added.
  */
-import type { TicketDetail } from '$lib/desk/tickets';
+import type { Article, TicketDetail } from '$lib/desk/tickets';
 import { desk, deskChanges } from '$lib/ui/desk-client';
 
 /** The outcome of the last Retry of an article, read out by a live region. */
@@ -19,6 +19,8 @@ export class TicketView {
 	/** Articles whose Retry is running. */
 	retrying = $state<number[]>([]);
 	note = $state<RetryNote | null>(null);
+	/** Whether S/MIME is on: "Trust this certificate…" is offered only then. */
+	smimeEnabled = $state(false);
 	readonly id: number | null;
 	#generation = 0;
 
@@ -36,8 +38,10 @@ export class TicketView {
 			return;
 		}
 		try {
-			const ticket = await desk.getTicket(this.id);
-			if (generation === this.#generation) this.ticket = ticket;
+			const [ticket, enabled] = await Promise.all([desk.getTicket(this.id), desk.isEnabled()]);
+			if (generation !== this.#generation) return;
+			this.ticket = ticket;
+			this.smimeEnabled = enabled;
 		} catch (error) {
 			if (generation === this.#generation) this.error = error instanceof Error ? error.message : 'The ticket could not be read.';
 		}
@@ -48,7 +52,7 @@ export class TicketView {
 		void this.load();
 		let timer: ReturnType<typeof setTimeout> | undefined;
 		const stop = deskChanges((change) => {
-			if (change.store !== 'tickets' && change.store !== 'articles') return;
+			if (change.store !== 'tickets' && change.store !== 'articles' && change.store !== 'settings') return;
 			clearTimeout(timer);
 			timer = setTimeout(() => void this.load(), 50);
 		});
@@ -56,6 +60,16 @@ export class TicketView {
 			clearTimeout(timer);
 			stop();
 		};
+	}
+
+	/** After "Trust this certificate…": says what the check found, and reads the ticket again. */
+	async trusted(article: Article): Promise<void> {
+		const { status, signer } = article.security.sign;
+		this.note = {
+			articleId: article.id,
+			message: status === 'valid' ? `Certificate trusted: the message is now verified as signed by ${signer ?? 'its sender'}.` : `Certificate trusted. The signature is now: ${status}. See the security details.`
+		};
+		await this.load();
 	}
 
 	/** Re-runs S/MIME on one article with the current certificates and keys. Never rejects. */

@@ -1,0 +1,17 @@
+import type { Adapter } from '@sveltejs/kit';
+import type { Plugin } from 'vite';
+export const HARDENING_HEADERS: Readonly<Record<string, string>>;
+export const REQUIRED_DIRECTIVES: Readonly<Record<string, string[]>>;
+export const HEADER_FILES: Readonly<{ static: string; nginx: string; caddy: string }>;
+export function parsePolicy(policy: string): Map<string, string[]>;
+export function formatPolicy(directives: Map<string, string[]>): string;
+export function headerPolicy(metaPolicies: string[]): string;
+export function policyFromPages(dir: string): Promise<string>;
+export function securityHeaders(policy: string): Record<string, string>;
+export function staticHostHeaders(policy: string): string;
+export function nginxHeaders(policy: string): string;
+export function caddyHeaders(policy: string): string;
+export function writeHeaderFiles(root: string): Promise<string>;
+export function withSecurityHeaders(adapter: Adapter, root: string): Adapter;
+export function securityHeadersPreview(options?: { pages?: string }): Plugin;
+export function securityHeadersMiddleware(headers: Record<string, string>): (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse, next: () => void) => void;
