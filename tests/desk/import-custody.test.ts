@@ -84,7 +84,7 @@ describe('key custody', () => {
 		const fp = (await desk.vaultStatus()).legacyKeys[0] ?? '';
 		const plain = await legacyKeyOpenerFor(desk.context, fp)();
 		await desk.setVaultPassphrase(null, 'correct horse');
-		expect(await desk.settings()).toEqual({ enabled: true, strictKeyCustody: false, vault: { passphrase: true, locked: false } });
+		expect(await desk.settings()).toEqual({ enabled: true, strictKeyCustody: false, acceptSha1Signatures: false, vault: { passphrase: true, locked: false } });
 		await desk.close();
 		const again = await openDesk({ indexedDB: factory, name: 'test' });
 		expect((await again.vaultStatus()).locked).toBe(true);

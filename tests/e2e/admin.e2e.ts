@@ -269,7 +269,7 @@ test('Recent Logs: newest first, filtered, and live when another tab processes m
 	const dir = mkdtempSync(join(tmpdir(), 'sealdesk-admin-'));
 	writeFileSync(join(dir, 'body.txt'), 'Content-Type: text/plain\r\n\r\nHello from openssl.\r\n');
 	const signed = execFileSync('openssl', ['smime', '-sign', '-in', join(dir, 'body.txt'), '-signer', pki('alice.pem'), '-inkey', pki('alice.key'), '-from', 'alice@sealdesk.test', '-to', 'support@sealdesk.test', '-subject', 'Live log'], { encoding: 'utf8' });
-	const raw = `Message-ID: <live-log@sealdesk.test>\r\nDate: Sun, 29 Nov 2026 04:00:00 +0000\r\n${signed.replace(/\r?\n/g, '\r\n')}`;
+	const raw = `Message-ID: <live-log@sealdesk.test>\r\nDate: ${new Date().toUTCString()}\r\n${signed.replace(/\r?\n/g, '\r\n')}`;
 	const workerUrl = requests.urls.find((url) => /\/workers\/worker-[^/]+\.js$/.test(url));
 	expect(workerUrl, 'the desk worker script').toBeTruthy();
 	const other = await context.newPage();

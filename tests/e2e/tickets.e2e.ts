@@ -23,7 +23,7 @@ function openssl(args: string[], input?: string | Buffer): Buffer {
 
 /** Adds Message-ID and Date in front of an openssl-made message. */
 function withIds(message: Buffer, messageId: string, extra = ''): Buffer {
-	return Buffer.concat([Buffer.from(`Message-ID: <${messageId}>\r\nDate: Mon, 2 Mar 2026 09:00:00 +0000\r\n${extra}`), message]);
+	return Buffer.concat([Buffer.from(`Message-ID: <${messageId}>\r\nDate: ${new Date().toUTCString()}\r\n${extra}`), message]);
 }
 
 /** A detached-signed mail from alice to bob, and one that alice signed and then encrypted for bob. */

@@ -60,3 +60,21 @@ export function editKtriAlgorithm(bytes: Uint8Array, f: (alg: Tlv) => Uint8Array
 	const newRis = der(0x31, seq(version.raw, rid.raw, f(alg), ek.raw), ...others.map((o) => o.raw));
 	return seq(oid.raw, der(0xa0, der(env.tag, ...parts.map((p) => (p === ris ? newRis : p.raw)))));
 }
+
+/** Replaces the RecipientInfos (re-encoded): `f` gets each one's DER and returns the new list. */
+export function editRecipientInfos(bytes: Uint8Array, f: (ris: Uint8Array[]) => Uint8Array[]): Uint8Array {
+	const { oid, env, parts } = envelope(bytes);
+	const ris = parts.find((p) => p.tag === 0x31);
+	if (!ris) throw new Error('no RecipientInfos');
+	const newRis = der(0x31, new Uint8Array(Buffer.concat(f(children(ris).map((r) => r.raw))))); // no spread: there may be 100,000
+	return seq(oid.raw, der(0xa0, der(env.tag, ...parts.map((p) => (p === ris ? newRis : p.raw)))));
+}
+
+/** A KeyTransRecipientInfo (DER) with its encryptedKey replaced by `key` (same length). */
+export function withEncryptedKey(ktri: Uint8Array, key: Uint8Array): Uint8Array {
+	const copy = ktri.slice();
+	const ek = children(parseOne(copy))[3];
+	if (ek?.value.length !== key.length) throw new Error('not a KeyTransRecipientInfo of that key size');
+	ek.value.set(key);
+	return copy;
+}

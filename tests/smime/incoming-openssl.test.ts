@@ -6,6 +6,7 @@
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import type { Desk } from '../../src/lib/desk/desk';
+import { SHA1_REFUSED } from '../../src/lib/smime/comments';
 import { freshDesk } from '../desk/receive-helpers';
 import { PKI, opensslOk, text, tmpFile } from './helpers';
 import { cms, content, encryptTo, loadPki, signAs, withHeaders } from './mail';
@@ -59,18 +60,35 @@ describe('signatures made by openssl', () => {
 		expect(a.text).toContain('second line');
 	});
 
-	test('SHA-1 verifies with a weak-algorithm warning', async () => {
+	test('SHA-1 is refused by default (issue 15), though OpenSSL accepts it', async () => {
 		const mail = withHeaders(cms([...signAs('alice'), '-md', 'sha1'], content('sha1')));
 		const a = await desk.receive(mail);
-		expect(a.security.sign.status).toBe('valid');
-		expect(a.security.sign.comment).toBe(`${rootSubject} The signature uses SHA-1, a weak algorithm.`);
+		expect(a.security.sign).toEqual({ status: 'invalid', comment: SHA1_REFUSED });
+		expect(opensslVerifies(mail)).toBe(true);
 	});
 
-	test('MD5 is refused', async () => {
-		const a = await desk.receive(withHeaders(cms([...signAs('alice'), '-md', 'md5'], content('md5'))));
-		expect(a.security.sign.status).toBe('invalid');
-		expect(a.security.sign.comment).toMatch(/^The signature is invalid: .*MD5/);
-		expect(a.security.sign.signer).toBeUndefined();
+	test('SHA-1 verifies with a weak-algorithm warning once "Accept SHA-1 signatures" is on', async () => {
+		const mail = withHeaders(cms([...signAs('alice'), '-md', 'sha1'], content('sha1 accepted')));
+		await desk.setAcceptSha1Signatures(true);
+		try {
+			const a = await desk.receive(mail);
+			expect(a.security.sign.status).toBe('valid');
+			expect(a.security.sign.comment).toBe(`${rootSubject} The signature uses SHA-1, a weak algorithm.`);
+		} finally {
+			await desk.setAcceptSha1Signatures(false);
+		}
+	});
+
+	test('MD5 is refused, even with SHA-1 accepted', async () => {
+		await desk.setAcceptSha1Signatures(true);
+		try {
+			const a = await desk.receive(withHeaders(cms([...signAs('alice'), '-md', 'md5'], content('md5'))));
+			expect(a.security.sign.status).toBe('invalid');
+			expect(a.security.sign.comment).toMatch(/^The signature is invalid: .*MD5/);
+			expect(a.security.sign.signer).toBeUndefined();
+		} finally {
+			await desk.setAcceptSha1Signatures(false);
+		}
 	});
 
 	test('a signed mail stored with LF endings still verifies after canonicalisation', async () => {

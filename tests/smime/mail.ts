@@ -11,12 +11,16 @@ export function content(marker: string): string {
 	return `Content-Type: text/plain; charset=utf-8\r\n\r\nHello from openssl: ${marker}\r\n`;
 }
 
-/** Prepends the RFC 5322 headers openssl does not write. */
-export function withHeaders(entity: Uint8Array | string, o: { from?: string; to?: string; subject?: string; extra?: string } = {}): Uint8Array {
+/**
+ * Prepends the RFC 5322 headers openssl does not write. The Date is now by default, as the
+ * signingTime openssl writes is: they must be within an hour of each other (issue 15). A `date`
+ * of null leaves the Date header out.
+ */
+export function withHeaders(entity: Uint8Array | string, o: { from?: string; to?: string; subject?: string; extra?: string; date?: string | null } = {}): Uint8Array {
 	const id = `<t${String(counter++)}.${String(Date.now())}@sealdesk.test>`;
 	const head =
 		`From: ${o.from ?? 'Alice <alice@sealdesk.test>'}\r\nTo: ${o.to ?? 'bob@sealdesk.test'}\r\n` +
-		`Subject: ${o.subject ?? 'Test'}\r\nMessage-ID: ${id}\r\nDate: Sun, 29 Nov 2026 04:00:00 +0000\r\n${o.extra ?? ''}`;
+		`Subject: ${o.subject ?? 'Test'}\r\nMessage-ID: ${id}\r\n${o.date === null ? '' : `Date: ${o.date ?? new Date().toUTCString()}\r\n`}${o.extra ?? ''}`;
 	const body = typeof entity === 'string' ? new TextEncoder().encode(entity) : entity;
 	const out = new Uint8Array(head.length + body.length);
 	out.set(new TextEncoder().encode(head));

@@ -1,6 +1,6 @@
 /**
  * The digest and signature algorithms CMS signatures use, mapped to WebCrypto, with the
- * algorithm policy: MD5 refused, SHA-1 accepted as weak, SHA-224 unsupported (WebCrypto lacks it).
+ * algorithm policy: MD5 refused, SHA-1 reported as weak (the S/MIME layer refuses it unless the admin accepts it), SHA-224 unsupported (WebCrypto lacks it).
  */
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';

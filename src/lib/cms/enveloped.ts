@@ -11,7 +11,7 @@ import { prepareEnvelope } from './enveloped-write';
 
 export { prepareEnvelope, type EnvelopeWriter } from './enveloped-write';
 import { OID_AUTH_ENVELOPED_DATA, OID_ENVELOPED_DATA } from './oids';
-import { matchRecipients, unwrapCek, type DecryptCandidate } from './recipients-decrypt';
+import { matchRecipients, unwrapCek, type DecryptCandidate, type RecipientMatch } from './recipients-decrypt';
 import type { EncryptRecipient } from './recipients-encrypt';
 
 export type { DecryptCandidate } from './recipients-decrypt';
@@ -54,6 +54,14 @@ export const STRICT_CUSTODY_COMMENT = 'The sender used RSA PKCS#1 v1.5, which st
 export const UNSUPPORTED_CIPHER_COMMENT = 'The message uses a content encryption algorithm that Sealdesk does not support.';
 
 const FAILED = { status: 'failed', comment: DECRYPT_FAILED_COMMENT } as const;
+
+/**
+ * RecipientInfos tried at most for one of our keys. Each try of RSA PKCS#1 v1.5 is a private-key
+ * operation in JavaScript; a hostile message can carry thousands of RecipientInfos for our key.
+ */
+export const MAX_TRIES_PER_KEY = 3;
+/** RecipientInfos tried at most in one message, over all our keys. */
+export const MAX_TRIES_PER_MESSAGE = 8;
 
 /**
  * Encrypts `content` for every recipient and returns a DER ContentInfo: EnvelopedData with
@@ -115,9 +123,27 @@ function parseEnvelope(inner: Tlv, auth: boolean, inPlace: boolean): ParsedEnvel
 	return { auth, recipientInfos: children(ris), algorithm, ciphertext, mac: octets(macT), aad };
 }
 
+/** Options of {@link decryptContent}. */
+export interface DecryptContentOptions {
+	der: Uint8Array;
+	candidates: DecryptCandidate[];
+	crypto: Crypto;
+	/** Decrypt within `der`'s own bytes (see {@link decryptContent}). */
+	inPlace?: boolean;
+	/**
+	 * Checks content decrypted under a key that came through RSA PKCS#1 v1.5. Implicit rejection
+	 * makes a wrong or damaged encrypted key a random content key, and about 1 in 256 of those
+	 * passes the CBC padding check: such content is garbage and must be refused here (the S/MIME
+	 * layer passes a well-formed MIME entity check). When it returns false, the next matching
+	 * RecipientInfo is tried. Without it, such content is accepted.
+	 */
+	plausible?: (content: Uint8Array) => boolean;
+}
+
 /**
  * Decrypts an EnvelopedData or AuthEnvelopedData ContentInfo with the first candidate key that
- * opens it. Returns 'no-key' when no recipientInfo is addressed to a candidate, 'strict-custody'
+ * opens it, trying at most {@link MAX_TRIES_PER_KEY} RecipientInfos per key and
+ * {@link MAX_TRIES_PER_MESSAGE} in all (those that need no legacy path first). Returns 'no-key' when no recipientInfo is addressed to a candidate, 'strict-custody'
  * when the only usable ones need RSA PKCS#1 v1.5 and no legacy key could be opened, and 'failed'
  * (always with DECRYPT_FAILED_COMMENT) for any decryption failure or damaged envelope.
  * Throws NotEnvelopedError only when `der` is not an EnvelopedData/AuthEnvelopedData at all.
@@ -126,7 +152,7 @@ function parseEnvelope(inner: Tlv, auth: boolean, inPlace: boolean): ParsedEnvel
  * gathered and decrypted within `der`'s own bytes and returned as a view of them: no copy of
  * message size is made. `der` then no longer holds the envelope.
  */
-export async function decryptContent(o: { der: Uint8Array; candidates: DecryptCandidate[]; crypto: Crypto; inPlace?: boolean }): Promise<DecryptResult> {
+export async function decryptContent(o: DecryptContentOptions): Promise<DecryptResult> {
 	let contentType: string;
 	let inner: Tlv | undefined;
 	try {
@@ -164,7 +190,8 @@ export async function decryptContent(o: { der: Uint8Array; candidates: DecryptCa
 	if (!env.ciphertext) return FAILED;
 	let strict = false;
 	let tried = false;
-	for (const m of matched.matches) {
+	const tries = boundedTries(matched.matches);
+	for (const [n, m] of tries.entries()) {
 		const r = await unwrapCek(o.crypto, m, alg.keyLength);
 		if (r.status === 'strict-custody') {
 			strict = true;
@@ -172,15 +199,19 @@ export async function decryptContent(o: { der: Uint8Array; candidates: DecryptCa
 		}
 		tried = true;
 		if (r.status === 'failed') continue;
+		// A legacy key may be a random one whose content passes the padding check: decrypted in place,
+		// that garbage would overwrite the ciphertext the next RecipientInfo needs. So only the last try may.
+		const inPlace = o.inPlace === true && (!m.legacy || n === tries.length - 1);
 		const content = await decryptWithCek(o.crypto, r.cek, {
 			alg,
 			params,
 			ciphertext: env.ciphertext,
 			...(env.mac ? { mac: env.mac } : {}),
 			...(env.aad ? { aad: env.aad } : {}),
-			...(o.inPlace ? { inPlace: true } : {})
+			...(inPlace ? { inPlace: true } : {})
 		});
 		r.cek.fill(0);
+		if (content && m.legacy && o.plausible && !o.plausible(content)) continue;
 		if (content) {
 			return {
 				status: 'decrypted',
@@ -194,4 +225,18 @@ export async function decryptContent(o: { der: Uint8Array; candidates: DecryptCa
 	}
 	if (strict && !tried) return { status: 'strict-custody', comment: STRICT_CUSTODY_COMMENT };
 	return FAILED;
+}
+
+/** The matches to try, in order: at most MAX_TRIES_PER_KEY for each key and MAX_TRIES_PER_MESSAGE in all. */
+function boundedTries(matches: RecipientMatch[]): RecipientMatch[] {
+	const perKey = new Map<DecryptCandidate, number>();
+	const out: RecipientMatch[] = [];
+	for (const m of matches) {
+		if (out.length >= MAX_TRIES_PER_MESSAGE) break;
+		const used = perKey.get(m.candidate) ?? 0;
+		if (used >= MAX_TRIES_PER_KEY) continue;
+		perKey.set(m.candidate, used + 1);
+		out.push(m);
+	}
+	return out;
 }

@@ -66,7 +66,8 @@ function ridText(rid: Rid): string {
 
 interface ParsedRi {
 	kind: 'ktri' | 'kari' | 'other';
-	label: string;
+	/** Readable recipient names; made only when needed (a hostile message may have 100,000 RecipientInfos). */
+	label: () => string;
 	entries: { rid: Rid; encryptedKey: Uint8Array }[];
 	alg?: Tlv;
 	originator?: Tlv;
@@ -78,7 +79,7 @@ function parseRi(t: Tlv): ParsedRi {
 		const [, ridT, alg, ek] = children(t);
 		const rid = ridT ? readRid(ridT) : null;
 		if (!rid || !alg || !ek) throw new Error('A KeyTransRecipientInfo is malformed.');
-		return { kind: 'ktri', label: ridText(rid), entries: [{ rid, encryptedKey: octets(ek) }], alg };
+		return { kind: 'ktri', label: () => ridText(rid), entries: [{ rid, encryptedKey: octets(ek) }], alg };
 	}
 	if (t.tag === 0xa1) {
 		const parts = children(t);
@@ -98,17 +99,21 @@ function parseRi(t: Tlv): ParsedRi {
 			const rid = ridT ? readRid(ridT) : null;
 			return rid && ek ? [{ rid, encryptedKey: octets(ek) }] : [];
 		});
-		const label = entries.map((e) => ridText(e.rid)).join('; ');
+		const label = (): string => entries.map((e) => ridText(e.rid)).join('; ');
 		const originator = children(originatorT)[0];
 		return { kind: 'kari', label, entries, alg, ...(originator ? { originator } : {}), ...(ukm ? { ukm } : {}) };
 	}
 	const kinds: Record<number, string> = { 0xa2: 'a shared symmetric key (KEK)', 0xa3: 'a password', 0xa4: 'another recipient type' };
-	return { kind: 'other', label: `${kinds[t.tag] ?? 'an unknown recipient type'} (not supported)`, entries: [] };
+	return { kind: 'other', label: () => `${kinds[t.tag] ?? 'an unknown recipient type'} (not supported)`, entries: [] };
 }
 
+/** Recipients named at most in the labels; the rest are counted. */
+export const MAX_LABELS = 20;
+
 /**
- * Matches RecipientInfos against the candidates. Returns the readable recipient labels and the
- * matches, non-legacy ones first. Throws when a RecipientInfo is malformed.
+ * Matches RecipientInfos against the candidates. Returns the readable recipient labels (the
+ * first {@link MAX_LABELS}, then "and N more recipients") and the matches, non-legacy ones
+ * first. Throws when a RecipientInfo is malformed.
  */
 export function matchRecipients(
 	recipientInfos: Tlv[],
@@ -125,7 +130,7 @@ export function matchRecipients(
 	const matches: RecipientMatch[] = [];
 	for (const riT of recipientInfos) {
 		const ri = parseRi(riT);
-		labels.push(ri.label);
+		if (labels.length < MAX_LABELS) labels.push(ri.label());
 		if (ri.kind === 'other' || !ri.alg) continue;
 		const algOid = oidOf(children(ri.alg)[0] ?? riT);
 		for (const e of ri.entries) {
@@ -144,6 +149,7 @@ export function matchRecipients(
 			}
 		}
 	}
+	if (recipientInfos.length > MAX_LABELS) labels.push(`and ${String(recipientInfos.length - MAX_LABELS)} more recipients`);
 	matches.sort((a, b) => Number(a.legacy) - Number(b.legacy));
 	return { labels, matches };
 }

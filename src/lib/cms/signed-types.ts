@@ -60,7 +60,10 @@ export type SignerResult =
 
 /** Everything read from a SignedData. */
 export interface SignedDataResult {
-	/** The encapsulated content, or else the detached content given; null when neither exists. */
+	/**
+	 * The content the signers were checked over: the detached content given (only when the
+	 * SignedData has no eContent), else the eContent of an opaque signature; null otherwise.
+	 */
 	content: Uint8Array | null;
 	/** eContentType, usually id-data. */
 	contentType: string;

@@ -22,11 +22,24 @@ import type { SignedDataResult, SignerIdentifier, SignerResult } from './signed-
 /** At most this many SignerInfos are checked; the rest are reported unsupported. */
 const MAX_SIGNERS = 16;
 
+/**
+ * The reason every signer of a detached signature gets when its SignedData carries eContent:
+ * RFC 8551 §3.5.3 forbids it, and the signature covers that embedded copy, not the content shown
+ * (a reused opaque signature, issue 15). It is never verified, whatever the embedded bytes are.
+ */
+export const EMBEDDED_CONTENT_REASON = 'It does not cover the content shown, because it carries content of its own (RFC 8551 §3.5.3).';
+/** The reason every signer gets when there is no content at all (an opaque signed-data without eContent). */
+export const CONTENT_MISSING_REASON = 'The signed content is missing.';
+
 /** Options of {@link verifySignedData}. */
 export interface VerifySignedDataOptions {
 	/** DER (or BER) ContentInfo holding a SignedData. */
 	der: Uint8Array;
-	/** The signed bytes of a detached signature (already canonicalised by the MIME layer). */
+	/**
+	 * The signed bytes of a detached signature (already canonicalised by the MIME layer). When
+	 * given, the signature must cover exactly these bytes: a SignedData that carries eContent
+	 * is then invalid for every signer, and its eContent is never verified or returned.
+	 */
 	detachedContent?: Uint8Array;
 	/** Certificates from the store, used to find signers the message does not bundle. */
 	knownCertificates?: Uint8Array[];
@@ -66,12 +79,19 @@ export async function verifySignedData(o: VerifySignedDataOptions): Promise<Sign
 	const candidates = dedupe([...bundled, ...known]);
 	const encap = sd.encapContentInfo;
 	const eContent = encap.eContent ? octetStringBytes(encap.eContent) : null;
-	const content = eContent ?? o.detachedContent ?? null;
+	// Detached: the given bytes and nothing else. Opaque: the eContent, and never empty content in its place.
+	const detached = o.detachedContent !== undefined;
+	const content = detached ? (eContent === null ? (o.detachedContent ?? null) : null) : eContent;
+	const refusal = detached && eContent !== null ? EMBEDDED_CONTENT_REASON : content === null ? CONTENT_MISSING_REASON : null;
 	const signers: SignerResult[] = [];
 	for (const [index, si] of sd.signerInfos.entries()) {
 		const sid = signerIdentifier(si);
 		if (index >= MAX_SIGNERS) {
 			signers.push({ index, sid, status: 'unsupported', reason: 'Too many signers.' });
+			continue;
+		}
+		if (refusal !== null || content === null) {
+			signers.push({ index, sid, status: 'invalid', reason: refusal ?? CONTENT_MISSING_REASON });
 			continue;
 		}
 		signers.push(await verifySigner(si, index, sid, content, encap.eContentType, candidates, o.crypto));
@@ -113,7 +133,7 @@ async function verifySigner(
 	si: pkijs.SignerInfo,
 	index: number,
 	sid: SignerIdentifier,
-	content: Uint8Array | null,
+	content: Uint8Array,
 	eContentType: string,
 	candidates: ParsedCert[],
 	crypto: Crypto
@@ -126,7 +146,6 @@ async function verifySigner(
 	const matching = candidates.filter((c) => matchesSid(c.cert, si.sid));
 	if (matching.length === 0)
 		return { index, sid, status: 'no-certificate', reason: 'The certificate for verification could not be found.' };
-	if (!content) return { index, sid, status: 'invalid', reason: 'The signed content is missing.' };
 
 	let toVerify: Uint8Array = content;
 	let signingTime: Date | undefined;

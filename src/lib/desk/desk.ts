@@ -18,6 +18,7 @@ import { listLogs } from './log';
 import * as composing from './compose';
 import * as groups from './groups';
 import * as sendSettings from './compose-settings';
+import * as readSettings from './reading-settings';
 import * as backup from './backup';
 import { defaultLegacyReaders } from './legacy-readers';
 import * as signerTrust from './signer-trust';
@@ -48,6 +49,8 @@ export interface OpenDeskOptions {
 export interface DeskSettings {
 	enabled: boolean;
 	strictKeyCustody: boolean;
+	/** "Accept SHA-1 signatures": off by default, SHA-1 message signatures are then invalid. */
+	acceptSha1Signatures: boolean;
 	vault: { passphrase: boolean; locked: boolean };
 }
 
@@ -206,7 +209,25 @@ export class Desk {
 	/** The settings the admin page shows. */
 	async settings(): Promise<DeskSettings> {
 		const status = await vault.vaultStatus(this.context);
-		return { enabled: await this.isEnabled(), strictKeyCustody: status.strictKeyCustody, vault: { passphrase: status.passphrase, locked: status.locked } };
+		return {
+			enabled: await this.isEnabled(),
+			strictKeyCustody: status.strictKeyCustody,
+			acceptSha1Signatures: await readSettings.acceptSha1Signatures(this.context),
+			vault: { passphrase: status.passphrase, locked: status.locked }
+		};
+	}
+
+	/** Whether SHA-1 message signatures are accepted (valid, with a weak-algorithm warning); false by default. */
+	acceptSha1Signatures(): Promise<boolean> {
+		return readSettings.acceptSha1Signatures(this.context);
+	}
+
+	/**
+	 * Turns "Accept SHA-1 signatures" on or off (logged). Off: SHA-1 message signatures are invalid.
+	 * Stored articles change on retry. @throws Error for a value other than true or false
+	 */
+	setAcceptSha1Signatures(on: boolean): Promise<void> {
+		return readSettings.setAcceptSha1Signatures(this.context, on);
 	}
 
 	/** Whether a draft can be signed and encrypted, why (not), and the group defaults. See compose.securityOptions. */

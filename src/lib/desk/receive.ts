@@ -11,7 +11,8 @@ import type { DecryptCandidate } from '../cms/recipients-decrypt';
 import { readHeaders, toDisplay } from '../mime/display';
 import { readIncoming } from '../smime/incoming';
 import type { SecurityResult, TrustedSigner } from '../smime/incoming-types';
-import { PROCESSING_ERROR, SMIME_OFF_ENCRYPTION, SMIME_OFF_SIGN } from '../smime/comments';
+import { PROCESSING_ERROR, SMIME_OFF_ENCRYPTION, SMIME_OFF_SIGN, TOO_MANY_PARTS } from '../smime/comments';
+import { hasTooManyParts } from '../mime/part-count';
 import type { ArticleRecord, StoredAttachment, TicketRecord } from './tickets';
 import { overviewWith } from './ticket-overview';
 import { addArticle, articleHeaders, storedBytes, toArticle, toStoredBytes, type Article } from './tickets';
@@ -22,6 +23,7 @@ import { learnCertificates, storedCertificates } from './learned-certificates';
 import { sectionsOf, withoutRanges, type StoredSection } from './sections';
 import { writeFailureMessage } from '../store/errors';
 import { legacyKeyOpenerFor, vaultStatus } from './vault';
+import { acceptSha1Signatures } from './reading-settings';
 
 /** What one S/MIME run produced. */
 interface Processed {
@@ -142,9 +144,12 @@ export async function retry(ctx: DeskContext, articleId: number): Promise<Articl
 /** @param scratch - nothing reads `raw` afterwards: it is decoded and decrypted within its own bytes */
 async function processMail(ctx: DeskContext, raw: Uint8Array, scratch: boolean): Promise<Processed> {
 	if (!(await isEnabled(ctx))) {
-		const display = await toDisplay(raw, undefined, scratch);
+		// Too many parts: not taken apart for display either (the raw mail is kept).
+		const tooMany = hasTooManyParts(raw);
+		const display = tooMany ? { text: '', attachments: [] } : await toDisplay(raw, undefined, scratch);
+		const off = (sentence: string): string => (tooMany ? `${sentence} ${TOO_MANY_PARTS}` : sentence);
 		return {
-			security: { sign: { status: 'none', comment: SMIME_OFF_SIGN }, encryption: { status: 'none', comment: SMIME_OFF_ENCRYPTION }, layers: [] },
+			security: { sign: { status: 'none', comment: off(SMIME_OFF_SIGN) }, encryption: { status: 'none', comment: off(SMIME_OFF_ENCRYPTION) }, layers: [] },
 			...displayFields(display),
 			trustedSigners: [],
 			processed: false
@@ -163,6 +168,7 @@ async function processMail(ctx: DeskContext, raw: Uint8Array, scratch: boolean):
 			candidates,
 			...(legacyUnavailable ? { legacyUnavailable } : {}),
 			...(ctx.maxMessageSize !== undefined ? { maxSize: ctx.maxMessageSize } : {}),
+			acceptSha1: await acceptSha1Signatures(ctx),
 			now: ctx.now(),
 			crypto: ctx.crypto,
 			scratch

@@ -35,6 +35,13 @@ export interface MimeEntity {
 /** Maximum nesting depth accepted by {@link parts}. */
 export const MAX_DEPTH = 32;
 
+/**
+ * Header fields are read from at most this many bytes of a header block (Postfix refuses more
+ * than 100 KB by default); the rest of a larger block is skipped, and the body still starts
+ * after the empty line. A hostile header block of 50 MB was parsed again at every look-up.
+ */
+export const MAX_HEADER_BYTES = 256 * 1024;
+
 /** Finds the end of the header block; returns [headerBytesEnd, bodyStart]. */
 function findHeaderEnd(raw: Uint8Array): [number, number] {
 	// Blank line at start: no headers.
@@ -166,7 +173,7 @@ export function parseContentType(value: string | undefined): ContentType {
  */
 export function parseEntity(raw: Uint8Array, depth = 0): MimeEntity {
 	const [hEnd, bodyStart] = findHeaderEnd(raw);
-	const headers = parseHeaderBlock(bytesToLatin1(raw.subarray(0, hEnd)));
+	const headers = parseHeaderBlock(bytesToLatin1(raw.subarray(0, Math.min(hEnd, MAX_HEADER_BYTES))));
 	const header = (name: string): string | undefined => {
 		const n = name.toLowerCase();
 		return headers.find((h) => h.name.toLowerCase() === n)?.value;
@@ -192,13 +199,24 @@ export interface MultipartSplit {
 /**
  * Splits a multipart body at its boundary, byte-exactly (RFC 2046 §5.1.1): each part
  * excludes the CRLF (or LF) that precedes the next delimiter. Never throws.
+ * @param limit - stop after this many parts: the rest of the body is not split (and `closed` is
+ *   false). A caller that only needs to know whether there are more than N passes N + 1, so a
+ *   hostile body of a million parts costs no more than N + 1 of them.
  */
-export function splitMultipart(body: Uint8Array, boundary: string): MultipartSplit {
+export function splitMultipart(body: Uint8Array, boundary: string, limit = Infinity): MultipartSplit {
 	const delim = latin1ToBytes('--' + boundary);
+	// A delimiter starts a line: search for LF + delimiter (and the very start), not for '-', so a
+	// hostile body of 50 MB of dashes is one native scan for LF instead of a check at every byte.
+	const lineDelim = latin1ToBytes('\n--' + boundary);
+	const nextDelimiter = (at: number): number => {
+		if (at === 0 && indexOfBytes(body.subarray(0, delim.length), delim) === 0) return 0;
+		const k = indexOfBytes(body, lineDelim, Math.max(at - 1, 0));
+		return k === -1 ? -1 : k + 1;
+	};
 	const found: { start: number; lineStart: number; end: number; close: boolean }[] = [];
 	let from = 0;
 	for (;;) {
-		const i = indexOfBytes(body, delim, from);
+		const i = nextDelimiter(from);
 		if (i === -1) break;
 		const atLineStart = i === 0 || body[i - 1] === 10;
 		let j = i + delim.length;
@@ -215,7 +233,8 @@ export function splitMultipart(body: Uint8Array, boundary: string): MultipartSpl
 			if (body[end] === 13 && body[end + 1] === 10) end += 2;
 			else if (body[end] === 10) end += 1;
 			found.push({ start: i, lineStart, end, close });
-			if (close) break;
+			// limit + 1 delimiters make `limit` parts; the part after the last one runs to the end.
+			if (close || found.length > limit) break;
 		}
 		from = i + delim.length;
 	}
@@ -229,6 +248,7 @@ export function splitMultipart(body: Uint8Array, boundary: string): MultipartSpl
 			break;
 		}
 		const next = found[n + 1];
+		if (out.length >= limit) break;
 		out.push(body.subarray(d.end, next ? next.lineStart : body.length));
 	}
 	return { parts: out, closed };
@@ -237,13 +257,14 @@ export function splitMultipart(body: Uint8Array, boundary: string): MultipartSpl
 /**
  * Returns the children of a multipart entity with their exact bytes, or [] when the
  * entity is not multipart. Throws MimeError when nesting exceeds {@link MAX_DEPTH}.
+ * @param limit - at most this many children are split off and parsed (see {@link splitMultipart})
  */
-export function parts(entity: MimeEntity): MimeEntity[] {
+export function parts(entity: MimeEntity, limit = Infinity): MimeEntity[] {
 	if (entity.contentType.type !== 'multipart') return [];
 	const boundary = entity.contentType.params.boundary;
 	if (!boundary) return [];
 	if (entity.depth + 1 > MAX_DEPTH) throw new MimeError('The message is nested too deeply.');
-	return splitMultipart(entity.body, boundary).parts.map((p) => parseEntity(p, entity.depth + 1));
+	return splitMultipart(entity.body, boundary, limit).parts.map((p) => parseEntity(p, entity.depth + 1));
 }
 
 function decodeQuotedPrintable(src: Uint8Array): Uint8Array {

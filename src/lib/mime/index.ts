@@ -5,6 +5,8 @@ export { decodeBase64, decodeCleanBase64 } from './base64-decode';
 export { parseEntity, parts, decodeBody, splitMultipart, parseContentType, parseParams, MAX_DEPTH } from './entity';
 export type { MimeEntity, Header, ContentType, MultipartSplit } from './entity';
 export { classifySmime, splitSigned } from './smime';
+export { hasTooManyParts, MAX_PARTS } from './part-count';
+export { isWellFormedEntity } from './well-formed';
 export type { SmimeKind, SignedSplit } from './smime';
 export { encodeQuotedPrintable, encodeHeaderWord, formatAddress, filenameParam, isPrintableAscii } from './encode';
 export {

@@ -30,8 +30,9 @@ export function classifySmime(entity: MimeEntity): SmimeKind {
 	if (full === 'multipart/signed') {
 		if (!SIG_PROTOCOLS.has(protocol)) return { kind: 'none' };
 		const b = params.boundary;
-		const count = b ? splitMultipart(entity.body, b).parts.length : 0;
-		if (count !== 2) return { kind: 'broken-signed', reason: `multipart/signed has ${String(count)} parts, expected 2.` };
+		// Three are enough to know it is not two: a hostile multipart/signed may have a million.
+		const count = b ? splitMultipart(entity.body, b, 3).parts.length : 0;
+		if (count !== 2) return { kind: 'broken-signed', reason: `multipart/signed has ${count > 2 ? 'more than 2' : String(count)} parts, expected 2.` };
 		const micalg = params.micalg?.toLowerCase();
 		return micalg ? { kind: 'multipart-signed', protocol, micalg } : { kind: 'multipart-signed', protocol };
 	}
@@ -65,7 +66,7 @@ export interface SignedSplit {
 export function splitSigned(entity: MimeEntity): SignedSplit {
 	const kind = classifySmime(entity);
 	if (kind.kind !== 'multipart-signed') throw new MimeError('The message is not a well-formed multipart/signed message.');
-	const [content, sig] = parts(entity);
+	const [content, sig] = parts(entity, 2);
 	if (!content || !sig) throw new MimeError('The message is not a well-formed multipart/signed message.');
 	const sct = `${sig.contentType.type}/${sig.contentType.subtype}`;
 	if (!SIG_PROTOCOLS.has(sct) && sct !== 'application/octet-stream') throw new MimeError('The signature part has an unexpected type.');

@@ -26,6 +26,8 @@ export const SMIME_OFF_ENCRYPTION = 'S/MIME is turned off, so the message was no
 export const TOO_DEEP = 'The message is nested too deeply.';
 /** The raw message is larger than the limit. */
 export const TOO_LARGE = 'The message is too large to be processed.';
+/** More MIME parts than are processed (mime/part-count MAX_PARTS): the mail is kept, not shown. */
+export const TOO_MANY_PARTS = 'The message has more than 1,000 parts, so it is not shown. Download it to open it elsewhere.';
 /** A signature layer without any SignerInfo. */
 export const NO_SIGNERS = 'The signature has no signer.';
 /** An encrypted part inside a cleartext container: EFAIL rule, never merged into the view. */
@@ -57,6 +59,21 @@ export function weakCipher(name: string): string {
 	return `The message was encrypted with ${name}, a weak algorithm.`;
 }
 
+/**
+ * A signature that verified but uses SHA-1 (digest or signature hash), while the admin setting
+ * "Accept SHA-1 signatures" is off (the default, as in Thunderbird).
+ */
+export const SHA1_REFUSED =
+	'The signature is invalid: It uses SHA-1, which is no longer accepted. An administrator can accept SHA-1 signatures on the S/MIME page.';
+
+/**
+ * A signature whose signingTime is more than an hour away from the message's Date header (an old
+ * signed mail replayed under a new date, or a forged Date). Both times in UTC, ISO 8601.
+ */
+export function signingTimeMismatch(signingTime: Date, date: Date): string {
+	return `The signature is invalid: It was made at ${isoUtc(signingTime)}, but the message is dated ${isoUtc(date)}; the two are more than an hour apart.`;
+}
+
 /** A signature whose algorithm we cannot check. */
 export function unsupportedSignature(reason: string): string {
 	return `The signature could not be checked: ${reason}`;
@@ -70,6 +87,10 @@ export function invalidSignature(reason: string): string {
 /** A signer certificate that is not fit for signing mail (EKU or keyUsage). */
 export function unfitCertificate(reason: string): string {
 	return `The signer's certificate cannot be used: ${reason}`;
+}
+
+function isoUtc(d: Date): string {
+	return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 function rubyUtc(d: Date): string {

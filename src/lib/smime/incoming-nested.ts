@@ -13,7 +13,7 @@ import { classifySmime, splitSigned } from '../mime/smime';
 import { children, oidOf, parseOne } from '../cms/enveloped-asn1';
 import { OID_SIGNED_DATA } from '../cms/oids';
 import { VERIFY_ERROR } from './comments';
-import { readSignatureLayer, type SignatureLayer } from './incoming-sign';
+import { readSignatureLayer, type SignatureLayer, type SignaturePolicy } from './incoming-sign';
 import type { SecurityResult } from './incoming-types';
 import { layerSummaries, NOT_ENCRYPTED, signResult, type FoundLayer } from './incoming-verdict';
 
@@ -128,6 +128,8 @@ export interface NestedContext {
 	learned?: Uint8Array[];
 	/** The lower-cased From address of the message the part is in: the signer is checked against it. */
 	from: string | undefined;
+	/** The SHA-1 setting and the Date of the message the part is in (issue 15); SHA-1 is refused without it. */
+	policy?: SignaturePolicy;
 	now: Date;
 	crypto: Crypto;
 	/** Reads an attached message (the caller's readIncoming, with no private keys), or null when it is too deep. */
@@ -140,7 +142,7 @@ const BROKEN: SignatureLayer = { verdicts: [{ status: 'invalid', comment: VERIFY
 
 /** Reads one signed part: its signature over its own content, checked against the message's From. */
 async function readSignedPart(entity: MimeEntity, c: NestedContext): Promise<{ security: SecurityResult; content: Uint8Array | null }> {
-	const base = { certificates: c.certificates, ...(c.learned && c.learned.length > 0 ? { learned: c.learned } : {}), now: c.now, crypto: c.crypto };
+	const base = { certificates: c.certificates, ...(c.learned && c.learned.length > 0 ? { learned: c.learned } : {}), ...(c.policy ? { policy: c.policy } : {}), now: c.now, crypto: c.crypto };
 	let found: FoundLayer;
 	let content: Uint8Array | null;
 	const kind = classifySmime(entity);

@@ -11,6 +11,8 @@ import { certificateEmails, nameToString, parseCertificate } from '../pki/descri
 import {
 	CERTIFICATE_NOT_FOUND,
 	NO_SIGNERS,
+	SHA1_REFUSED,
+	signingTimeMismatch,
 	VERIFY_ERROR,
 	expiredSuffix,
 	invalidSignature,
@@ -40,6 +42,21 @@ export interface SignatureLayer {
 	content: Uint8Array | null;
 }
 
+/** What a signature that verified is also judged by. */
+export interface SignaturePolicy {
+	/** Accept SHA-1 (valid, with the weak-algorithm warning); otherwise a SHA-1 signature is invalid. */
+	acceptSha1: boolean;
+	/**
+	 * The message's Date header. A signingTime more than {@link MAX_CLOCK_SKEW_MS} away from it makes
+	 * the signature invalid: Date is not signed, so an old signed mail could be replayed under a new
+	 * date (Thunderbird's rule). No check when either time is missing.
+	 */
+	messageDate?: Date;
+}
+
+/** How far a signature's signingTime may be from the message's Date header: one hour. */
+export const MAX_CLOCK_SKEW_MS = 60 * 60 * 1000;
+
 /** Options of {@link readSignatureLayer}. */
 export interface ReadSignatureOptions {
 	/** The SignedData ContentInfo, DER or BER. */
@@ -48,6 +65,8 @@ export interface ReadSignatureOptions {
 	detachedContent?: Uint8Array;
 	/** Every stored certificate (anchors, and signers the message does not bundle). */
 	certificates: Uint8Array[];
+	/** Defaults to refusing SHA-1. */
+	policy?: SignaturePolicy;
 	/** Certificates learned from mail: they find a signer and serve as intermediates, never as anchors. */
 	learned?: Uint8Array[];
 	now: Date;
@@ -88,6 +107,10 @@ async function judge(signer: SignerResult, bundled: Uint8Array[], o: ReadSignatu
 		case 'valid':
 			break;
 	}
+	if (signer.weak === 'SHA-1' && o.policy?.acceptSha1 !== true) return { status: 'invalid', comment: SHA1_REFUSED, emails: [] };
+	const date = o.policy?.messageDate;
+	if (signer.signingTime && date && Math.abs(signer.signingTime.getTime() - date.getTime()) > MAX_CLOCK_SKEW_MS)
+		return { status: 'invalid', comment: signingTimeMismatch(signer.signingTime, date), emails: [] };
 	const emails = emailsOf(signer.certificate);
 	const weak = signer.weak ? { weak: signer.weak } : {};
 	const trust = await evaluateTrust({

@@ -129,6 +129,8 @@ export interface ReadIncomingOptions {
 	crypto: Crypto;
 	/** Largest raw message processed, in bytes; 50 MB by default. */
 	maxSize?: number;
+	/** Accept SHA-1 message signatures (valid, with a weak-algorithm warning). Off by default: they are invalid. */
+	acceptSha1?: boolean;
 	/** How deep in attached messages this message is (0 for a received message); internal to the recursion. */
 	depth?: number;
 	/** Nested parts still to be read for the whole received message; internal to the recursion. */

@@ -14,10 +14,12 @@ import { decodeBase64, decodeBase64InPlace } from '../mime/base64-decode';
 import { OID_AUTH_ENVELOPED_DATA, OID_ENVELOPED_DATA, OID_SIGNED_DATA } from '../cms/oids';
 import { decodeBody, parseEntity, parts } from '../mime/entity';
 import { classifySmime, splitSigned } from '../mime/smime';
+import { isWellFormedEntity } from '../mime/well-formed';
+import { hasTooManyParts } from '../mime/part-count';
 import { readHeaders } from '../mime/display';
 import type { MimeEntity } from '../mime/entity';
-import { NESTED_ENCRYPTED_PART, TOO_DEEP, TOO_LARGE, VERIFY_ERROR, WITHHELD_INVALID } from './comments';
-import { readSignatureLayer, type SignatureLayer } from './incoming-sign';
+import { NESTED_ENCRYPTED_PART, TOO_DEEP, TOO_LARGE, TOO_MANY_PARTS, VERIFY_ERROR, WITHHELD_INVALID } from './comments';
+import { readSignatureLayer, type SignatureLayer, type SignaturePolicy } from './incoming-sign';
 import type { IncomingResult, ReadIncomingOptions, SecurityResult, SignerCertificate, TrustedSigner } from './incoming-types';
 import { NOT_ENCRYPTED, encryptionResult, layerSummaries, signResult, untrustedSigner, type FoundLayer } from './incoming-verdict';
 import { describeSignerCertificate } from './signer-certificate';
@@ -36,7 +38,8 @@ const BROKEN: SignatureLayer = { verdicts: [{ status: 'invalid', comment: VERIFY
  * @throws only for programming errors (for example unknown options passed on to cms/pki)
  */
 export async function readIncoming(o: ReadIncomingOptions): Promise<IncomingResult> {
-	const from = readHeaders(o.raw).from?.address;
+	const headers = readHeaders(o.raw);
+	const from = headers.from?.address;
 	const fromField = from ? { from } : {};
 	if (o.raw.length > (o.maxSize ?? DEFAULT_MAX_SIZE)) {
 		return {
@@ -47,7 +50,8 @@ export async function readIncoming(o: ReadIncomingOptions): Promise<IncomingResu
 			...fromField
 		};
 	}
-	const walk = await unwrap(o);
+	const policy = signaturePolicy(o, headers.date);
+	const walk = await unwrap(o, policy);
 	const layers = walk.layers;
 	let content = walk.content;
 	const security: SecurityResult = {
@@ -64,6 +68,10 @@ export async function readIncoming(o: ReadIncomingOptions): Promise<IncomingResu
 	} else if (content && withheld(layers)) {
 		content = null;
 		security.encryption = { ...security.encryption, comment: `${security.encryption.comment} ${WITHHELD_INVALID}` };
+	} else if (content && hasTooManyParts(content)) {
+		content = null;
+		security.sign = noteParts(security.sign);
+		security.encryption = noteParts(security.encryption);
 	} else if (content) {
 		const scan = scanCleartext(content, walk.levels);
 		if (scan.tooDeep) {
@@ -78,7 +86,7 @@ export async function readIncoming(o: ReadIncomingOptions): Promise<IncomingResu
 	);
 	const untrusted = security.sign.status === 'untrusted' ? await untrustedCertificate(layers, from, o.crypto) : null;
 	if (untrusted) security.sign = { ...security.sign, certificate: untrusted.summary };
-	const nested = content ? await readNested(content, nestedContext(o, from)) : { nested: [], truncated: false };
+	const nested = content ? await readNested(content, nestedContext(o, from, policy)) : { nested: [], truncated: false };
 	const signedParts = nested.nested.flatMap((n) => (n.kind === 'signed-part' ? [{ path: n.path, sign: n.security.sign }] : []));
 	// A message of which only a part is signed is not a signed message (issue 15): its own status stays 'none'.
 	if (signedParts.length > 0 && !layers.some((l) => l.kind === 'signed')) {
@@ -98,19 +106,22 @@ export async function readIncoming(o: ReadIncomingOptions): Promise<IncomingResu
 }
 
 /** How nested parts of this message are read: attached messages with no private key, to a bounded depth and number. */
-function nestedContext(o: ReadIncomingOptions, from: string | undefined): NestedContext {
+function nestedContext(o: ReadIncomingOptions, from: string | undefined, policy: SignaturePolicy): NestedContext {
 	const depth = o.depth ?? 0;
 	const budget = o.nestedBudget ?? { left: MAX_NESTED_PARTS };
 	return {
 		certificates: o.certificates,
 		...learnedOf(o),
 		from,
+		// Signed parts are judged as the message's own signatures are: the SHA-1 setting, and this message's Date.
+		policy,
 		now: o.now,
 		crypto: o.crypto,
 		budget,
 		readMessage: async (raw) => {
 			if (depth + 1 > MAX_ATTACHED_DEPTH) return null;
-			const inner = await readIncoming({ raw, certificates: o.certificates, ...learnedOf(o), candidates: [], now: o.now, crypto: o.crypto, depth: depth + 1, nestedBudget: budget });
+			// An attached message is checked against its own Date header, with the same SHA-1 setting.
+			const inner = await readIncoming({ raw, certificates: o.certificates, ...learnedOf(o), candidates: [], ...(o.acceptSha1 === true ? { acceptSha1: true } : {}), now: o.now, crypto: o.crypto, depth: depth + 1, nestedBudget: budget });
 			// EFAIL: an attached encrypted message is never decrypted, whatever keys are stored.
 			const encrypted = inner.security.layers.some((l) => l.kind === 'encrypted');
 			const security = encrypted ? { ...inner.security, encryption: { status: 'failed' as const, comment: ATTACHED_ENCRYPTED } } : inner.security;
@@ -135,7 +146,16 @@ function learnedOf(o: ReadIncomingOptions): { learned?: Uint8Array[] } {
 
 /** Adds the too-deep sentence: it replaces the comment of a 'none' status, and follows any other. */
 function noteDeep<T extends { status: string; comment: string }>(r: T): T {
-	return { ...r, comment: r.status === 'none' ? TOO_DEEP : `${r.comment} ${TOO_DEEP}` };
+	return note(r, TOO_DEEP);
+}
+
+/** Adds the too-many-parts sentence, as {@link noteDeep} does. */
+function noteParts<T extends { status: string; comment: string }>(r: T): T {
+	return note(r, TOO_MANY_PARTS);
+}
+
+function note<T extends { status: string; comment: string }>(r: T, sentence: string): T {
+	return { ...r, comment: r.status === 'none' ? sentence : `${r.comment} ${sentence}` };
 }
 
 interface Walk {
@@ -146,7 +166,12 @@ interface Walk {
 	levels: number;
 }
 
-async function unwrap(o: ReadIncomingOptions): Promise<Walk> {
+/** What every signature layer of the message is judged by, beyond the cryptography: the SHA-1 setting and the top-level Date header. */
+function signaturePolicy(o: ReadIncomingOptions, messageDate: Date | undefined): SignaturePolicy {
+	return { acceptSha1: o.acceptSha1 === true, ...(messageDate ? { messageDate } : {}) };
+}
+
+async function unwrap(o: ReadIncomingOptions, policy: SignaturePolicy): Promise<Walk> {
 	const layers: FoundLayer[] = [];
 	let current = o.raw;
 	for (let level = 0; ; level++) {
@@ -165,7 +190,7 @@ async function unwrap(o: ReadIncomingOptions): Promise<Walk> {
 				layers.push({ kind: 'signed', form: 'detached', layer: BROKEN });
 				return { layers, content: current, tooDeep: false, levels: level };
 			}
-			const layer = await readSignatureLayer({ der: split.signature, detachedContent: split.signedBytes, certificates: o.certificates, ...learnedOf(o), now: o.now, crypto: o.crypto });
+			const layer = await readSignatureLayer({ der: split.signature, detachedContent: split.signedBytes, certificates: o.certificates, ...learnedOf(o), policy, now: o.now, crypto: o.crypto });
 			layers.push({ kind: 'signed', form: 'detached', layer });
 			current = split.content.raw;
 			continue;
@@ -179,7 +204,14 @@ async function unwrap(o: ReadIncomingOptions): Promise<Walk> {
 			let result;
 			try {
 				// A decoded body, or any part of scratch input, is ours to overwrite: the content is decrypted within it.
-				result = await decryptContent({ der, candidates: o.candidates, crypto: o.crypto, inPlace: o.scratch === true || der.buffer !== current.buffer });
+				result = await decryptContent({
+					der,
+					candidates: o.candidates,
+					crypto: o.crypto,
+					inPlace: o.scratch === true || der.buffer !== current.buffer,
+					// RFC 8551: the content is a MIME entity; legacy-path garbage never is.
+					plausible: isWellFormedEntity
+				});
 			} catch {
 				result = null;
 			}
@@ -189,7 +221,7 @@ async function unwrap(o: ReadIncomingOptions): Promise<Walk> {
 			continue;
 		}
 		if (type !== OID_SIGNED_DATA && type !== null) return { layers, content: current, tooDeep: false, levels: level };
-		const layer = await readSignatureLayer({ der, certificates: o.certificates, ...learnedOf(o), now: o.now, crypto: o.crypto });
+		const layer = await readSignatureLayer({ der, certificates: o.certificates, ...learnedOf(o), policy, now: o.now, crypto: o.crypto });
 		layers.push({ kind: 'signed', form: 'opaque', layer });
 		if (!layer.content) return { layers, content: null, tooDeep: false, levels: level };
 		current = layer.content;

@@ -161,6 +161,12 @@ export class SmimeAdmin {
 		await Promise.all([this.loadSettings(), this.loadVault()]);
 	}
 
+	/** Turns "Accept SHA-1 signatures" on or off. @throws DeskError when the desk refuses */
+	async setAcceptSha1Signatures(on: boolean): Promise<void> {
+		await desk.setAcceptSha1Signatures(on);
+		await this.loadSettings();
+	}
+
 	/** Saves a group. @throws DeskError when the desk refuses */
 	async saveGroup(group: GroupDraft): Promise<void> {
 		await desk.saveGroup(group);
