@@ -128,7 +128,7 @@ export async function deliverLmtp(socketPath, from, users, data) {
 
 /** Dot-stuffs a message for SMTP/LMTP DATA, ending it with CRLF. */
 function dotStuff(data) {
-	let text = data.toString('latin1');
+	let text = Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('latin1');
 	if (!text.endsWith('\r\n')) text += '\r\n';
 	return Buffer.from(text.replace(/(^|\r\n)\./g, '$1..'), 'latin1');
 }
@@ -154,6 +154,7 @@ function startSmtpSink(onMessage) {
 			while ((index = buffer.indexOf('\r\n')) >= 0) {
 				const line = buffer.slice(0, index);
 				buffer = buffer.slice(index + 2);
+				if (process.env.SEALDESK_SMTP_DEBUG && !inData) console.error(`smtp< ${line}`);
 				if (inData) {
 					if (line === '.') {
 						inData = false;
@@ -299,6 +300,8 @@ export async function startMailServer(options = {}) {
 			'conversations_db: twoskip',
 			'jmap_nonstandard_extensions: no',
 			'autocreate_post: yes',
+			// 0 or more: a user's INBOX and folders are created at the first login (and LMTP delivery).
+			'autocreate_quota: 0',
 			'autocreate_inbox_folders: Drafts | Sent | Trash',
 			'autocreate_specialuse_folders: Drafts | Sent | Trash',
 			'specialusealways: yes',
