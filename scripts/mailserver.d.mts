@@ -1,5 +1,7 @@
 export const CYRUS_BIN: string;
 export const SERVERNAME: string;
+export const LOCAL_DOMAINS: string[];
+export const REFUSED_PREFIX: string;
 export const DEFAULT_USERS: Record<string, string>;
 export function cyrusInstalled(): boolean;
 export function freePort(): Promise<number>;

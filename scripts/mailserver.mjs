@@ -7,8 +7,9 @@
 // - IMAP and HTTP (JMAP) listen on 127.0.0.1 on free ports; LMTP is a Unix socket.
 // - Users (alice and bob by default) are in a sasldb under realm `localhost` (= servername).
 // - An SMTP sink (in this process) takes what JMAP's EmailSubmission sends (Cyrus 3.6:
-//   `smtp_backend: host`) and delivers it over LMTP to the local users, so that alice's sent
-//   mail lands in bob's inbox; mail for other domains is kept in memory (`sink.messages`).
+//   `smtp_backend: host`) and delivers it over LMTP to the local users (at localhost and at the
+//   test PKI's sealdesk.test), so that alice's sent mail lands in bob's inbox; everything it
+//   takes is also kept in memory (`sink.messages`).
 //
 // Measured gotchas, handled here: the master does not pass -C to its children (every cmd has
 // it); Cyrus logs only to syslog; a user's mailboxes exist only after one IMAP login.
@@ -24,6 +25,13 @@ import { join } from 'node:path';
 export const CYRUS_BIN = '/usr/lib/cyrus/bin';
 /** The servername and SASL realm. */
 export const SERVERNAME = 'localhost';
+/**
+ * Domains the SMTP sink delivers to local users (by the address's local part): the server's own,
+ * and the test PKI's (tests/fixtures/pki), so a reply to bob@sealdesk.test lands in bob's inbox.
+ */
+export const LOCAL_DOMAINS = [SERVERNAME, 'sealdesk.test'];
+/** A recipient whose local part starts with this is refused at RCPT (to test a refused submission). */
+export const REFUSED_PREFIX = 'refused';
 /** The default users and passwords (throwaway, local only). */
 export const DEFAULT_USERS = { alice: 'alice-password', bob: 'bob-password' };
 
@@ -134,7 +142,7 @@ function dotStuff(data) {
 }
 
 /**
- * An SMTP sink: accepts every recipient and hands each message to `onMessage({ from, to, data })`;
+ * An SMTP sink: accepts every recipient (but those starting with REFUSED_PREFIX) and hands each message to `onMessage({ from, to, data })`;
  * the message is acknowledged (250) once onMessage settles, or refused (451) when it throws.
  */
 function startSmtpSink(onMessage) {
@@ -178,8 +186,12 @@ function startSmtpSink(onMessage) {
 					to = [];
 					send('250 2.1.0 ok');
 				} else if (verb === 'RCPT') {
-					to.push(/<([^>]*)>/.exec(line)?.[1] ?? '');
-					send('250 2.1.5 ok');
+					const address = /<([^>]*)>/.exec(line)?.[1] ?? '';
+					if (address.toLowerCase().startsWith(REFUSED_PREFIX)) send('550 5.1.1 <' + address + '>: Recipient address rejected: no such user');
+					else {
+						to.push(address);
+						send('250 2.1.5 ok');
+					}
 				} else if (verb === 'DATA') {
 					inData = true;
 					send('354 go ahead');
@@ -268,7 +280,7 @@ export async function startMailServer(options = {}) {
 
 	const smtp = await startSmtpSink(async ({ from, to, data }) => {
 		sink.messages.push({ from, to, data });
-		const here = to.map((a) => a.toLowerCase()).filter((a) => a.endsWith(`@${SERVERNAME}`) && local.has(a.split('@')[0]));
+		const here = to.map((a) => a.toLowerCase()).filter((a) => LOCAL_DOMAINS.includes(a.split('@')[1]) && local.has(a.split('@')[0]));
 		if (here.length === 0) return;
 		const results = await deliverLmtp(lmtpSocket, from, here.map((a) => a.split('@')[0]), data);
 		const failed = results.filter((r) => r.code !== 250);

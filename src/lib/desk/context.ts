@@ -5,6 +5,19 @@
  */
 import type { SealdeskDatabase } from '../store/db';
 import type { ChangeFeed, StoreChange } from '../store/changes';
+import type { FetchLike } from '../mailbox/types';
+
+/** What the mailbox sync and the outbox keep in memory for one open desk. */
+export interface MailboxRuntime {
+	/** The sync running for an account, which later calls join. */
+	syncs: Map<string, Promise<unknown>>;
+	/** Progress of an initial sync: stored of total. */
+	progress: Map<string, { done: number; total: number | null }>;
+	/** Accounts whose running sync should stop after the mail it is storing. */
+	stopping: Set<string>;
+	/** The outbox run in progress, which later calls join. */
+	sending: Promise<unknown> | null;
+}
 
 /** Shared state of one open desk. */
 export interface DeskContext {
@@ -21,6 +34,11 @@ export interface DeskContext {
 	onImportWrite?: (index: number) => void;
 	/** Largest raw mail processed by receive, in bytes (default: the S/MIME layer's 50 MB). */
 	maxMessageSize?: number;
+	/** How the mailbox reaches the JMAP server (globalThis.fetch by default). */
+	fetch: FetchLike;
+	/** What a relative session URL such as `/jmap` resolves against (the page's or worker's location). */
+	base?: string;
+	mailbox: MailboxRuntime;
 }
 
 /** Publishes that these stores changed (after a transaction committed). */

@@ -51,3 +51,6 @@ export {
 } from './tickets';
 export { protectionOf, isUnchecked, type TicketRow, type TicketProtection } from './ticket-overview';
 export { exportCertificates, exportLogs, importLogs, KEYS_NOT_EXPORTABLE, type LogFormat, type LogImportSummary } from './backup';
+export { testMailbox, connectMailbox, listMailAccounts, disconnectMailbox, DEFAULT_SESSION_URL, MAILBOX_VAULT_LOCKED, RESEALED, NO_ACCOUNT, type MailboxCredentials, type MailAccountInfo } from './mailbox-accounts';
+export { syncMailbox, stopMailboxSync, mailboxProgress, type SyncResult, type SyncProgress } from './mailbox-sync';
+export { sendArticle, sendQueued, deliveries, deliveryOf, retryDelivery, NO_SEND_ACCOUNT, NOT_IN_OUTBOX, type Delivery } from './mailbox-outbox';
