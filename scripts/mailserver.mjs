@@ -142,8 +142,8 @@ function dotStuff(data) {
 }
 
 /**
- * An SMTP sink: accepts every recipient (but those starting with REFUSED_PREFIX) and hands each message to `onMessage({ from, to, data })`;
- * the message is acknowledged (250) once onMessage settles, or refused (451) when it throws.
+ * An SMTP sink: accepts every recipient (but those starting with REFUSED_PREFIX), acknowledges
+ * each message at once and then hands it to `onMessage({ from, to, data })`, one at a time.
  */
 function startSmtpSink(onMessage) {
 	const server = createServer((socket) => {
@@ -153,6 +153,7 @@ function startSmtpSink(onMessage) {
 		let from = '';
 		let to = [];
 		let dataLines = [];
+		let queue = Promise.resolve();
 		const send = (line) => socket.write(line + '\r\n', 'latin1');
 		send(`220 ${SERVERNAME} Sealdesk test SMTP sink`);
 		socket.on('error', () => undefined);
@@ -162,7 +163,6 @@ function startSmtpSink(onMessage) {
 			while ((index = buffer.indexOf('\r\n')) >= 0) {
 				const line = buffer.slice(0, index);
 				buffer = buffer.slice(index + 2);
-				if (process.env.SEALDESK_SMTP_DEBUG && !inData) console.error(`smtp< ${line}`);
 				if (inData) {
 					if (line === '.') {
 						inData = false;
@@ -171,10 +171,12 @@ function startSmtpSink(onMessage) {
 						dataLines = [];
 						from = '';
 						to = [];
-						Promise.resolve(onMessage(envelope)).then(
-							() => send('250 2.0.0 queued'),
-							(error) => send(`451 4.3.0 ${String(error?.message ?? error)}`)
-						);
+						// Queued, then delivered, as a real MTA does. Answering only after the LMTP delivery can
+						// deadlock: Cyrus's httpd may hold a lock the lmtpd delivery needs while it waits for us.
+						send('250 2.0.0 queued');
+						queue = queue.then(() => onMessage(envelope)).catch((error) => {
+							console.error(`Sealdesk SMTP sink: delivery failed: ${String(error?.message ?? error)}`);
+						});
 					} else dataLines.push(line.startsWith('..') ? line.slice(1) : line);
 					continue;
 				}
