@@ -6,6 +6,7 @@
  * for the clipboard, since a browser cannot speak SMTP.
  */
 import type { ComposeResult, DraftAttachment, SecurityOptions } from '$lib/desk/compose';
+import { deliverySentence } from '$lib/ui/mailbox/delivery';
 import type { Group } from '$lib/desk/groups';
 import { desk } from '$lib/ui/desk-client';
 import { emlName, formatSize } from './format';
@@ -180,10 +181,13 @@ export class Composer {
 				...(this.group ? { group: this.group.id } : {}),
 				...(this.reply ? { ticketId: this.reply.ticketId } : {})
 			});
+			// With a mailbox connected, the message goes out through the outbox (queued while offline).
+			const accounts = await desk.listMailAccounts();
+			const delivery = accounts.length > 0 ? await desk.sendArticle(result.articleId) : null;
 			const sent: SentMessage = {
 				raw: result.raw,
 				filename: emlName(this.subject),
-				summary: describe(result),
+				summary: `${describe(result)}${delivery ? ` ${deliverySentence(delivery)}` : ''}`,
 				ticketId: result.ticketId,
 				articleId: result.articleId
 			};

@@ -3,6 +3,7 @@
  * and decryption of an article once the missing certificate or key has been added.
  */
 import type { TicketDetail } from '$lib/desk/tickets';
+import type { Delivery } from '$lib/desk/mailbox-outbox';
 import { desk, deskChanges } from '$lib/ui/desk-client';
 
 /** The outcome of the last Retry of an article, read out by a live region. */
@@ -19,6 +20,8 @@ export class TicketView {
 	/** Articles whose Retry is running. */
 	retrying = $state<number[]>([]);
 	note = $state<RetryNote | null>(null);
+	/** The delivery state of the ticket's sent articles (those that went through the outbox). */
+	deliveries = $state.raw<Delivery[]>([]);
 	readonly id: number | null;
 	#generation = 0;
 
@@ -36,8 +39,11 @@ export class TicketView {
 			return;
 		}
 		try {
-			const ticket = await desk.getTicket(this.id);
-			if (generation === this.#generation) this.ticket = ticket;
+			const [ticket, deliveries] = await Promise.all([desk.getTicket(this.id), desk.deliveries(this.id)]);
+			if (generation === this.#generation) {
+				this.ticket = ticket;
+				this.deliveries = deliveries;
+			}
 		} catch (error) {
 			if (generation === this.#generation) this.error = error instanceof Error ? error.message : 'The ticket could not be read.';
 		}
@@ -48,7 +54,7 @@ export class TicketView {
 		void this.load();
 		let timer: ReturnType<typeof setTimeout> | undefined;
 		const stop = deskChanges((change) => {
-			if (change.store !== 'tickets' && change.store !== 'articles') return;
+			if (change.store !== 'tickets' && change.store !== 'articles' && change.store !== 'outbox') return;
 			clearTimeout(timer);
 			timer = setTimeout(() => void this.load(), 50);
 		});
@@ -56,6 +62,17 @@ export class TicketView {
 			clearTimeout(timer);
 			stop();
 		};
+	}
+
+	/** Retry of a sent article's delivery (after a refusal, or at once instead of at the next poll). Never rejects. */
+	async retryDelivery(articleId: number): Promise<void> {
+		try {
+			const delivery = await desk.retryDelivery(articleId);
+			this.note = { articleId, message: delivery.state === 'sent' ? 'Sent.' : delivery.state === 'failed' ? `Not sent: ${delivery.reason ?? ''}` : 'Still queued.' };
+			await this.load();
+		} catch (error) {
+			this.note = { articleId, message: `Retry failed: ${error instanceof Error ? error.message : 'unknown error.'}` };
+		}
 	}
 
 	/** Re-runs S/MIME on one article with the current certificates and keys. Never rejects. */
