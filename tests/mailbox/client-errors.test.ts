@@ -47,6 +47,8 @@ describe('JMAP client errors', () => {
 		const basic = fakeServer(() => json({}));
 		await connect(basic.fetch, 'pässword');
 		expect(new Headers(basic.seen[0]?.init?.headers).get('authorization')).toBe(`Basic ${Buffer.from('bob:pässword').toString('base64')}`);
+		// No cookies, and no browser login prompt on a 401.
+		expect(basic.seen[0]?.init?.credentials).toBe('omit');
 		const bearer = fakeServer(() => json({}));
 		await connect(bearer.fetch, 'tok3n', '');
 		expect(new Headers(bearer.seen[0]?.init?.headers).get('authorization')).toBe('Bearer tok3n');

@@ -65,7 +65,9 @@ function expand(template: string, values: Record<string, string>): string {
 async function send(fetchFn: FetchLike, url: string, init: RequestInit): Promise<Response> {
 	let response: Response;
 	try {
-		response = await fetchFn(url, init);
+		// No cookies, and no browser login prompt on a 401 with WWW-Authenticate (Chromium shows
+		// one for requests that may carry credentials): the Authorization header is ours.
+		response = await fetchFn(url, { ...init, credentials: 'omit' });
 	} catch (cause) {
 		throw new MailboxError('unreachable', cause instanceof Error ? cause.message : String(cause), { cause });
 	}
