@@ -102,6 +102,14 @@ function parseSession(json: unknown, url: string): JmapSession {
 	}
 	if (!(CORE_CAPABILITY in json.capabilities)) throw new MailboxError('not-jmap', `No ${CORE_CAPABILITY} at ${url}`);
 	// Session URLs may be relative (Cyrus answers "/jmap/"): resolve them against the session's own URL.
+	// They must stay on its origin: the credentials go to each of them.
+	const origin = new URL(url).origin;
+	for (const key of ['apiUrl', 'downloadUrl', 'uploadUrl', 'eventSourceUrl'] as const) {
+		const value = json[key];
+		if (typeof value === 'string' && resolve(value, url).startsWith(`${origin}/`) === false) {
+			throw new MailboxError('not-jmap', `The session's ${key} leaves the session's origin: ${value}`);
+		}
+	}
 	return {
 		username: typeof json.username === 'string' ? json.username : '',
 		apiUrl: resolve(json.apiUrl, url),
