@@ -106,7 +106,7 @@ function parseSession(json: unknown, url: string): JmapSession {
 	const origin = new URL(url).origin;
 	for (const key of ['apiUrl', 'downloadUrl', 'uploadUrl', 'eventSourceUrl'] as const) {
 		const value = json[key];
-		if (typeof value === 'string' && resolve(value, url).startsWith(`${origin}/`) === false) {
+		if (typeof value === 'string' && !resolve(value, url).startsWith(`${origin}/`)) {
 			throw new MailboxError('not-jmap', `The session's ${key} leaves the session's origin: ${value}`);
 		}
 	}
