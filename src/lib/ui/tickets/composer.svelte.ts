@@ -182,12 +182,18 @@ export class Composer {
 				...(this.reply ? { ticketId: this.reply.ticketId } : {})
 			});
 			// With a mailbox connected, the message goes out through the outbox (queued while offline).
-			const accounts = await desk.listMailAccounts();
-			const delivery = accounts.length > 0 ? await desk.sendArticle(result.articleId) : null;
+			// The message is built and stored whatever happens here: a sending problem is said, not thrown.
+			let delivery: string | null = null;
+			try {
+				const accounts = await desk.listMailAccounts();
+				if (accounts.length > 0) delivery = deliverySentence(await desk.sendArticle(result.articleId));
+			} catch (error) {
+				delivery = `Not sent: ${error instanceof Error ? error.message : 'the outbox could not be used.'}`;
+			}
 			const sent: SentMessage = {
 				raw: result.raw,
 				filename: emlName(this.subject),
-				summary: `${describe(result)}${delivery ? ` ${deliverySentence(delivery)}` : ''}`,
+				summary: `${describe(result)}${delivery ? ` ${delivery}` : ''}`,
 				ticketId: result.ticketId,
 				articleId: result.articleId
 			};
