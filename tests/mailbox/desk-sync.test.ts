@@ -112,26 +112,30 @@ describe('mailbox sync', () => {
 
 	it('reports progress, stops when asked and resumes where it stopped', async () => {
 		for (let i = 0; i < 8; i++) await deliver('agent5', aliceToBob('plain', `stop-${String(i)}@sealdesk.test`));
-		let downloads = 0;
 		let desk: Awaited<ReturnType<typeof bobsDesk>>['desk'] | null = null;
 		const seen: { done: number; total: number | null }[] = [];
+		// Downloads run one mail ahead of storing; the agent presses Stop once 3 mails are stored.
 		const watching: FetchLike = async (url, init) => {
 			if (url.includes('/download/') && desk) {
 				const [p] = await desk.mailboxProgress();
 				if (p) seen.push({ done: p.done, total: p.total });
-				if (++downloads === 3) await desk.stopMailboxSync(p?.accountId ?? '');
+				if (p?.done === 3) await desk.stopMailboxSync(p.accountId);
 			}
 			return fetch(url, init);
 		};
 		desk = (await bobsDesk({ fetch: watching })).desk;
 		const account = await desk.connectMailbox(credentials('agent5'));
 		const [stopped] = await desk.syncMailbox(account.id);
-		expect(stopped).toMatchObject({ stored: 3, stopped: true });
-		expect(seen).toEqual([0, 1, 2].map((done) => ({ done, total: 8 })));
-		expect((await desk.listMailAccounts())[0]?.sync).toMatchObject({ initialDone: false, stored: 3, total: 8 });
+		// The mail being stored when Stop came (the fourth) is finished; nothing after it.
+		expect(stopped).toMatchObject({ stored: 4, stopped: true });
+		expect(seen.map((p) => p.total)).toEqual(seen.map(() => 8));
+		expect(seen.map((p) => p.done)).toEqual([...seen.map((p) => p.done)].sort((a, b) => a - b));
+		expect(seen.at(-1)?.done).toBe(3);
+		expect((await desk.listMailAccounts())[0]?.sync).toMatchObject({ initialDone: false, stored: 4, total: 8 });
 		expect(await desk.mailboxProgress()).toEqual([]);
+		expect((await desk.logs()).find((l) => l.operation === 'sync')?.detail).toBe(`Sync of ${account.id}: 4 new, 0 already stored, stopped.`);
 		const [resumed] = await desk.syncMailbox(account.id);
-		expect(resumed).toMatchObject({ stored: 5, skipped: 0, stopped: false });
+		expect(resumed).toMatchObject({ stored: 4, skipped: 0, stopped: false });
 		expect(await articlesOf(desk)).toHaveLength(8);
 	});
 

@@ -49,13 +49,20 @@ async function syncState(ctx: DeskContext, accountId: string): Promise<MailSyncR
  * Downloads and stores one Email unless it is already stored.
  * @returns whether it was stored now
  */
-async function storeEmail(ctx: DeskContext, client: JmapClient, account: MailAccountRecord, email: { id: string; blobId: string }, sync?: MailSyncRecord): Promise<boolean> {
+async function storeEmail(
+	ctx: DeskContext,
+	client: JmapClient,
+	account: MailAccountRecord,
+	email: { id: string; blobId: string },
+	sync?: MailSyncRecord,
+	downloading?: Promise<Uint8Array>
+): Promise<boolean> {
 	const key = markKey(account.id, email.id);
 	if (await markedArticle(ctx, key)) {
 		if (sync) await ctx.db.put('mailSync', sync);
 		return false;
 	}
-	const raw = await client.download(email.blobId);
+	const raw = await (downloading ?? client.download(email.blobId));
 	const mark: MailMark = { id: { key, accountId: account.id, emailId: email.id, blobId: email.blobId }, ...(sync ? { sync } : {}) };
 	await receive(ctx, raw, mark);
 	if (mark.outcome === 'existing' && sync) await ctx.db.put('mailSync', sync);
@@ -77,15 +84,27 @@ async function initialSync(ctx: DeskContext, client: JmapClient, account: MailAc
 		if (page.ids.length === 0) break;
 		const { list } = await client.getEmails(page.ids);
 		const byId = new Map(list.map((e) => [e.id, e]));
-		for (const id of page.ids) {
+		// The next mail downloads while this one is verified, decrypted and stored.
+		let next: Promise<Uint8Array> | undefined;
+		const prefetch = (index: number): Promise<Uint8Array> | undefined => {
+			const email = byId.get(page.ids[index] ?? '');
+			if (!email) return undefined;
+			const download = client.download(email.blobId);
+			download.catch(() => undefined);
+			return download;
+		};
+		next = prefetch(0);
+		for (const [index, id] of page.ids.entries()) {
 			if (ctx.mailbox.stopping.has(account.id)) {
 				result.stopped = true;
 				return;
 			}
 			const email = byId.get(id);
+			const downloading = next;
+			next = prefetch(index + 1);
 			state = { ...state, position: state.position + 1 };
 			// Gone between query and get: nothing to store, but the position moves on.
-			const stored = email ? await storeEmail(ctx, client, account, email, state) : (await ctx.db.put('mailSync', state), false);
+			const stored = email ? await storeEmail(ctx, client, account, email, state, downloading) : (await ctx.db.put('mailSync', state), false);
 			if (stored) result.stored++;
 			else result.skipped++;
 			ctx.mailbox.progress.set(account.id, { done: state.position, total: state.total });
