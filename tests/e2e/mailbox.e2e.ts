@@ -116,11 +116,18 @@ test('bob receives plain, signed and encrypted mail as tickets and replies signe
 	await replyOn(page, 'signed mail', 'Thanks Alice, we are on it.');
 	await expect(page.getByTestId('delivery')).toHaveAttribute('data-state', 'sent');
 	await expect(page.getByTestId('delivery')).toHaveText('Delivered to the mail server and moved to Sent.');
-	const sentId = await page.evaluate(async () => {
-		const desk = (window as unknown as { sealdesk: import('../../src/lib/ui/desk-client').RemoteDesk }).sealdesk;
-		const logs = await desk.logs();
-		return logs.find((l) => l.operation === 'submit' && l.status === 'success')?.messageId ?? '';
-	});
+	// The log line of the submission follows the delivery state.
+	let sentId = '';
+	await expect
+		.poll(async () => {
+			sentId = await page.evaluate(async () => {
+				const desk = (window as unknown as { sealdesk: import('../../src/lib/ui/desk-client').RemoteDesk }).sealdesk;
+				const logs = await desk.logs();
+				return logs.find((l) => l.operation === 'submit' && l.status === 'success')?.messageId ?? '';
+			});
+			return sentId;
+		})
+		.not.toBe('');
 	await expect.poll(async () => (await inAlicesInbox(sentId)).length).toBe(1);
 	const [arrived] = await inAlicesInbox(sentId);
 	expect(opensslDecryptVerify(arrived ?? new Uint8Array())).toContain('Thanks Alice, we are on it.');
@@ -151,11 +158,16 @@ test('offline, a reply waits in the outbox and is sent once when the browser is 
 	await expect(queued).toContainText('Queued in the outbox');
 	await context.setOffline(false);
 	await expect(queued).toHaveAttribute('data-state', 'sent', { timeout: 20_000 });
-	const ids = await page.evaluate(async () => {
-		const desk = (window as unknown as { sealdesk: import('../../src/lib/ui/desk-client').RemoteDesk }).sealdesk;
-		return (await desk.logs()).filter((l) => l.operation === 'submit' && l.status === 'success').map((l) => l.messageId ?? '');
-	});
-	expect(ids).toHaveLength(1);
+	let ids: string[] = [];
+	await expect
+		.poll(async () => {
+			ids = await page.evaluate(async () => {
+				const desk = (window as unknown as { sealdesk: import('../../src/lib/ui/desk-client').RemoteDesk }).sealdesk;
+				return (await desk.logs()).filter((l) => l.operation === 'submit' && l.status === 'success').map((l) => l.messageId ?? '');
+			});
+			return ids.length;
+		})
+		.toBe(1);
 	await expect.poll(async () => (await inAlicesInbox(ids[0] ?? '')).length).toBe(1);
 	// Another trigger (focus, the poll) sends nothing more: still one copy.
 	await page.evaluate(async () => {

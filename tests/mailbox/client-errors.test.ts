@@ -111,6 +111,27 @@ describe('JMAP client errors', () => {
 		await expect(submit).rejects.toMatchObject({ type: 'forbiddenToSend', description: 'Relay denied', message: 'The mail server refused EmailSubmission/set: forbiddenToSend (Relay denied).' });
 	});
 
+	it('retries a query Cyrus 3.6 refuses now and then with invalidArguments (filter/inMailbox), but not for ever', async () => {
+		let refusals = 2;
+		const { fetch } = fakeServer((body) => {
+			const id = body.methodCalls[0]?.[2];
+			if (refusals-- > 0) return json({ methodResponses: [['error', { type: 'invalidArguments', arguments: ['filter/inMailbox'] }, id]] });
+			return json({ methodResponses: [['Email/query', { ids: ['M1'], queryState: 's', position: 0, total: 1 }, id]] });
+		});
+		const client = await connect(fetch);
+		expect((await client.queryEmails({ filter: { inMailbox: 'I1' } })).ids).toEqual(['M1']);
+		refusals = 100;
+		await expect(client.queryEmails({ filter: { inMailbox: 'I1' } })).rejects.toMatchObject({ type: 'invalidArguments' });
+		// Any other invalidArguments is not retried.
+		let calls = 0;
+		const other = fakeServer((body) => {
+			calls++;
+			return json({ methodResponses: [['error', { type: 'invalidArguments', arguments: ['sort'] }, body.methodCalls[0]?.[2]]] });
+		});
+		await expect((await connect(other.fetch)).queryEmails({})).rejects.toMatchObject({ type: 'invalidArguments' });
+		expect(calls).toBe(1);
+	});
+
 	it('a missing method response is a protocol error', async () => {
 		const { fetch } = fakeServer(() => json({ methodResponses: [] }));
 		const client = await connect(fetch);

@@ -213,13 +213,26 @@ export class JmapClient {
 	 * @throws JmapMethodError, MailboxError
 	 */
 	async queryEmails(options: { filter?: Record<string, unknown>; position?: number; limit?: number; newestFirst?: boolean }): Promise<QueryResult> {
-		const result = await this.call('Email/query', {
+		const args = {
 			filter: options.filter ?? null,
 			sort: [{ property: 'receivedAt', isAscending: options.newestFirst !== true }],
 			position: options.position ?? 0,
 			...(options.limit !== undefined ? { limit: options.limit } : {}),
 			calculateTotal: true
-		});
+		};
+		let result: Record<string, unknown>;
+		for (let attempt = 1; ; attempt++) {
+			try {
+				result = await this.call('Email/query', args);
+				break;
+			} catch (error) {
+				// Cyrus 3.6 now and then answers invalidArguments (filter/inMailbox) for a mailbox that
+				// exists, while other sessions write; the same query a moment later succeeds.
+				const transient = error instanceof JmapMethodError && error.type === 'invalidArguments' && JSON.stringify(error.properties.arguments ?? []).includes('inMailbox');
+				if (!transient || attempt >= 5) throw error;
+				await new Promise((r) => setTimeout(r, 100 * attempt));
+			}
+		}
 		return {
 			ids: result.ids as string[],
 			queryState: String(result.queryState),
@@ -324,10 +337,14 @@ export class JmapClient {
 		throw new MailboxError('protocol', 'EmailSubmission/set answered neither created nor notCreated');
 	}
 
-	/** Ids of Emails whose Message-ID header is `messageId` (without angle brackets), in a mailbox when given. */
+	/**
+	 * Ids of Emails whose Message-ID header is `messageId` (without angle brackets), in a mailbox
+	 * when given (checked on the Emails found, one query condition fewer for the server).
+	 */
 	async findByMessageId(messageId: string, inMailbox?: string): Promise<string[]> {
-		const filter: Record<string, unknown> = { header: ['Message-ID', `<${messageId}>`] };
-		if (inMailbox) filter.inMailbox = inMailbox;
-		return (await this.queryEmails({ filter })).ids;
+		const ids = (await this.queryEmails({ filter: { header: ['Message-ID', `<${messageId}>`] } })).ids;
+		if (!inMailbox || ids.length === 0) return ids;
+		const { list } = await this.getEmails(ids);
+		return list.filter((e) => e.mailboxIds[inMailbox] === true).map((e) => e.id);
 	}
 }

@@ -57,8 +57,10 @@ export class MailboxSync {
 		const timer = setInterval(sync, POLL_MS);
 		window.addEventListener('focus', sync);
 		window.addEventListener('online', online);
-		sync();
+		// Not at once: the page becomes usable first, and the desk worker starts after.
+		const first = setTimeout(sync, 1000);
 		return () => {
+			clearTimeout(first);
 			clearInterval(timer);
 			clearInterval(this.#watching);
 			window.removeEventListener('focus', sync);
