@@ -13,8 +13,11 @@ const server = mailserver();
 // the SMTP sink delivers to the JMAP user alice.
 const BOB = { sessionUrl: server.sessionUrl, username: 'bob', password: server.users.bob ?? '' };
 
+let aliceClient: Awaited<ReturnType<typeof connectAs>> | null = null;
+
 async function inAlicesInbox(messageId: string): Promise<Uint8Array[]> {
-	const alice = await connectAs('alice');
+	aliceClient ??= await connectAs('alice');
+	const alice = aliceClient;
 	const inbox = await alice.mailboxByRole('inbox');
 	const ids = await alice.findByMessageId(messageId.replace(/^<|>$/g, ''), inbox?.id);
 	const { list } = await alice.getEmails(ids);
@@ -30,7 +33,7 @@ function endsWith(whole: Uint8Array, tail: Uint8Array): boolean {
 	return Buffer.from(whole).subarray(whole.length - tail.length).equals(Buffer.from(tail));
 }
 
-describe('outbox', () => {
+describe('outbox', { timeout: 60_000 }, () => {
 	it('sends a signed and encrypted reply that openssl decrypts and verifies in the recipient mailbox', async () => {
 		const { desk } = await bobsDesk();
 		await desk.connectMailbox(BOB);

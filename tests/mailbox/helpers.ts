@@ -41,12 +41,13 @@ export function plainMail(options: { from: string; to: string; subject: string; 
 }
 
 /** Waits until `check` returns a value other than undefined (polling), or fails after `ms`. */
-export async function eventually<T>(check: () => Promise<T | undefined>, ms = 10_000): Promise<T> {
+export async function eventually<T>(check: () => Promise<T | undefined>, ms = 30_000): Promise<T> {
 	const until = Date.now() + ms;
 	for (;;) {
 		const value = await check();
 		if (value !== undefined) return value;
 		if (Date.now() > until) throw new Error('Timed out waiting for the mail server.');
-		await new Promise((r) => setTimeout(r, 100));
+		// Not faster: each look holds the user's mailbox lock, which LMTP delivery needs too.
+		await new Promise((r) => setTimeout(r, 500));
 	}
 }
