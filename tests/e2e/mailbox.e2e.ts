@@ -33,13 +33,21 @@ test.beforeAll(async () => {
 });
 
 test.afterAll(async () => {
+	aliceClient = null;
 	preview.kill('SIGTERM');
 	await server.stop();
 });
 
+let aliceClient: JmapClient | null = null;
+
+/** One session as alice (a new one per look would hold her mailbox lock, which delivery needs, most of the time). */
 async function alice(): Promise<JmapClient> {
-	return JmapClient.connect({ sessionUrl: server.sessionUrl, username: 'alice', password: server.users.alice ?? '', fetch });
+	aliceClient ??= await JmapClient.connect({ sessionUrl: server.sessionUrl, username: 'alice', password: server.users.alice ?? '', fetch });
+	return aliceClient;
 }
+
+/** Polls gently: each look holds alice's mailbox lock, which the LMTP delivery needs too. */
+const GENTLY = { intervals: [500], timeout: 30_000 };
 
 /** The raw messages with this Message-ID in alice's inbox. */
 async function inAlicesInbox(messageId: string): Promise<Uint8Array[]> {
@@ -128,7 +136,7 @@ test('bob receives plain, signed and encrypted mail as tickets and replies signe
 			return sentId;
 		})
 		.not.toBe('');
-	await expect.poll(async () => (await inAlicesInbox(sentId)).length).toBe(1);
+	await expect.poll(async () => (await inAlicesInbox(sentId)).length, GENTLY).toBe(1);
 	const [arrived] = await inAlicesInbox(sentId);
 	expect(opensslDecryptVerify(arrived ?? new Uint8Array())).toContain('Thanks Alice, we are on it.');
 });
@@ -168,7 +176,7 @@ test('offline, a reply waits in the outbox and is sent once when the browser is 
 			return ids.length;
 		})
 		.toBe(1);
-	await expect.poll(async () => (await inAlicesInbox(ids[0] ?? '')).length).toBe(1);
+	await expect.poll(async () => (await inAlicesInbox(ids[0] ?? '')).length, GENTLY).toBe(1);
 	// Another trigger (focus, the poll) sends nothing more: still one copy.
 	await page.evaluate(async () => {
 		const desk = (window as unknown as { sealdesk: import('../../src/lib/ui/desk-client').RemoteDesk }).sealdesk;
