@@ -1,6 +1,6 @@
 // Sealdesk benchmarks: our engine in headless Chromium on the production build, side by side
 // with `openssl cms` on the same inputs.
-// Usage: npm run bench [-- --quick] [-- --only=certificates,ui,load,messages] [-- --runs=N (message runs)]
+// Usage: npm run bench [-- --quick] [-- --only=certificates,ui,load,messages,mailbox] [-- --runs=N (message runs)]
 //        [-- --sizes=10KB,1MB,10MB,25MB (message sizes)]
 // Prints a table of medians and writes bench-results/latest.json. Not part of npm test.
 import { mkdir, rm, writeFile } from 'node:fs/promises';
@@ -13,6 +13,8 @@ import { benchFirstLoad } from './first-load.mjs';
 import { benchMessages, inputsDir } from './messages.mjs';
 import { serveBench } from './serve.mjs';
 import { benchUi } from './ui.mjs';
+import { benchMailbox } from './mailbox.mjs';
+import { cyrusInstalled } from '../scripts/mailserver.mjs';
 
 const quick = process.argv.includes('--quick');
 const onlyArg = process.argv.find((a) => a.startsWith('--only='));
@@ -65,6 +67,7 @@ const results = [];
 let messages = [];
 let load = null;
 let ui = [];
+let mailbox = null;
 const inputs = inputsDir();
 const host = await serveBench(join(root, 'build'), inputs);
 const browser = await chromium.launch({ executablePath: systemChromium(), args: QUIET_ARGS });
@@ -84,6 +87,10 @@ try {
 	}
 	if (wanted('ui')) ui = await benchUi({ browser, origin: host.origin, certificates: quick ? 200 : 10_000, logs: quick ? 10_000 : 100_000 });
 	if (wanted('load')) load = await benchFirstLoad({ browser, origin: host.origin, runs: quick ? 1 : 3, quick });
+	if (wanted('mailbox')) {
+		if (cyrusInstalled()) mailbox = await benchMailbox({ browser, origin: host.origin, setUpstream: host.setUpstream, pki, count: quick ? 100 : 1000 });
+		else console.log('mailbox: skipped, Cyrus is not installed (run .ci/run or apt-get install cyrus-imapd cyrus-caldav sasl2-bin)');
+	}
 	if (wanted('messages')) messages = await benchMessages({ browser, origin: host.origin, dir: inputs, pki, quick, runs: messageRuns, sizes });
 } finally {
 	await browser.close();
@@ -136,5 +143,15 @@ if (messages.length) {
 		);
 	}
 }
+if (mailbox) {
+	const perSecond = (ms) => (mailbox.count / (ms / 1000)).toFixed(1);
+	console.log(`\nMailbox: initial sync of ${mailbox.count} mixed mails (plain, signed, encrypted, both; 20-200 KB, ${megabytes(mailbox.bytes)}) from a local Cyrus through /jmap, one run:\n`);
+	console.log('| | time | mails/s | target |');
+	console.log('|---|---|---|---|');
+	const ratio = mailbox.oursMs / mailbox.opensslMs;
+	console.log(`| Sealdesk sync (download, verify/decrypt, store) | ${seconds(mailbox.oursMs)} | ${perSecond(mailbox.oursMs)} | within 2× of openssl: ${ratio.toFixed(2)}× ${ratio <= 2 ? '(met)' : '(MISSED)'} |`);
+	console.log(`| openssl cms loop (decrypt/verify, one process per mail) | ${seconds(mailbox.opensslMs)} | ${perSecond(mailbox.opensslMs)} | |`);
+	console.log(`| longest main-thread task during the sync | ${seconds(mailbox.longestTask)} | | < 50 ms ${mailbox.longestTask < 50 ? '(met)' : '(MISSED)'} |`);
+}
 await mkdir(join(root, 'bench-results'), { recursive: true });
-await writeFile(join(root, 'bench-results', 'latest.json'), JSON.stringify({ at: new Date().toISOString(), quick, machine, results, ui, load, messages }, null, 2));
+await writeFile(join(root, 'bench-results', 'latest.json'), JSON.stringify({ at: new Date().toISOString(), quick, machine, results, ui, load, messages, mailbox }, null, 2));

@@ -16,6 +16,12 @@ export type {
 	DraftAttachment,
 	ComposeResult,
 	Group,
-	GroupInput
+	GroupInput,
+	MailboxCredentials,
+	MailAccountInfo,
+	SyncResult,
+	SyncProgress,
+	Delivery
 } from './desk';
+export { MailboxError, JmapMethodError, type MailboxErrorCode, type Mailbox } from './mailbox';
 export { DraftError } from './smime';

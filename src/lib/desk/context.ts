@@ -6,6 +6,19 @@
 import type { SealdeskDatabase } from '../store/db';
 import type { ChangeFeed, StoreChange } from '../store/changes';
 import type { LegacyReaders } from '../pki/read';
+import type { FetchLike } from '../mailbox/types';
+
+/** What the mailbox sync and the outbox keep in memory for one open desk. */
+export interface MailboxRuntime {
+	/** The sync running for an account, which later calls join. */
+	syncs: Map<string, Promise<unknown>>;
+	/** Progress of an initial sync: stored of total. */
+	progress: Map<string, { done: number; total: number | null }>;
+	/** Accounts whose running sync should stop after the mail it is storing. */
+	stopping: Set<string>;
+	/** The outbox run in progress, which later calls join. */
+	sending: Promise<unknown> | null;
+}
 
 /** Shared state of one open desk. */
 export interface DeskContext {
@@ -29,6 +42,11 @@ export interface DeskContext {
 	maxMessageSize?: number;
 	/** Where node-forge's slow PKCS#12 and PBE readers run (a worker of their own in the app). */
 	legacy: LegacyReaders;
+	/** How the mailbox reaches the JMAP server (globalThis.fetch by default). */
+	fetch: FetchLike;
+	/** What a relative session URL such as `/jmap` resolves against (the page's or worker's location). */
+	base?: string;
+	mailbox: MailboxRuntime;
 }
 
 /** A timer source: setTimeout and clearTimeout by default. */

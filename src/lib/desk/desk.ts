@@ -22,6 +22,10 @@ import * as readSettings from './reading-settings';
 import * as backup from './backup';
 import { defaultLegacyReaders } from './legacy-readers';
 import * as signerTrust from './signer-trust';
+import * as mailAccounts from './mailbox-accounts';
+import * as mailSync from './mailbox-sync';
+import * as outbox from './mailbox-outbox';
+import type { FetchLike, Mailbox } from '../mailbox/types';
 
 /** Options of openDesk; all optional. Unknown options are rejected. */
 export interface OpenDeskOptions {
@@ -43,6 +47,10 @@ export interface OpenDeskOptions {
 	onBlocked?: () => void;
 	/** The timers of the vault's idle auto-lock; defaults to setTimeout and clearTimeout. */
 	timers?: DeskTimers;
+	/** How the mailbox reaches its JMAP server; defaults to globalThis.fetch. */
+	fetch?: FetchLike;
+	/** What a relative session URL (`/jmap`) resolves against; defaults to the page's or worker's location. */
+	base?: string;
 }
 
 /** The settings the admin page shows. */
@@ -62,7 +70,7 @@ export interface ImportFileInput {
 	passphrase?: string;
 }
 
-const KNOWN_OPTIONS = new Set(['indexedDB', 'name', 'now', 'crypto', 'onImportWrite', 'maxMessageSize', 'onVersionChange', 'onBlocked', 'timers']);
+const KNOWN_OPTIONS = new Set(['indexedDB', 'name', 'now', 'crypto', 'onImportWrite', 'maxMessageSize', 'onVersionChange', 'onBlocked', 'timers', 'fetch', 'base']);
 
 /** The desk: every operation a user performs. */
 export class Desk {
@@ -290,13 +298,76 @@ export class Desk {
 		return backup.importLogs(this.context, input);
 	}
 
+	/** Connects without storing anything and lists the mailboxes. @throws MailboxError with the user-facing sentence */
+	testMailbox(credentials: mailAccounts.MailboxCredentials): Promise<{ mailboxes: Mailbox[] }> {
+		return mailAccounts.testMailbox(this.context, credentials);
+	}
+
+	/** Connects a JMAP account and stores it with its password sealed under the vault key. @throws MailboxError, Error */
+	connectMailbox(credentials: mailAccounts.MailboxCredentials & { mailboxId?: string }): Promise<mailAccounts.MailAccountInfo> {
+		return mailAccounts.connectMailbox(this.context, credentials);
+	}
+
+	/** Every connected mailbox account (never its password), with its sync state. */
+	listMailAccounts(): Promise<mailAccounts.MailAccountInfo[]> {
+		return mailAccounts.listMailAccounts(this.context);
+	}
+
+	/** Deletes an account's credentials and sync state; stored mail stays. @throws Error "No mailbox account has this id." */
+	disconnectMailbox(id: string): Promise<void> {
+		return mailAccounts.disconnectMailbox(this.context, id);
+	}
+
+	/** Syncs one account's mailbox (or every account's) into tickets; joins a sync in progress. @throws MailboxError, Error */
+	syncMailbox(accountId?: string): Promise<mailSync.SyncResult[]> {
+		return mailSync.syncMailbox(this.context, accountId);
+	}
+
+	/** Asks a running sync to stop after the current mail; the next sync resumes there. */
+	stopMailboxSync(accountId: string): Promise<void> {
+		mailSync.stopMailboxSync(this.context, accountId);
+		return Promise.resolve();
+	}
+
+	/** The progress of running syncs: stored of total, per account. */
+	mailboxProgress(): Promise<mailSync.SyncProgress[]> {
+		return Promise.resolve(mailSync.mailboxProgress(this.context));
+	}
+
+	/** Puts an outgoing article in the outbox and sends it now if it can. @throws Error when there is no account or no such outgoing article */
+	sendArticle(articleId: number, accountId?: string): Promise<outbox.Delivery> {
+		return outbox.sendArticle(this.context, articleId, accountId);
+	}
+
+	/** Sends everything waiting in the outbox, once each (on coming back online, on each poll). */
+	sendQueued(): Promise<{ sent: number; waiting: number; failed: number }> {
+		return outbox.sendQueued(this.context);
+	}
+
+	/** The delivery state of a ticket's sent articles. */
+	deliveries(ticketId: number): Promise<outbox.Delivery[]> {
+		return outbox.deliveries(this.context, ticketId);
+	}
+
+	/** Retry of a failed or waiting delivery. @throws Error "This article is not in the outbox." */
+	retryDelivery(articleId: number): Promise<outbox.Delivery> {
+		return outbox.retryDelivery(this.context, articleId);
+	}
+
 	/** Closes the database and the change feed, and forgets the vault key. */
 	close(): Promise<void> {
 		vault.lockVault(this.context);
+		for (const id of this.context.mailbox.syncs.keys()) this.context.mailbox.stopping.add(id);
 		this.context.changes.close();
 		this.context.db.close();
 		return Promise.resolve();
 	}
+}
+
+/** The page's or worker's location, where there is one (for a relative session URL). */
+function defaultBase(): { base?: string } {
+	const location = (globalThis as { location?: { href?: string } }).location;
+	return typeof location?.href === 'string' ? { base: location.href } : {};
 }
 
 /**
@@ -324,7 +395,10 @@ export async function openDesk(options: OpenDeskOptions = {}): Promise<Desk> {
 		timers: options.timers ?? platformTimers,
 		legacy: defaultLegacyReaders(),
 		...(options.onImportWrite ? { onImportWrite: options.onImportWrite } : {}),
-		...(options.maxMessageSize !== undefined ? { maxMessageSize: options.maxMessageSize } : {})
+		...(options.maxMessageSize !== undefined ? { maxMessageSize: options.maxMessageSize } : {}),
+		fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
+		...(options.base !== undefined ? { base: options.base } : defaultBase()),
+		mailbox: { syncs: new Map(), progress: new Map(), stopping: new Set(), sending: null }
 	};
 	await vault.vaultSetting(context);
 	return new Desk(context);

@@ -68,3 +68,6 @@ export { protectionOf, isUnchecked, type TicketRow, type TicketProtection } from
 export { exportCertificates, exportLogs, importLogs, KEYS_NOT_EXPORTABLE, type LogFormat, type LogImportSummary } from './backup';
 export { trustSignerCertificate, NO_UNTRUSTED_SIGNER, CERTIFICATE_CHANGED, NOT_TRUSTABLE } from './signer-trust';
 export { sectionsOf, toSections, withoutRanges, type StoredSection, type ArticleSection } from './sections';
+export { testMailbox, connectMailbox, listMailAccounts, disconnectMailbox, DEFAULT_SESSION_URL, MAILBOX_VAULT_LOCKED, RESEALED, NO_ACCOUNT, type MailboxCredentials, type MailAccountInfo } from './mailbox-accounts';
+export { syncMailbox, stopMailboxSync, mailboxProgress, type SyncResult, type SyncProgress } from './mailbox-sync';
+export { sendArticle, sendQueued, deliveries, deliveryOf, retryDelivery, NO_SEND_ACCOUNT, NOT_IN_OUTBOX, type Delivery } from './mailbox-outbox';

@@ -13,7 +13,7 @@ import { readIncoming } from '../smime/incoming';
 import type { SecurityResult, TrustedSigner } from '../smime/incoming-types';
 import { PROCESSING_ERROR, SMIME_OFF_ENCRYPTION, SMIME_OFF_SIGN, TOO_MANY_PARTS } from '../smime/comments';
 import { hasTooManyParts } from '../mime/part-count';
-import type { ArticleRecord, StoredAttachment, TicketRecord } from './tickets';
+import type { ArticleRecord, ArticleTx, StoredAttachment, TicketRecord } from './tickets';
 import { overviewWith } from './ticket-overview';
 import { addArticle, articleHeaders, storedBytes, toArticle, toStoredBytes, type Article } from './tickets';
 import { isEnabled, recordCapabilities } from './certificates';
@@ -24,6 +24,26 @@ import { sectionsOf, withoutRanges, type StoredSection } from './sections';
 import { writeFailureMessage } from '../store/errors';
 import { legacyKeyOpenerFor, vaultStatus } from './vault';
 import { acceptSha1Signatures } from './reading-settings';
+import type { MailIdRecord, MailSyncRecord } from '../store/schema';
+
+/**
+ * What the mailbox sync stores with a received mail, in the same transaction: the JMAP ids
+ * (so the mail is never stored twice) and, when given, the sync state this mail completes.
+ */
+export interface MailMark {
+	id: Omit<MailIdRecord, 'articleId'>;
+	sync?: MailSyncRecord;
+	/** Set by receive: whether the mail was stored now, or found already stored (another tab won the race). */
+	outcome?: 'stored' | 'existing';
+}
+
+/** The article a JMAP Email is already stored as, or null. */
+export async function markedArticle(ctx: DeskContext, key: string): Promise<Article | null> {
+	const mark = await ctx.db.get('mailIds', key);
+	if (!mark) return null;
+	const record = (await ctx.db.get('articles', mark.articleId)) as ArticleRecord | undefined;
+	return record ? toArticle(record) : null;
+}
 
 /** What one S/MIME run produced. */
 interface Processed {
@@ -48,7 +68,14 @@ interface Processed {
  * @returns the stored article with its security result and readable text
  * @throws Error only when IndexedDB refuses the write, or a Blob cannot be read
  */
-export async function receive(ctx: DeskContext, raw: Uint8Array | string | Blob): Promise<Article> {
+export async function receive(ctx: DeskContext, raw: Uint8Array | string | Blob, mark?: MailMark): Promise<Article> {
+	if (mark) {
+		const existing = await markedArticle(ctx, mark.id.key);
+		if (existing) {
+			mark.outcome = 'existing';
+			return existing;
+		}
+	}
 	let bytes: Uint8Array;
 	let stored: Blob;
 	// Bytes read from a Blob or encoded from a string are ours alone: processing may overwrite them.
@@ -83,18 +110,37 @@ export async function receive(ctx: DeskContext, raw: Uint8Array | string | Blob)
 		...(result.sections ? { sections: result.sections } : {})
 	};
 	const storing = performance.now();
-	const tx = ctx.db.transaction(['tickets', 'articles', 'logs'], 'readwrite');
+	const tx = mark
+		? ctx.db.transaction(['tickets', 'articles', 'logs', 'mailIds', 'mailSync'], 'readwrite')
+		: ctx.db.transaction(['tickets', 'articles', 'logs'], 'readwrite');
 	let ids: { id: number; ticketId: number };
 	try {
-		ids = await addArticle(tx, record);
+		if (mark) {
+			// Another tab or desk may have stored this Email since the check above: transactions
+			// over the same store run one after the other, so this look is final.
+			const raced = await tx.objectStore('mailIds').get(mark.id.key);
+			if (raced) {
+				await abortAndSettle(tx);
+				const existing = await markedArticle(ctx, mark.id.key);
+				mark.outcome = 'existing';
+				if (existing) return existing;
+				throw new Error('The message could not be stored.');
+			}
+		}
+		ids = await addArticle(tx as ArticleTx, record);
 		await appendLog(tx, logEntry(result, headers.messageId, false), ctx.now());
+		if (mark) {
+			await tx.objectStore('mailIds').put({ ...mark.id, articleId: ids.id });
+			if (mark.sync) await tx.objectStore('mailSync').put(mark.sync);
+		}
 		await tx.done;
+		if (mark) mark.outcome = 'stored';
 	} catch (cause) {
 		const aborted = await abortAndSettle(tx);
 		throw new Error(writeFailureMessage([cause, aborted], 'The mail was not stored.', 'The message could not be stored.'), { cause });
 	}
 	recordPhase(STORE_TIMING, performance.now() - storing);
-	announce(ctx, ['tickets', 'articles', 'logs']);
+	announce(ctx, mark ? ['tickets', 'articles', 'logs', 'mailSync'] : ['tickets', 'articles', 'logs']);
 	await learnCapabilities(ctx, result, headers.messageId);
 	return toArticle({ ...record, ...ids });
 }

@@ -5,7 +5,7 @@
 
 /** What changed. */
 export interface StoreChange {
-	store: 'certificates' | 'keys' | 'settings' | 'groups' | 'tickets' | 'articles' | 'logs';
+	store: 'certificates' | 'keys' | 'settings' | 'groups' | 'tickets' | 'articles' | 'logs' | 'mailAccounts' | 'mailSync' | 'outbox';
 	/** The database name, so tabs on different databases ignore each other. */
 	database: string;
 }

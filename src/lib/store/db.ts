@@ -3,7 +3,7 @@
  * tests, the real one in a page or Worker), and the versioned upgrade steps.
  */
 import { wrap, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
-import { DB_VERSION, type SealdeskDB } from './schema';
+import { DB_VERSION, MAILBOX_SCHEMA_VERSION, type SealdeskDB } from './schema';
 
 /** The open database. */
 export type SealdeskDatabase = IDBPDatabase<SealdeskDB>;
@@ -37,6 +37,23 @@ function upgrade(db: SealdeskDatabase, oldVersion: number, tx: UpgradeTransactio
 		// every ticket on each mail received or sent.
 		const tickets = tx.objectStore('tickets');
 		if (!tickets.indexNames.contains('messageIds')) tickets.createIndex('messageIds', 'messageIds', { multiEntry: true });
+	}
+	if (oldVersion < MAILBOX_SCHEMA_VERSION) {
+		// The JMAP mailbox: accounts (sealed credentials), sync state per account, the JMAP ids of
+		// stored mail (so none is imported twice) and the outbox. Self-contained: it touches no
+		// store of the other steps.
+		if (!db.objectStoreNames.contains('mailAccounts')) db.createObjectStore('mailAccounts', { keyPath: 'id' });
+		if (!db.objectStoreNames.contains('mailSync')) db.createObjectStore('mailSync', { keyPath: 'accountId' });
+		if (!db.objectStoreNames.contains('mailIds')) {
+			const mailIds = db.createObjectStore('mailIds', { keyPath: 'key' });
+			mailIds.createIndex('articleId', 'articleId');
+			mailIds.createIndex('accountId', 'accountId');
+		}
+		if (!db.objectStoreNames.contains('outbox')) {
+			const outbox = db.createObjectStore('outbox', { keyPath: 'articleId' });
+			outbox.createIndex('accountId', 'accountId');
+			outbox.createIndex('ticketId', 'ticketId');
+		}
 	}
 }
 

@@ -6,6 +6,7 @@
  * for the clipboard, since a browser cannot speak SMTP.
  */
 import type { ComposeResult, DraftAttachment, SecurityOptions } from '$lib/desk/compose';
+import { deliverySentence } from '$lib/ui/mailbox/delivery';
 import type { Group } from '$lib/desk/groups';
 import { desk } from '$lib/ui/desk-client';
 import { emlName, formatSize } from './format';
@@ -180,10 +181,19 @@ export class Composer {
 				...(this.group ? { group: this.group.id } : {}),
 				...(this.reply ? { ticketId: this.reply.ticketId } : {})
 			});
+			// With a mailbox connected, the message goes out through the outbox (queued while offline).
+			// The message is built and stored whatever happens here: a sending problem is said, not thrown.
+			let delivery: string | null = null;
+			try {
+				const accounts = await desk.listMailAccounts();
+				if (accounts.length > 0) delivery = deliverySentence(await desk.sendArticle(result.articleId));
+			} catch (error) {
+				delivery = `Not sent: ${error instanceof Error ? error.message : 'the outbox could not be used.'}`;
+			}
 			const sent: SentMessage = {
 				raw: result.raw,
 				filename: emlName(this.subject),
-				summary: describe(result),
+				summary: `${describe(result)}${delivery ? ` ${delivery}` : ''}`,
 				ticketId: result.ticketId,
 				articleId: result.articleId
 			};

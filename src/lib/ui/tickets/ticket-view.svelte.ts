@@ -3,6 +3,7 @@
  * and decryption of an article once the missing certificate or key has been added.
  */
 import type { Article, TicketDetail } from '$lib/desk/tickets';
+import type { Delivery } from '$lib/desk/mailbox-outbox';
 import { desk, deskChanges } from '$lib/ui/desk-client';
 
 /** The outcome of the last Retry of an article, read out by a live region. */
@@ -21,6 +22,8 @@ export class TicketView {
 	note = $state<RetryNote | null>(null);
 	/** Whether S/MIME is on: "Trust this certificate…" is offered only then. */
 	smimeEnabled = $state(false);
+	/** The delivery state of the ticket's sent articles (those that went through the outbox). */
+	deliveries = $state.raw<Delivery[]>([]);
 	readonly id: number | null;
 	#generation = 0;
 
@@ -38,10 +41,11 @@ export class TicketView {
 			return;
 		}
 		try {
-			const [ticket, enabled] = await Promise.all([desk.getTicket(this.id), desk.isEnabled()]);
+			const [ticket, enabled, deliveries] = await Promise.all([desk.getTicket(this.id), desk.isEnabled(), desk.deliveries(this.id)]);
 			if (generation !== this.#generation) return;
 			this.ticket = ticket;
 			this.smimeEnabled = enabled;
+			this.deliveries = deliveries;
 		} catch (error) {
 			if (generation === this.#generation) this.error = error instanceof Error ? error.message : 'The ticket could not be read.';
 		}
@@ -52,7 +56,7 @@ export class TicketView {
 		void this.load();
 		let timer: ReturnType<typeof setTimeout> | undefined;
 		const stop = deskChanges((change) => {
-			if (change.store !== 'tickets' && change.store !== 'articles' && change.store !== 'settings') return;
+			if (change.store !== 'tickets' && change.store !== 'articles' && change.store !== 'settings' && change.store !== 'outbox') return;
 			clearTimeout(timer);
 			timer = setTimeout(() => void this.load(), 50);
 		});
@@ -70,6 +74,17 @@ export class TicketView {
 			message: status === 'valid' ? `Certificate trusted: the message is now verified as signed by ${signer ?? 'its sender'}.` : `Certificate trusted. The signature is now: ${status}. See the security details.`
 		};
 		await this.load();
+	}
+
+	/** Retry of a sent article's delivery (after a refusal, or at once instead of at the next poll). Never rejects. */
+	async retryDelivery(articleId: number): Promise<void> {
+		try {
+			const delivery = await desk.retryDelivery(articleId);
+			this.note = { articleId, message: delivery.state === 'sent' ? 'Sent.' : delivery.state === 'failed' ? `Not sent: ${delivery.reason ?? ''}` : 'Still queued.' };
+			await this.load();
+		} catch (error) {
+			this.note = { articleId, message: `Retry failed: ${error instanceof Error ? error.message : 'unknown error.'}` };
+		}
 	}
 
 	/** Re-runs S/MIME on one article with the current certificates and keys. Never rejects. */

@@ -1,0 +1,214 @@
+/**
+ * Incoming mail: an account's mailbox syncs into tickets. The first sync queries the mailbox
+ * (oldest first, in pages) and stores every mail; later syncs follow Email/changes from the
+ * state the first one began at. Each raw message is downloaded by its blobId and goes through
+ * receive() unchanged, with its JMAP ids written in the same transaction, so that no mail is
+ * stored twice (across reloads, tabs, desks, or a sync cut off mid-way). The sync state is
+ * written in the transaction that stores the last mail it covers, never before.
+ */
+import { JmapMethodError, MailboxError } from '../mailbox/errors';
+import type { JmapClient } from '../mailbox/client';
+import type { MailAccountRecord, MailSyncRecord } from '../store/schema';
+import { announce, type DeskContext } from './context';
+import { appendLog } from './log';
+import { clientFor } from './mailbox-accounts';
+import { markedArticle, receive, type MailMark } from './receive';
+
+/** How many Emails one query page or /changes call covers. */
+const PAGE = 50;
+
+/** What one sync did. */
+export interface SyncResult {
+	accountId: string;
+	/** Mails stored by this sync. */
+	stored: number;
+	/** Mails the server had that were already stored (another tab, a cut-off sync). */
+	skipped: number;
+	/** The initial sync was stopped before it ended (it resumes at the next sync). */
+	stopped: boolean;
+	/** The server could not give the changes since the stored state, and the mailbox was queried again. */
+	resynced: boolean;
+}
+
+/** Progress of an account's sync: stored of total (total null while unknown). */
+export interface SyncProgress {
+	accountId: string;
+	done: number;
+	total: number | null;
+}
+
+function markKey(accountId: string, emailId: string): string {
+	return `${accountId}/${emailId}`;
+}
+
+async function syncState(ctx: DeskContext, accountId: string): Promise<MailSyncRecord> {
+	return (await ctx.db.get('mailSync', accountId)) ?? { accountId, emailState: null, startState: null, position: 0, total: null };
+}
+
+/**
+ * Downloads and stores one Email unless it is already stored.
+ * @returns whether it was stored now
+ */
+async function storeEmail(
+	ctx: DeskContext,
+	client: JmapClient,
+	account: MailAccountRecord,
+	email: { id: string; blobId: string },
+	sync?: MailSyncRecord,
+	downloading?: Promise<Uint8Array>
+): Promise<boolean> {
+	const key = markKey(account.id, email.id);
+	if (await markedArticle(ctx, key)) {
+		if (sync) await ctx.db.put('mailSync', sync);
+		return false;
+	}
+	const raw = await (downloading ?? client.download(email.blobId));
+	const mark: MailMark = { id: { key, accountId: account.id, emailId: email.id, blobId: email.blobId }, ...(sync ? { sync } : {}) };
+	await receive(ctx, raw, mark);
+	if (mark.outcome === 'existing' && sync) await ctx.db.put('mailSync', sync);
+	return mark.outcome === 'stored';
+}
+
+/** The first sync: the mailbox's query, page by page, resuming at the stored position. */
+async function initialSync(ctx: DeskContext, client: JmapClient, account: MailAccountRecord, result: SyncResult): Promise<void> {
+	let state = await syncState(ctx, account.id);
+	if (state.startState === null) {
+		// /changes later resumes from here: whatever arrives during the query is caught then.
+		state = { ...state, startState: await client.emailState(), position: 0 };
+		await ctx.db.put('mailSync', state);
+	}
+	for (;;) {
+		const page = await client.queryEmails({ filter: { inMailbox: account.mailboxId }, position: state.position, limit: PAGE });
+		state = { ...state, total: page.total };
+		ctx.mailbox.progress.set(account.id, { done: state.position, total: page.total });
+		if (page.ids.length === 0) break;
+		const { list } = await client.getEmails(page.ids);
+		const byId = new Map(list.map((e) => [e.id, e]));
+		// The next mail downloads while this one is verified, decrypted and stored.
+		let next: Promise<Uint8Array> | undefined;
+		const prefetch = (index: number): Promise<Uint8Array> | undefined => {
+			const email = byId.get(page.ids[index] ?? '');
+			if (!email) return undefined;
+			const download = client.download(email.blobId);
+			download.catch(() => undefined);
+			return download;
+		};
+		next = prefetch(0);
+		for (const [index, id] of page.ids.entries()) {
+			if (ctx.mailbox.stopping.has(account.id)) {
+				result.stopped = true;
+				return;
+			}
+			const email = byId.get(id);
+			const downloading = next;
+			next = prefetch(index + 1);
+			state = { ...state, position: state.position + 1 };
+			// Gone between query and get: nothing to store, but the position moves on.
+			const stored = email ? await storeEmail(ctx, client, account, email, state, downloading) : (await ctx.db.put('mailSync', state), false);
+			if (stored) result.stored++;
+			else result.skipped++;
+			ctx.mailbox.progress.set(account.id, { done: state.position, total: state.total });
+		}
+		if (page.total !== null && state.position >= page.total) break;
+	}
+	// The query is done: from now on, /changes from the state it began at.
+	await ctx.db.put('mailSync', { ...state, emailState: state.startState });
+}
+
+/** Later syncs: Email/changes from the stored state, storing new mail in the synced mailbox. */
+async function changesSync(ctx: DeskContext, client: JmapClient, account: MailAccountRecord, result: SyncResult): Promise<void> {
+	let state = await syncState(ctx, account.id);
+	for (;;) {
+		if (state.emailState === null) return;
+		const changes = await client.emailChanges(state.emailState, PAGE);
+		// Created, and updated too: a mail moved into the mailbox is an update.
+		const candidates = [...changes.created, ...changes.updated];
+		const { list } = candidates.length > 0 ? await client.getEmails(candidates) : { list: [] };
+		const wanted = list.filter((e) => e.mailboxIds[account.mailboxId] === true);
+		const next: MailSyncRecord = { ...state, emailState: changes.newState };
+		for (const [index, email] of wanted.entries()) {
+			const last = index === wanted.length - 1;
+			// The new state is written with the last mail of the batch, in its transaction.
+			if (await storeEmail(ctx, client, account, email, last ? next : undefined)) result.stored++;
+			else result.skipped++;
+		}
+		if (wanted.length === 0) await ctx.db.put('mailSync', next);
+		state = next;
+		if (!changes.hasMoreChanges) return;
+	}
+}
+
+async function runSync(ctx: DeskContext, accountId: string): Promise<SyncResult> {
+	const result: SyncResult = { accountId, stored: 0, skipped: 0, stopped: false, resynced: false };
+	let account: MailAccountRecord | undefined;
+	try {
+		const connected = await clientFor(ctx, accountId);
+		account = connected.account;
+		const { client } = connected;
+		if ((await syncState(ctx, accountId)).emailState === null) await initialSync(ctx, client, account, result);
+		else {
+			try {
+				await changesSync(ctx, client, account, result);
+			} catch (error) {
+				if (!(error instanceof JmapMethodError && error.type === 'cannotCalculateChanges')) throw error;
+				// Too old a state: query the whole mailbox again; stored mail is recognised by its ids.
+				result.resynced = true;
+				await ctx.db.put('mailSync', { accountId, emailState: null, startState: null, position: 0, total: null });
+				await initialSync(ctx, client, account, result);
+			}
+		}
+		await finish(ctx, accountId, result, 'success', `Sync of ${accountId}: ${String(result.stored)} new, ${String(result.skipped)} already stored${result.stopped ? ', stopped' : ''}${result.resynced ? ', mailbox queried again' : ''}.`);
+		return result;
+	} catch (error) {
+		const detail = error instanceof MailboxError ? `${error.message} ${error.detail}`.trim() : error instanceof Error ? error.message : String(error);
+		if (account) await finish(ctx, accountId, result, 'failed', `Sync of ${accountId} failed after ${String(result.stored)} new: ${detail}`).catch(() => undefined);
+		throw error;
+	}
+}
+
+async function finish(ctx: DeskContext, accountId: string, result: SyncResult, status: 'success' | 'failed', detail: string): Promise<void> {
+	const tx = ctx.db.transaction(['mailSync', 'logs'], 'readwrite');
+	const state = await tx.objectStore('mailSync').get(accountId);
+	if (state) await tx.objectStore('mailSync').put({ ...state, lastSync: { at: ctx.now().toISOString(), status, detail } });
+	// Quiet syncs that found nothing are not logged, or the log would fill with polling.
+	if (status === 'failed' || result.stored > 0 || result.resynced || result.stopped) {
+		await appendLog(tx, { direction: 'in', operation: 'sync', status, detail, messageId: null }, ctx.now());
+	}
+	await tx.done;
+	announce(ctx, ['mailSync', 'logs']);
+}
+
+/**
+ * Syncs an account's mailbox into tickets (every account when `accountId` is omitted). One sync
+ * per account at a time: a call while one runs joins it.
+ * @throws MailboxError when the server cannot be reached or refuses; Error for a locked vault or
+ *   an unknown account. Mail stored before the failure stays, and the next sync resumes.
+ */
+export async function syncMailbox(ctx: DeskContext, accountId?: string): Promise<SyncResult[]> {
+	const ids = accountId !== undefined ? [accountId] : (await ctx.db.getAllKeys('mailAccounts'));
+	const results: SyncResult[] = [];
+	for (const id of ids) {
+		let running = ctx.mailbox.syncs.get(id) as Promise<SyncResult> | undefined;
+		if (!running) {
+			ctx.mailbox.stopping.delete(id);
+			running = runSync(ctx, id).finally(() => {
+				ctx.mailbox.syncs.delete(id);
+				ctx.mailbox.progress.delete(id);
+				ctx.mailbox.stopping.delete(id);
+			});
+			ctx.mailbox.syncs.set(id, running);
+		}
+		results.push(await running);
+	}
+	return results;
+}
+
+/** Asks a running sync to stop after the mail it is storing; the next sync resumes there. */
+export function stopMailboxSync(ctx: DeskContext, accountId: string): void {
+	if (ctx.mailbox.syncs.has(accountId)) ctx.mailbox.stopping.add(accountId);
+}
+
+/** The progress of the syncs running now (for the progress bar). */
+export function mailboxProgress(ctx: DeskContext): SyncProgress[] {
+	return [...ctx.mailbox.progress.entries()].map(([accountId, p]) => ({ accountId, done: p.done, total: p.total }));
+}

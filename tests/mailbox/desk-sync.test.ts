@@ -1,0 +1,161 @@
+// Incoming mail through the desk against the real Cyrus: accounts, the initial sync with
+// progress, /changes, and idempotence across reloads, two desks, a cut-off sync and a resync.
+import 'fake-indexeddb/auto';
+import { describe, expect, it } from 'vitest';
+import type { FetchLike } from '../../src/lib/mailbox';
+import { connectAs, deliver, mailserver } from './helpers';
+import { aliceToBob, bobsDesk } from './mails';
+
+const server = mailserver();
+const credentials = (user: string): { sessionUrl: string; username: string; password: string } => ({ sessionUrl: server.sessionUrl, username: user, password: server.users[user] ?? '' });
+
+async function articlesOf(desk: Awaited<ReturnType<typeof bobsDesk>>['desk']): Promise<{ messageId: string | undefined; sign: string; encryption: string; text: string }[]> {
+	const out = [];
+	for (const row of await desk.listTickets()) {
+		const ticket = await desk.getTicket(row.id);
+		for (const a of ticket?.articles ?? []) out.push({ messageId: a.messageId, sign: a.security.sign.status, encryption: a.security.encryption.status, text: a.text.trim() });
+	}
+	return out.sort((a, b) => String(a.messageId).localeCompare(String(b.messageId)));
+}
+
+describe('mailbox accounts', () => {
+	it('tests, connects with the password sealed, lists and disconnects (credentials deleted)', async () => {
+		const { desk } = await bobsDesk();
+		await expect(desk.testMailbox({ ...credentials('agent1'), password: 'wrong' })).rejects.toThrow('The mail server refused the user name or password.');
+		const { mailboxes } = await desk.testMailbox(credentials('agent1'));
+		expect(mailboxes.map((m) => m.name).sort()).toEqual(['Drafts', 'Inbox', 'Sent', 'Trash']);
+		const account = await desk.connectMailbox(credentials('agent1'));
+		expect(account).toMatchObject({ username: 'agent1', mailboxName: 'Inbox', sync: { initialDone: false, stored: 0 } });
+		// No byte of the password at rest: only its AES-GCM sealing.
+		const stored = await desk.context.db.get('mailAccounts', account.id);
+		const password = new TextEncoder().encode(server.users.agent1);
+		expect(JSON.stringify(stored)).not.toContain(server.users.agent1);
+		expect(Buffer.from(stored?.sealedPassword.data ?? []).includes(Buffer.from(password))).toBe(false);
+		expect(await desk.listMailAccounts()).toHaveLength(1);
+		await desk.disconnectMailbox(account.id);
+		expect(await desk.listMailAccounts()).toEqual([]);
+		expect(await desk.context.db.get('mailAccounts', account.id)).toBeUndefined();
+		await expect(desk.disconnectMailbox(account.id)).rejects.toThrow('No mailbox account has this id.');
+		expect((await desk.logs()).map((l) => l.operation)).toEqual(expect.arrayContaining(['mailbox-connect', 'mailbox-disconnect']));
+	});
+
+	it('locks with the vault passphrase', async () => {
+		const { desk } = await bobsDesk();
+		await desk.setVaultPassphrase(null, 'vault pass');
+		const account = await desk.connectMailbox(credentials('agent1'));
+		await desk.lockVault();
+		await expect(desk.syncMailbox(account.id)).rejects.toThrow('Unlock the vault to use the mailbox: its password is sealed with the vault.');
+		await desk.unlockVault('vault pass');
+		await expect(desk.syncMailbox(account.id)).resolves.toHaveLength(1);
+	});
+});
+
+describe('mailbox sync', () => {
+	it('stores signed, encrypted and plain mail as tickets with their verdicts, then follows changes', async () => {
+		const kinds = ['plain', 'signed', 'encrypted', 'signed+encrypted'] as const;
+		for (const kind of kinds) await deliver('agent2', aliceToBob(kind, `sync-${kind}@sealdesk.test`));
+		const { desk } = await bobsDesk();
+		const account = await desk.connectMailbox(credentials('agent2'));
+		const [first] = await desk.syncMailbox(account.id);
+		expect(first).toMatchObject({ stored: 4, skipped: 0, stopped: false });
+		expect(await articlesOf(desk)).toEqual([
+			{ messageId: '<sync-encrypted@sealdesk.test>', sign: 'none', encryption: 'decrypted', text: 'Hello Bob, this is Alice.' },
+			{ messageId: '<sync-plain@sealdesk.test>', sign: 'none', encryption: 'none', text: 'Hello Bob, this is Alice.' },
+			{ messageId: '<sync-signed@sealdesk.test>', sign: 'valid', encryption: 'none', text: 'Hello Bob, this is Alice.' },
+			{ messageId: '<sync-signed+encrypted@sealdesk.test>', sign: 'valid', encryption: 'decrypted', text: 'Hello Bob, this is Alice.' }
+		]);
+		expect((await desk.listMailAccounts())[0]?.sync).toMatchObject({ initialDone: true, stored: 4, total: 4 });
+		// Quiet: nothing new.
+		expect((await desk.syncMailbox(account.id))[0]).toMatchObject({ stored: 0 });
+		await deliver('agent2', aliceToBob('signed', 'sync-later@sealdesk.test'));
+		expect((await desk.syncMailbox(account.id))[0]).toMatchObject({ stored: 1, skipped: 0 });
+		expect((await articlesOf(desk)).map((a) => a.messageId)).toContain('<sync-later@sealdesk.test>');
+		const syncLogs = (await desk.logs()).filter((l) => l.operation === 'sync');
+		expect(syncLogs.map((l) => l.detail)).toEqual([`Sync of ${account.id}: 1 new, 0 already stored.`, `Sync of ${account.id}: 4 new, 0 already stored.`]);
+		// A raw mail went through receive() unchanged: its bytes are the server's blob.
+		const client = await connectAs('agent2');
+		const [id] = await client.findByMessageId('sync-plain@sealdesk.test');
+		const [email] = (await client.getEmails([id ?? ''])).list;
+		const blob = await client.download(email?.blobId ?? '');
+		const article = (await articlesOf(desk)).find((a) => a.messageId === '<sync-plain@sealdesk.test>');
+		const row = (await desk.listTickets()).find((t) => t.subject === 'plain mail');
+		const stored = await desk.articleRaw((await desk.getTicket(row?.id ?? 0))?.articles[0]?.id ?? 0);
+		expect(article).toBeDefined();
+		expect(Buffer.from(stored ?? []).equals(Buffer.from(blob))).toBe(true);
+	});
+
+	it('never stores a mail twice: after a reload, with two desks at once, after a sync cut off mid-way', async () => {
+		for (let i = 0; i < 6; i++) await deliver('agent4', aliceToBob(i % 2 ? 'signed' : 'plain', `twice-${String(i)}@sealdesk.test`));
+		// Cut off: the third download fails (the network goes away mid-sync).
+		let downloads = 0;
+		const flaky: FetchLike = (url, init) => {
+			if (url.includes('/download/') && ++downloads === 3) return Promise.reject(new TypeError('network gone'));
+			return fetch(url, init);
+		};
+		const { desk, factory } = await bobsDesk({ fetch: flaky });
+		const account = await desk.connectMailbox(credentials('agent4'));
+		await expect(desk.syncMailbox(account.id)).rejects.toThrow('The mail server could not be reached.');
+		expect(await articlesOf(desk)).toHaveLength(2);
+		expect((await desk.logs()).find((l) => l.operation === 'sync')).toMatchObject({ status: 'failed' });
+		await desk.close();
+		// Reload, and a second desk (another tab) on the same database, both syncing at once.
+		const { desk: one } = await bobsDesk({ factory });
+		const { desk: two } = await bobsDesk({ factory });
+		const results = await Promise.all([one.syncMailbox(account.id), two.syncMailbox(account.id)]);
+		const stored = results.reduce((n, [r]) => n + (r?.stored ?? 0), 0);
+		expect(stored).toBe(4);
+		const articles = await articlesOf(one);
+		expect(articles.map((a) => a.messageId)).toEqual([0, 1, 2, 3, 4, 5].map((i) => `<twice-${String(i)}@sealdesk.test>`));
+		expect((await one.syncMailbox(account.id))[0]).toMatchObject({ stored: 0 });
+		expect(await one.context.db.count('mailIds')).toBe(6);
+	});
+
+	it('reports progress, stops when asked and resumes where it stopped', async () => {
+		for (let i = 0; i < 8; i++) await deliver('agent5', aliceToBob('plain', `stop-${String(i)}@sealdesk.test`));
+		let desk: Awaited<ReturnType<typeof bobsDesk>>['desk'] | null = null;
+		const seen: { done: number; total: number | null }[] = [];
+		// Downloads run one mail ahead of storing; the agent presses Stop once 3 mails are stored.
+		const watching: FetchLike = async (url, init) => {
+			if (url.includes('/download/') && desk) {
+				const [p] = await desk.mailboxProgress();
+				if (p) seen.push({ done: p.done, total: p.total });
+				if (p?.done === 3) await desk.stopMailboxSync(p.accountId);
+			}
+			return fetch(url, init);
+		};
+		desk = (await bobsDesk({ fetch: watching })).desk;
+		const account = await desk.connectMailbox(credentials('agent5'));
+		const [stopped] = await desk.syncMailbox(account.id);
+		// The mail being stored when Stop came (the fourth) is finished; nothing after it.
+		expect(stopped).toMatchObject({ stored: 4, stopped: true });
+		expect(seen.map((p) => p.total)).toEqual(seen.map(() => 8));
+		expect(seen.map((p) => p.done)).toEqual([...seen.map((p) => p.done)].sort((a, b) => a - b));
+		expect(seen.at(-1)?.done).toBe(3);
+		expect((await desk.listMailAccounts())[0]?.sync).toMatchObject({ initialDone: false, stored: 4, total: 8 });
+		expect(await desk.mailboxProgress()).toEqual([]);
+		expect((await desk.logs()).find((l) => l.operation === 'sync')?.detail).toBe(`Sync of ${account.id}: 4 new, 0 already stored, stopped.`);
+		const [resumed] = await desk.syncMailbox(account.id);
+		expect(resumed).toMatchObject({ stored: 4, skipped: 0, stopped: false });
+		expect(await articlesOf(desk)).toHaveLength(8);
+	});
+
+	it('queries again on cannotCalculateChanges, storing only what is new', async () => {
+		await deliver('agent6', aliceToBob('plain', 'resync-0@sealdesk.test'));
+		let refuse = false;
+		const server: FetchLike = async (url, init) => {
+			const response = await fetch(url, init);
+			if (!refuse || typeof init?.body !== 'string' || !init.body.includes('Email/changes')) return response;
+			const body = (await response.json()) as { methodResponses: [string, unknown, string][] };
+			const calls = body.methodResponses.map(([name, args, id]) => (name === 'Email/changes' ? ['error', { type: 'cannotCalculateChanges' }, id] : [name, args, id]));
+			return new Response(JSON.stringify({ ...body, methodResponses: calls }), { headers: { 'content-type': 'application/json' } });
+		};
+		const { desk } = await bobsDesk({ fetch: server });
+		const account = await desk.connectMailbox(credentials('agent6'));
+		await desk.syncMailbox(account.id);
+		await deliver('agent6', aliceToBob('signed', 'resync-1@sealdesk.test'));
+		refuse = true;
+		const [result] = await desk.syncMailbox(account.id);
+		expect(result).toMatchObject({ resynced: true, stored: 1, skipped: 1 });
+		expect((await articlesOf(desk)).map((a) => a.messageId)).toEqual(['<resync-0@sealdesk.test>', '<resync-1@sealdesk.test>']);
+	});
+});
