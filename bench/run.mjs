@@ -1,6 +1,6 @@
 // Sealdesk benchmarks: our engine in headless Chromium on the production build, side by side
 // with `openssl cms` on the same inputs.
-// Usage: npm run bench [-- --quick] [-- --only=certificates,ui,load,messages] [-- --runs=N (message runs)]
+// Usage: npm run bench [-- --quick] [-- --only=certificates,ui,tickets,load,messages] [-- --runs=N (message runs)]
 //        [-- --sizes=10KB,1MB,10MB,25MB (message sizes)]
 // Prints a table of medians and writes bench-results/latest.json. Not part of npm test.
 import { mkdir, rm, writeFile } from 'node:fs/promises';
@@ -13,6 +13,7 @@ import { benchFirstLoad } from './first-load.mjs';
 import { benchMessages, inputsDir } from './messages.mjs';
 import { serveBench } from './serve.mjs';
 import { benchUi } from './ui.mjs';
+import { benchTickets } from './tickets.mjs';
 
 const quick = process.argv.includes('--quick');
 const onlyArg = process.argv.find((a) => a.startsWith('--only='));
@@ -65,6 +66,7 @@ const results = [];
 let messages = [];
 let load = null;
 let ui = [];
+let ticketsUi = [];
 const inputs = inputsDir();
 const host = await serveBench(join(root, 'build'), inputs);
 const browser = await chromium.launch({ executablePath: systemChromium(), args: QUIET_ARGS });
@@ -83,6 +85,7 @@ try {
 		results.push({ name: `list ${count} certificates`, ms: median(samples.map((s) => s.listMs)) });
 	}
 	if (wanted('ui')) ui = await benchUi({ browser, origin: host.origin, certificates: quick ? 200 : 10_000, logs: quick ? 10_000 : 100_000 });
+	if (wanted('tickets')) ticketsUi = await benchTickets({ browser, origin: host.origin, count: quick ? 2000 : 10_000 });
 	if (wanted('load')) load = await benchFirstLoad({ browser, origin: host.origin, runs: quick ? 1 : 3, quick });
 	if (wanted('messages')) messages = await benchMessages({ browser, origin: host.origin, dir: inputs, pki, quick, runs: messageRuns, sizes });
 } finally {
@@ -107,6 +110,12 @@ if (ui.length) {
 	console.log('| operation | time | target |');
 	console.log('|---|---|---|');
 	for (const r of ui) console.log(`| ${r.name} | ${seconds(r.ms)} | ${r.target ? `< ${r.target} ms ${r.ms < r.target ? '(met)' : '(MISSED)'}` : ''} |`);
+}
+if (ticketsUi.length) {
+	console.log('\nThe tickets list (one run; in the page, from the action to the frame after the DOM shows the result):\n');
+	console.log('| operation | time | target |');
+	console.log('|---|---|---|');
+	for (const r of ticketsUi) console.log(`| ${r.name} | ${seconds(r.ms)} | ${r.target ? `< ${r.target} ms ${r.ms < r.target ? '(met)' : '(MISSED)'}` : ''} |`);
 }
 if (load) {
 	console.log('\nFirst load (JS is gzip -9 of every script the page fetched, the desk worker listed apart):\n');
@@ -137,4 +146,4 @@ if (messages.length) {
 	}
 }
 await mkdir(join(root, 'bench-results'), { recursive: true });
-await writeFile(join(root, 'bench-results', 'latest.json'), JSON.stringify({ at: new Date().toISOString(), quick, machine, results, ui, load, messages }, null, 2));
+await writeFile(join(root, 'bench-results', 'latest.json'), JSON.stringify({ at: new Date().toISOString(), quick, machine, results, ui, tickets: ticketsUi, load, messages }, null, 2));

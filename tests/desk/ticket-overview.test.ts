@@ -72,9 +72,9 @@ const reference = {
 async function oldRows(desk: Desk): Promise<TicketRow[]> {
 	const [summaries, groups] = await Promise.all([desk.listTickets(), desk.listGroups()]);
 	const details = await Promise.all(summaries.map((s) => desk.getTicket(s.id)));
-	return summaries.map(({ id, subject, customer, createdAt, updatedAt, articleCount }, i) => {
+	return summaries.map(({ id, state, subject, customer, createdAt, updatedAt, articleCount }, i) => {
 		const articles = details[i]?.articles ?? [];
-		return { id, subject, customer, createdAt, updatedAt, articleCount, group: reference.groupOfArticles(groups, articles)?.name ?? null, ...reference.protectionOf(articles), verdict: reference.verdictOf(articles) };
+		return { id, state, subject, customer, createdAt, updatedAt, articleCount, group: reference.groupOfArticles(groups, articles)?.name ?? null, ...reference.protectionOf(articles), verdict: reference.verdictOf(articles) };
 	});
 }
 
@@ -328,7 +328,7 @@ describe('the overview rules', () => {
 					attachments: g.attachments.map((a) => ({ ...a, data: new Uint8Array() }))
 				}));
 				const articles = records.map((r) => ({ ...r, ...r.headers, attachments: r.attachments.map((a, index) => ({ index, name: a.name, type: a.type, size: 0 })) }));
-				const summary = { id: 1, subject: '', customer: '', createdAt: '', updatedAt: '', articleCount: records.length };
+				const summary = { id: 1, state: 'open' as const, subject: '', customer: '', createdAt: '', updatedAt: '', articleCount: records.length };
 				const row = ticketRow(summary, records.map(articleOverview), groups);
 				expect(row).toEqual({ ...summary, group: reference.groupOfArticles(groups, articles)?.name ?? null, ...reference.protectionOf(articles), verdict: reference.verdictOf(articles) });
 			})

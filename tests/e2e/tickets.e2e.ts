@@ -110,7 +110,7 @@ test('the agent walk, offline: import before S/MIME, set it up, Retry, reply sig
 	await context.setOffline(true);
 	await page.reload();
 	await expect(page.getByTestId('offline-indicator')).toBeVisible();
-	await expect(page.getByRole('heading', { name: 'No tickets yet' })).toBeVisible();
+	await expect(page.getByRole('heading', { name: 'Get started in three steps' })).toBeVisible();
 
 	// 1. Before S/MIME is set up: one mail dropped, one picked; neither is verified.
 	await dropFiles(page, page.getByText('Drop .eml files here, or').locator('..'), [mails.signed]);

@@ -129,6 +129,16 @@ export class Desk {
 		return tickets.listTickets(this.context);
 	}
 
+	/** One page of the tickets list, filtered by state (default 'open') and search, from the indexes. See tickets.queryTickets. */
+	queryTickets(query?: tickets.TicketQuery): Promise<tickets.TicketPage> {
+		return tickets.queryTickets(this.context, query);
+	}
+
+	/** Sets a ticket's state. @throws Error "No ticket has this id." or for an unknown state */
+	setTicketState(id: number, state: tickets.TicketState): Promise<tickets.TicketSummary> {
+		return tickets.setTicketState(this.context, id, state);
+	}
+
 	/** A ticket with its articles, or null. */
 	getTicket(id: number): Promise<tickets.TicketDetail | null> {
 		return tickets.getTicket(this.context, id);

@@ -1,5 +1,5 @@
 /**
- * The IndexedDB schema (version 3: version 1, indexes by time on logs and tickets (2), and by Message-ID on tickets (3)): record types and store names, as ARCHITECTURE.md
+ * The IndexedDB schema (version 4: version 1, indexes by time on logs and tickets (2), by Message-ID on tickets (3), and by state and time and by search word on tickets (4)): record types and store names, as ARCHITECTURE.md
  * "Storage" lays them out.
  */
 import type { DBSchema } from 'idb';
@@ -7,7 +7,7 @@ import type { CertificateInfo } from '../pki/describe';
 import type { PrivateKeySet } from '../pki/keyset';
 
 /** The database version this code writes. Each upgrade step is an `if (oldVersion < N)`. */
-export const DB_VERSION = 3;
+export const DB_VERSION = 4;
 
 /** A certificate as stored: its DER, what it tells, and what mail taught us about its owner. */
 export interface CertificateRecord {
@@ -63,7 +63,7 @@ export interface SealdeskDB extends DBSchema {
 	keys: { key: string; value: KeyRecord };
 	settings: { key: string; value: unknown };
 	groups: { key: string; value: { id: string } & Record<string, unknown> };
-	tickets: { key: number; value: { id?: number } & Record<string, unknown>; indexes: { updatedAt: string; messageIds: string } };
+	tickets: { key: number; value: { id?: number } & Record<string, unknown>; indexes: { updatedAt: string; messageIds: string; stateUpdated: [string, string]; search: string } };
 	articles: { key: number; value: { id?: number; ticketId: number } & Record<string, unknown>; indexes: { ticketId: number } };
 	logs: { key: number; value: LogEntry; indexes: { at: string } };
 }
