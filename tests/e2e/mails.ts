@@ -86,3 +86,11 @@ export function verdictMails(): { verdict: string; subject: string; raw: string 
 		{ verdict: 'failed', subject: 'Verdict failed', raw: mail({ subject: 'Verdict failed' }, broken) }
 	];
 }
+
+/** A self-signed S/MIME certificate (PEM) for `email` that is valid for `days` more days from now. */
+export function shortLivedCertificate(email: string, days: number): string {
+	const key = join(work, `${email}.key`);
+	const cert = join(work, `${email}.pem`);
+	openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', String(days), '-subj', `/CN=${email}/emailAddress=${email}`, '-addext', `subjectAltName=email:${email}`, '-addext', 'extendedKeyUsage=emailProtection']);
+	return readFileSync(cert, 'utf8');
+}

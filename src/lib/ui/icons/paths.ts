@@ -23,7 +23,9 @@ export type IconName =
 	| 'working'
 	| 'warning'
 	| 'offline'
-	| 'search';
+	| 'search'
+	| 'up'
+	| 'down';
 
 /** The path data of each icon (one or more `d` attributes). */
 export const ICON_PATHS: Record<IconName, readonly string[]> = {
@@ -58,5 +60,8 @@ export const ICON_PATHS: Record<IconName, readonly string[]> = {
 	warning: ['M12 3L2 21h20z', 'M12 10v5', 'M12 18h.01'],
 	// A cloud, struck through.
 	offline: ['M7 18a5 5 0 0 1-.5-10A6 6 0 0 1 18 9a4.5 4.5 0 0 1 .5 9z', 'M3 3l18 18'],
-	search: ['M11 18a7 7 0 1 0 0-14 7 7 0 0 0 0 14z', 'M21 21l-5-5']
+	search: ['M11 18a7 7 0 1 0 0-14 7 7 0 0 0 0 14z', 'M21 21l-5-5'],
+	// Chevrons: a column sorted ascending or descending.
+	up: ['M6 15l6-6 6 6'],
+	down: ['M6 9l6 6 6-6']
 };
