@@ -187,6 +187,9 @@ test('the agent walk, offline: import before S/MIME, set it up, Retry, reply sig
 	await expect(banner(article(page, 1))).toContainText('Encrypted');
 
 	// 4. No certificate for a recipient: Encrypt is disabled, with the reason beside it and as tooltip.
+	// (After Send the form closed, issue 19: a new draft starts from the reply's defaults.)
+	await reply.getByRole('button', { name: 'Write another message' }).click();
+	await expect(reply.getByLabel('To', { exact: true })).toBeFocused();
 	await reply.getByLabel('To', { exact: true }).fill('alice@sealdesk.test, nobody@sealdesk.test');
 	await expect(encrypt).toBeDisabled();
 	await expect(encrypt).toHaveAttribute('aria-pressed', 'false');
