@@ -52,7 +52,7 @@ const mails = makeMails();
 
 const ticketRow = (page: Page, subject: string): Locator => page.getByRole('row').filter({ hasText: subject });
 const article = (page: Page, index: number): Locator => page.getByRole('article').nth(index);
-const banner = (scope: Locator): Locator => scope.getByRole('region', { name: 'Security of this article' });
+const banner = (scope: Locator): Locator => scope.getByRole('region', { name: /^Security of article #\d+$/ });
 
 async function openTicket(page: Page, subject: string): Promise<void> {
 	await page.goto('/');
