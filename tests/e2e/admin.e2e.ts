@@ -262,7 +262,9 @@ test('Recent Logs: newest first, filtered, and live when another tab processes m
 	await expect(resultLine(dialog, 'alice.pem')).toContainText('Imported');
 	await dialog.getByRole('button', { name: 'Close' }).click();
 	const rows = page.getByTestId('log-row');
-	await expect(rows).toHaveCount(2);
+	// Switching S/MIME on is logged too (issue 19: every admin action).
+	await expect(rows).toHaveCount(3);
+	await expect(rows.last()).toContainText('S/MIME is enabled.');
 	await expect(rows.first()).toContainText('alice.pem');
 	await expect(rows.first()).toContainText('import');
 	await expect(rows.first()).toContainText('success');
@@ -293,14 +295,14 @@ test('Recent Logs: newest first, filtered, and live when another tab processes m
 	expect(status).toBe('valid');
 	await other.close();
 
-	await expect(rows).toHaveCount(3);
+	await expect(rows).toHaveCount(4);
 	await expect(rows.first()).toContainText('in');
 	await expect(rows.first()).toContainText('verify');
 	await expect(rows.first()).toContainText('<live-log@sealdesk.test>');
 	await page.getByLabel('Filter by direction').selectOption('in');
 	await expect(rows).toHaveCount(1);
 	await page.getByLabel('Filter by direction').selectOption('admin');
-	await expect(rows).toHaveCount(2);
+	await expect(rows).toHaveCount(3);
 	await page.getByLabel('Filter by status').selectOption('failed');
 	await expect(rows).toHaveCount(0);
 	await expect(page.getByText('No log entries.')).toBeVisible();
@@ -359,26 +361,28 @@ test('after a reload the keys are still there, still non-extractable, and still 
 test('key custody: vault passphrase, lock, strict custody, persistence', async ({ page }) => {
 	await openEnabled(page);
 	await importAlice(page, true);
+	// The custody panel's own sentences (Recent Logs repeat them since issue 19).
+	const custody = page.locator('section[aria-labelledby="custody"]');
 	const legacy = page.getByRole('list', { name: 'Keys with the legacy decryption path' });
 	await expect(legacy).toContainText('alice@sealdesk.test');
 	await page.getByLabel('New vault passphrase').fill('vault pass');
 	await page.getByRole('button', { name: 'Set vault passphrase' }).click();
-	await expect(page.getByText('The vault passphrase was set.')).toBeVisible({ timeout: 30_000 });
-	await expect(page.getByText('The vault is unlocked in this tab.')).toBeVisible();
+	await expect(custody.getByText('The vault passphrase was set.')).toBeVisible({ timeout: 30_000 });
+	await expect(custody.getByText('The vault is unlocked in this tab.')).toBeVisible();
 	await page.getByRole('button', { name: 'Lock vault' }).click();
-	await expect(page.getByText('The vault is locked:', { exact: false })).toBeVisible();
+	await expect(custody.getByText('The vault is locked:', { exact: false })).toBeVisible();
 	await page.getByLabel('Vault passphrase', { exact: true }).fill('nope');
 	await page.getByRole('button', { name: 'Unlock vault' }).click();
-	await expect(page.getByText('The passphrase is wrong.')).toBeVisible({ timeout: 30_000 });
+	await expect(custody.getByText('The passphrase is wrong.')).toBeVisible({ timeout: 30_000 });
 	await page.getByLabel('Vault passphrase', { exact: true }).fill('vault pass');
 	await page.getByRole('button', { name: 'Unlock vault' }).click();
-	await expect(page.getByText('The vault is unlocked.')).toBeVisible({ timeout: 30_000 });
+	await expect(custody.getByText('The vault is unlocked.')).toBeVisible({ timeout: 30_000 });
 
 	const strict = page.getByRole('switch', { name: 'Strict key custody' });
 	await expect(strict).toHaveAttribute('aria-checked', 'false');
 	await strict.click();
 	await expect(strict).toHaveAttribute('aria-checked', 'true');
-	await expect(page.getByText('No key has the legacy decryption path.')).toBeVisible();
+	await expect(custody.getByText('No key has the legacy decryption path.')).toBeVisible();
 	await page.reload();
 	await expect(page.getByRole('switch', { name: 'Strict key custody' })).toHaveAttribute('aria-checked', 'true');
 	await expect(page.getByTestId('storage-state')).toContainText(/Storage is (not )?persistent/);
