@@ -94,3 +94,19 @@ test('no page or dialog scrolls sideways at 390 px, and the tables stack', async
 	await expectNoSideways(page, 'the delete confirmation');
 	await page.keyboard.press('Escape');
 });
+
+test('the group form keeps its width when its error appears (issue 19)', async ({ page }) => {
+	await page.setViewportSize({ width: 1280, height: 800 });
+	await seedPki(page);
+	await page.goto('/admin/smime');
+	const form = page.locator('form').filter({ has: page.getByRole('button', { name: 'Create group' }) });
+	const email = form.getByLabel('Sender email');
+	const before = await email.boundingBox();
+	await form.getByLabel('Name', { exact: true }).fill('A group with a rather long name that is still fine');
+	await email.fill('not an address at all, and a long one so that the error sentence names it in full');
+	await form.getByRole('button', { name: 'Create group' }).click();
+	await expect(form.getByRole('status')).not.toBeEmpty();
+	const after = await email.boundingBox();
+	expect(after?.x).toBe(before?.x);
+	expect(after?.width).toBe(before?.width);
+});
