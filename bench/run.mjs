@@ -1,6 +1,6 @@
 // Sealdesk benchmarks: our engine in headless Chromium on the production build, side by side
 // with `openssl cms` on the same inputs.
-// Usage: npm run bench [-- --quick] [-- --only=certificates,ui,load,messages,mailbox] [-- --runs=N (message runs)]
+// Usage: npm run bench [-- --quick] [-- --only=certificates,ui,tickets,load,messages,mailbox] [-- --runs=N (message runs)]
 //        [-- --sizes=10KB,1MB,10MB,25MB (message sizes)]
 // Prints a table of medians and writes bench-results/latest.json. Not part of npm test.
 import { mkdir, rm, writeFile } from 'node:fs/promises';
@@ -15,6 +15,7 @@ import { serveBench } from './serve.mjs';
 import { benchUi } from './ui.mjs';
 import { benchMailbox } from './mailbox.mjs';
 import { cyrusInstalled } from '../scripts/mailserver.mjs';
+import { benchTickets } from './tickets.mjs';
 
 const quick = process.argv.includes('--quick');
 const onlyArg = process.argv.find((a) => a.startsWith('--only='));
@@ -68,6 +69,7 @@ let messages = [];
 let load = null;
 let ui = [];
 let mailbox = null;
+let ticketsUi = [];
 const inputs = inputsDir();
 const host = await serveBench(join(root, 'build'), inputs);
 const browser = await chromium.launch({ executablePath: systemChromium(), args: QUIET_ARGS });
@@ -86,6 +88,7 @@ try {
 		results.push({ name: `list ${count} certificates`, ms: median(samples.map((s) => s.listMs)) });
 	}
 	if (wanted('ui')) ui = await benchUi({ browser, origin: host.origin, certificates: quick ? 200 : 10_000, logs: quick ? 10_000 : 100_000 });
+	if (wanted('tickets')) ticketsUi = await benchTickets({ browser, origin: host.origin, count: quick ? 2000 : 10_000 });
 	if (wanted('load')) load = await benchFirstLoad({ browser, origin: host.origin, runs: quick ? 1 : 3, quick });
 	if (wanted('mailbox')) {
 		if (cyrusInstalled()) mailbox = await benchMailbox({ browser, origin: host.origin, setUpstream: host.setUpstream, pki, count: quick ? 100 : 1000 });
@@ -114,6 +117,12 @@ if (ui.length) {
 	console.log('| operation | time | target |');
 	console.log('|---|---|---|');
 	for (const r of ui) console.log(`| ${r.name} | ${seconds(r.ms)} | ${r.target ? `< ${r.target} ms ${r.ms < r.target ? '(met)' : '(MISSED)'}` : ''} |`);
+}
+if (ticketsUi.length) {
+	console.log('\nThe tickets list (one run; in the page, from the action to the frame after the DOM shows the result):\n');
+	console.log('| operation | time | target |');
+	console.log('|---|---|---|');
+	for (const r of ticketsUi) console.log(`| ${r.name} | ${seconds(r.ms)} | ${r.target ? `< ${r.target} ms ${r.ms < r.target ? '(met)' : '(MISSED)'}` : ''} |`);
 }
 if (load) {
 	console.log('\nFirst load (JS is gzip -9 of every script the page fetched, the desk worker listed apart):\n');
@@ -154,4 +163,4 @@ if (mailbox) {
 	console.log(`| longest main-thread task during the sync | ${seconds(mailbox.longestTask)} | | < 50 ms ${mailbox.longestTask < 50 ? '(met)' : '(MISSED)'} |`);
 }
 await mkdir(join(root, 'bench-results'), { recursive: true });
-await writeFile(join(root, 'bench-results', 'latest.json'), JSON.stringify({ at: new Date().toISOString(), quick, machine, results, ui, load, messages, mailbox }, null, 2));
+await writeFile(join(root, 'bench-results', 'latest.json'), JSON.stringify({ at: new Date().toISOString(), quick, machine, results, ui, tickets: ticketsUi, load, messages, mailbox }, null, 2));

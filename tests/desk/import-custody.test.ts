@@ -132,9 +132,13 @@ describe('deleting, exporting and logging', () => {
 		await desk.deleteCertificate(fp);
 		expect(await desk.getCertificate(fp)).toBeNull();
 		await expect(desk.certificatePem(fp)).rejects.toThrow('No certificate has this fingerprint.');
-		const logs = await desk.logs();
-		expect(logs.map((l) => l.operation)).toEqual(['delete', 'delete-key', 'import']);
-		expect(logs.every((l) => l.direction === 'admin' && l.status === 'success' && l.messageId === null)).toBe(true);
+		const all = await desk.logs();
+		// Issue 19: the refused second delete is logged too, with its sentence; and the switch that enabled S/MIME.
+		expect(all.map((l) => `${l.operation}:${l.status}`)).toEqual(['delete:success', 'delete-key:failed', 'delete-key:success', 'import:success', 'setting:success']);
+		expect(all[1]?.detail).toBe(`private key for ${fp}: This certificate has no private key.`);
+		expect(all[4]?.detail).toBe('S/MIME is enabled.');
+		const logs = all.filter((l) => l.status === 'success' && l.operation !== 'setting');
+		expect(logs.every((l) => l.direction === 'admin' && l.messageId === null)).toBe(true);
 		expect(logs[2]?.detail).toContain('alice-modern.p12');
 	});
 

@@ -14,7 +14,12 @@ async function expectRefused(desk: Desk, input: { name: string; data: Uint8Array
 	else expect(e.message).toMatch(message);
 	expect(e.code).toBe(code);
 	expect(e.message).not.toMatch(/invalid byte sequence|undefined|\bat\b.*\(/);
-	expect(await snapshot(desk)).toBe(before);
+	// Issue 19: the refusal is in Recent Logs with the sentence the admin saw (never the passphrase); nothing else changed.
+	const [last] = await desk.logs();
+	expect(last).toMatchObject({ direction: 'admin', operation: 'import', status: 'failed', detail: `"${input.name}": ${e.message}`, messageId: null });
+	if (input.passphrase) expect(last?.detail).not.toContain(input.passphrase);
+	const after = JSON.parse(await snapshot(desk)) as { logs: number };
+	expect({ ...after, logs: after.logs - 1 }).toEqual(JSON.parse(before));
 }
 
 const NOT_A_FILE = (name: string) => `"${name}" is not a PEM or DER certificate, private key, PKCS#7 or PKCS#12 file.`;

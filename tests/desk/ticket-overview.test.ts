@@ -47,6 +47,24 @@ const reference = {
 			}
 		}
 		return { encrypted, signed };
+	},
+	/** Issue 19: the most alarming sign and encryption status of the checked articles, and unchecked S/MIME mail. */
+	verdictOf(articles: readonly Pick<Article, 'security' | 'attachments' | 'direction' | 'processedAt'>[]): TicketRow['verdict'] {
+		const signRank = ['none', 'valid', 'sender-mismatch', 'expired', 'untrusted', 'invalid'];
+		const encRank = ['none', 'decrypted', 'no-key', 'failed'];
+		let sign: TicketRow['verdict']['sign'] = 'none';
+		let encryption: TicketRow['verdict']['encryption'] = 'none';
+		let unchecked = false;
+		for (const a of articles) {
+			if (reference.isUnchecked(a)) {
+				const p = reference.protectionOf([a]);
+				unchecked ||= p.encrypted || p.signed;
+				continue;
+			}
+			if (signRank.indexOf(a.security.sign.status) > signRank.indexOf(sign)) sign = a.security.sign.status;
+			if (encRank.indexOf(a.security.encryption.status) > encRank.indexOf(encryption)) encryption = a.security.encryption.status;
+		}
+		return { sign, encryption, unchecked };
 	}
 };
 
@@ -54,9 +72,9 @@ const reference = {
 async function oldRows(desk: Desk): Promise<TicketRow[]> {
 	const [summaries, groups] = await Promise.all([desk.listTickets(), desk.listGroups()]);
 	const details = await Promise.all(summaries.map((s) => desk.getTicket(s.id)));
-	return summaries.map(({ id, subject, customer, createdAt, updatedAt, articleCount }, i) => {
+	return summaries.map(({ id, state, subject, customer, createdAt, updatedAt, articleCount }, i) => {
 		const articles = details[i]?.articles ?? [];
-		return { id, subject, customer, createdAt, updatedAt, articleCount, group: reference.groupOfArticles(groups, articles)?.name ?? null, ...reference.protectionOf(articles) };
+		return { id, state, subject, customer, createdAt, updatedAt, articleCount, group: reference.groupOfArticles(groups, articles)?.name ?? null, ...reference.protectionOf(articles), verdict: reference.verdictOf(articles) };
 	});
 }
 
@@ -286,9 +304,11 @@ describe('the overview rules', () => {
 			to: fc.array(address, { maxLength: 3 }),
 			cc: fc.array(address, { maxLength: 2 }),
 			layers: fc.array(layer, { maxLength: 2 }),
+			sign: fc.constantFrom('none', 'valid', 'untrusted', 'invalid', 'expired', 'sender-mismatch'),
+			encryption: fc.constantFrom('none', 'decrypted', 'no-key', 'failed'),
 			attachments: fc.array(attachment, { maxLength: 3 })
 		},
-		{ requiredKeys: ['direction', 'to', 'cc', 'layers', 'attachments'] }
+		{ requiredKeys: ['direction', 'to', 'cc', 'layers', 'sign', 'encryption', 'attachments'] }
 	);
 	const group = fc.record({ id: fc.string(), name: fc.string(), email: fc.constantFrom('a@x.test', 'b@x.test', 'c@x.test', 'd@x.test'), sign: fc.boolean(), encrypt: fc.boolean() });
 
@@ -303,14 +323,14 @@ describe('the overview rules', () => {
 					receivedAt: '',
 					...(g.processedAt !== undefined ? { processedAt: g.processedAt } : {}),
 					headers: { ...(g.from ? { from: g.from } : {}), to: g.to, cc: g.cc, subject: '', references: [] },
-					security: { sign: { status: 'none' as const, comment: '' }, encryption: { status: 'none' as const, comment: '' }, layers: g.layers },
+					security: { sign: { status: g.sign, comment: '' }, encryption: { status: g.encryption, comment: '' }, layers: g.layers },
 					text: '',
 					attachments: g.attachments.map((a) => ({ ...a, data: new Uint8Array() }))
 				}));
 				const articles = records.map((r) => ({ ...r, ...r.headers, attachments: r.attachments.map((a, index) => ({ index, name: a.name, type: a.type, size: 0 })) }));
-				const summary = { id: 1, subject: '', customer: '', createdAt: '', updatedAt: '', articleCount: records.length };
+				const summary = { id: 1, state: 'open' as const, subject: '', customer: '', createdAt: '', updatedAt: '', articleCount: records.length };
 				const row = ticketRow(summary, records.map(articleOverview), groups);
-				expect(row).toEqual({ ...summary, group: reference.groupOfArticles(groups, articles)?.name ?? null, ...reference.protectionOf(articles) });
+				expect(row).toEqual({ ...summary, group: reference.groupOfArticles(groups, articles)?.name ?? null, ...reference.protectionOf(articles), verdict: reference.verdictOf(articles) });
 			})
 		);
 	});

@@ -13,7 +13,8 @@ import { tmpFile } from '../smime/helpers';
 import { freshDesk } from '../desk/receive-helpers';
 
 async function profile(name: string): Promise<Desk> {
-	const desk = await openDesk({ indexedDB: new IDBFactory(), name, now: () => new Date('2026-11-29T12:00:00Z') });
+	// A day before the filled profile: its own log entries (S/MIME enabled) are not the imported ones.
+	const desk = await openDesk({ indexedDB: new IDBFactory(), name, now: () => new Date('2026-11-28T12:00:00Z') });
 	await desk.setEnabled(true);
 	return desk;
 }
@@ -64,5 +65,12 @@ test('a file that is not a Sealdesk log is refused with a sentence, and nothing 
 	await expect(desk.importLogs({ data: '[{"at":"yesterday"}]' })).rejects.toThrow('Entry 1 of the log file is not a Sealdesk log entry.');
 	await expect(desk.importLogs({ data: '[ not json' })).rejects.toThrow('The log file is not valid JSON.');
 	await expect(desk.exportLogs('xml' as 'csv')).rejects.toThrow('The log can be exported as JSON or CSV.');
-	expect(await desk.logs()).toEqual(before);
+	// Nothing imported; each refusal is in Recent Logs with its sentence (issue 19).
+	const after = await desk.logs();
+	expect(after.slice(3)).toEqual(before);
+	expect(after.slice(0, 3).map((l) => [l.operation, l.status, l.detail])).toEqual([
+		['import-logs', 'failed', 'The log file is not valid JSON.'],
+		['import-logs', 'failed', 'Entry 1 of the log file is not a Sealdesk log entry.'],
+		['import-logs', 'failed', expect.stringMatching(/^The log file is not a Sealdesk log/)]
+	]);
 });

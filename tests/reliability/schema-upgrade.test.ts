@@ -102,3 +102,62 @@ test('an upgrade in another tab closes this connection instead of blocking, and 
 	expect(performance.now() - started).toBeLessThan(1000);
 	await old.close();
 });
+
+test('issue 19: a version 3 database upgrades to ticket states and search; its tickets read as open and are found by their words', async () => {
+	const source = await openDesk({ indexedDB: new IDBFactory(), name: 'source3', now: () => NOW });
+	await source.setEnabled(true);
+	await loadPki(source, ['bob']);
+	const secret = await source.receive(withHeaders(cms([...encryptTo('bob'), '-aes256'], content('zebra crossing invoice')), { subject: 'Decrypted one' }));
+	const plain = await source.receive(withHeaders(content('a plain printer question'), { subject: 'Plain one', from: 'Carl <carl@customer.test>' }));
+	const records: Record<string, { key: IDBValidKey; value: unknown }[]> = {};
+	for (const name of STORE_NAMES) {
+		const store = source.context.db.transaction(name).objectStore(name);
+		const [keys, values] = await Promise.all([store.getAllKeys(), store.getAll()]);
+		// Records as schema 3 wrote them: tickets had no state and no words.
+		records[name] = keys.map((key, i) => {
+			const value = values[i] as Record<string, unknown>;
+			if (name !== 'tickets') return { key, value };
+			const { state, search, ...old } = value;
+			expect(state).toBe('open');
+			expect(search).toBeInstanceOf(Array);
+			return { key, value: old };
+		});
+	}
+	await source.close();
+
+	// Schema version 3 exactly as it shipped: version 1, the time indexes (2) and the Message-ID index (3).
+	const v3 = await openDB('upgraded3', 3, {
+		upgrade(db, _old, _new, tx) {
+			schemaV1(db);
+			tx.objectStore('logs').createIndex('at', 'at');
+			tx.objectStore('tickets').createIndex('updatedAt', 'updatedAt');
+			tx.objectStore('tickets').createIndex('messageIds', 'messageIds', { multiEntry: true });
+		}
+	});
+	const tx = v3.transaction([...STORE_NAMES], 'readwrite');
+	for (const name of STORE_NAMES) {
+		for (const r of records[name] ?? []) await tx.objectStore(name).put(r.value, name === 'settings' ? r.key : undefined);
+	}
+	await tx.done;
+	v3.close();
+
+	const upgraded = await openDesk({ indexedDB: indexedDB, name: 'upgraded3', now: () => NOW });
+	expect(upgraded.context.db.version).toBe(DB_VERSION);
+	const names = Array.from(upgraded.context.db.transaction('tickets').store.indexNames);
+	expect(names).toContain('stateUpdated');
+	expect(names).toContain('search');
+	// Old tickets read as open, in the open list, and by every listing.
+	expect((await upgraded.listTickets()).map((t) => t.state)).toEqual(['open', 'open']);
+	const open = await upgraded.queryTickets({ state: 'open' });
+	expect(open.total).toBe(2);
+	expect(open.counts).toEqual({ open: 2, pending: 0, closed: 0 });
+	expect((await upgraded.getTicket(plain.ticketId))?.state).toBe('open');
+	// Their words were made from the stored articles: the decrypted text, the customer, the subject.
+	expect((await upgraded.queryTickets({ state: 'all', search: 'zebra' })).rows.map((r) => r.id)).toEqual([secret.ticketId]);
+	expect((await upgraded.queryTickets({ state: 'all', search: 'carl@customer' })).rows.map((r) => r.id)).toEqual([plain.ticketId]);
+	expect((await upgraded.queryTickets({ state: 'all', search: 'plain one' })).rows.map((r) => r.id)).toEqual([plain.ticketId]);
+	// The state index works for the upgraded tickets.
+	await upgraded.setTicketState(plain.ticketId, 'closed');
+	expect((await upgraded.queryTickets({ state: 'closed' })).rows.map((r) => r.id)).toEqual([plain.ticketId]);
+	await upgraded.close();
+});

@@ -14,7 +14,7 @@ import { platformTimers, type DeskContext, type DeskTimers } from './context';
 import type { TicketRow } from './ticket-overview';
 import * as certificates from './certificates';
 import * as vault from './vault';
-import { listLogs } from './log';
+import { appendLog, listLogs } from './log';
 import * as composing from './compose';
 import * as groups from './groups';
 import * as sendSettings from './compose-settings';
@@ -81,9 +81,35 @@ export class Desk {
 		this.context = context;
 	}
 
+	/**
+	 * Runs an admin action and puts it in Recent Logs (issue 19): a refusal with the sentence the
+	 * admin was shown (the error's message), and, when `success` is given, the success too (for
+	 * actions whose own write logs nothing). A log write that fails never hides the action's result.
+	 */
+	async #admin<T>(operation: string, subject: string | null, action: () => Promise<T>, success?: string): Promise<T> {
+		let result: T;
+		try {
+			result = await action();
+		} catch (error) {
+			const sentence = error instanceof Error ? error.message : String(error);
+			await this.#log(operation, 'failed', subject === null ? sentence : `${subject}: ${sentence}`);
+			throw error;
+		}
+		if (success !== undefined) await this.#log(operation, 'success', success);
+		return result;
+	}
+
+	async #log(operation: string, status: 'success' | 'failed', detail: string): Promise<void> {
+		try {
+			await appendLog(this.context, { direction: 'admin', operation, status, detail, messageId: null });
+		} catch {
+			// The action's own outcome is what the caller needs.
+		}
+	}
+
 	/** Turns S/MIME on or off. Imports are refused while it is off. */
 	setEnabled(on: boolean): Promise<void> {
-		return certificates.setEnabled(this.context, on);
+		return this.#admin('setting', null, () => certificates.setEnabled(this.context, on), on ? 'S/MIME is enabled.' : 'S/MIME is disabled.');
 	}
 
 	/** Whether S/MIME is on. */
@@ -96,7 +122,8 @@ export class Desk {
 	 * @throws ImportError with the user-facing sentence and a `code` (see certificates.importFile)
 	 */
 	importFile(input: ImportFileInput): Promise<certificates.ImportSummary> {
-		return certificates.importFile(this.context, input);
+		// A passphrase never reaches the log: only the file's name and the sentence shown.
+		return this.#admin('import', `"${input.name}"`, () => certificates.importFile(this.context, input));
 	}
 
 	/** Every stored certificate. */
@@ -111,12 +138,12 @@ export class Desk {
 
 	/** Deletes a certificate and its private key. @throws Error when it is not stored */
 	deleteCertificate(fingerprint: string): Promise<void> {
-		return certificates.deleteCertificate(this.context, fingerprint);
+		return this.#admin('delete', `certificate ${fingerprint}`, () => certificates.deleteCertificate(this.context, fingerprint));
 	}
 
 	/** Deletes only the private key of a certificate. @throws Error when there is none */
 	deletePrivateKey(fingerprint: string): Promise<void> {
-		return certificates.deletePrivateKey(this.context, fingerprint);
+		return this.#admin('delete-key', `private key for ${fingerprint}`, () => certificates.deletePrivateKey(this.context, fingerprint));
 	}
 
 	/** A certificate as PEM, for download. @throws Error when it is not stored */
@@ -153,6 +180,16 @@ export class Desk {
 		return tickets.listTickets(this.context);
 	}
 
+	/** One page of the tickets list, filtered by state (default 'open') and search, from the indexes. See tickets.queryTickets. */
+	queryTickets(query?: tickets.TicketQuery): Promise<tickets.TicketPage> {
+		return tickets.queryTickets(this.context, query);
+	}
+
+	/** Sets a ticket's state. @throws Error "No ticket has this id." or for an unknown state */
+	setTicketState(id: number, state: tickets.TicketState): Promise<tickets.TicketSummary> {
+		return tickets.setTicketState(this.context, id, state);
+	}
+
 	/** A ticket with its articles, or null. */
 	getTicket(id: number): Promise<tickets.TicketDetail | null> {
 		return tickets.getTicket(this.context, id);
@@ -180,18 +217,26 @@ export class Desk {
 
 	/** Sets, changes or (next null) removes the vault passphrase. @throws ImportError on a wrong current passphrase */
 	setVaultPassphrase(current: string | null, next: string | null): Promise<void> {
-		return vault.setVaultPassphrase(this.context, current, next);
+		const done = next === null ? 'The vault passphrase was removed.' : current === null ? 'The vault passphrase was set.' : 'The vault passphrase was changed.';
+		return this.#admin('vault', null, () => vault.setVaultPassphrase(this.context, current, next), done);
 	}
 
 	/** Unlocks the vault. @throws ImportError "The passphrase is wrong." */
 	unlockVault(passphrase: string): Promise<void> {
-		return vault.unlockVault(this.context, passphrase);
+		return this.#admin('vault', 'Unlock', () => vault.unlockVault(this.context, passphrase), 'The vault was unlocked.');
 	}
 
 	/** Locks the vault again. */
 	lockVault(): Promise<void> {
-		vault.lockVault(this.context);
-		return Promise.resolve();
+		return this.#admin(
+			'vault',
+			null,
+			() => {
+				vault.lockVault(this.context);
+				return Promise.resolve();
+			},
+			'The vault was locked.'
+		);
 	}
 
 	/** Minutes of vault idleness after which the vault locks itself (0: never). Default 15. */
@@ -211,7 +256,7 @@ export class Desk {
 
 	/** Strict key custody: on drops every sealed copy; new imports then keep none. */
 	setStrictKeyCustody(on: boolean): Promise<void> {
-		return vault.setStrictKeyCustody(this.context, on);
+		return this.#admin('setting', null, () => vault.setStrictKeyCustody(this.context, on), on ? 'Strict key custody is on.' : 'Strict key custody is off.');
 	}
 
 	/** The settings the admin page shows. */
@@ -255,12 +300,12 @@ export class Desk {
 
 	/** Creates or replaces a group; sign and encrypt default to on. @throws Error for invalid input */
 	saveGroup(input: groups.GroupInput): Promise<groups.Group> {
-		return groups.saveGroup(this.context, input);
+		return this.#admin('group', `group "${typeof input.name === 'string' ? input.name : ''}"`, () => groups.saveGroup(this.context, input));
 	}
 
 	/** Deletes a group. @throws Error "No group has this id." */
 	deleteGroup(id: string): Promise<void> {
-		return groups.deleteGroup(this.context, id);
+		return this.#admin('delete-group', `group ${id}`, () => groups.deleteGroup(this.context, id));
 	}
 
 	/** The content encryption setting: 'auto' (default), 'cbc' or 'gcm'. */
@@ -270,7 +315,7 @@ export class Desk {
 
 	/** Sets the content encryption. @throws Error for a value other than 'auto', 'cbc', 'gcm' */
 	setContentEncryption(value: ContentEncryptionSetting): Promise<void> {
-		return sendSettings.setContentEncryption(this.context, value);
+		return this.#admin('setting', 'Content encryption', () => sendSettings.setContentEncryption(this.context, value));
 	}
 
 	/** The RSA signature scheme: 'pkcs1' (default) or 'pss'. */
@@ -280,7 +325,7 @@ export class Desk {
 
 	/** Sets the RSA signature scheme. @throws Error for a value other than 'pkcs1', 'pss' */
 	setSignatureScheme(value: SignatureSchemeSetting): Promise<void> {
-		return sendSettings.setSignatureScheme(this.context, value);
+		return this.#admin('setting', 'Signature scheme', () => sendSettings.setSignatureScheme(this.context, value));
 	}
 
 	/** Every certificate as one PEM bundle (for importFile on another profile). Private keys cannot be exported. */
@@ -295,7 +340,7 @@ export class Desk {
 
 	/** Imports an exported log (JSON or CSV), skipping entries already present. @throws Error when it is not a Sealdesk log */
 	importLogs(input: { data: string | Uint8Array }): Promise<backup.LogImportSummary> {
-		return backup.importLogs(this.context, input);
+		return this.#admin('import-logs', null, () => backup.importLogs(this.context, input));
 	}
 
 	/** Connects without storing anything and lists the mailboxes. @throws MailboxError with the user-facing sentence */

@@ -54,6 +54,12 @@ export { contentEncryption, setContentEncryption, signatureScheme, setSignatureS
 export { receive, retry } from './receive';
 export {
 	listTickets,
+	queryTickets,
+	setTicketState,
+	TICKET_STATES,
+	type TicketState,
+	type TicketQuery,
+	type TicketPage,
 	getTicket,
 	getArticle,
 	getAttachment,

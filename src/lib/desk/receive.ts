@@ -15,6 +15,7 @@ import { PROCESSING_ERROR, SMIME_OFF_ENCRYPTION, SMIME_OFF_SIGN, TOO_MANY_PARTS 
 import { hasTooManyParts } from '../mime/part-count';
 import type { ArticleRecord, ArticleTx, StoredAttachment, TicketRecord } from './tickets';
 import { overviewWith } from './ticket-overview';
+import { withWords } from '../store/search-words';
 import { addArticle, articleHeaders, storedBytes, toArticle, toStoredBytes, type Article } from './tickets';
 import { isEnabled, recordCapabilities } from './certificates';
 import { announce, recordPhase, STORE_TIMING, type DeskContext } from './context';
@@ -175,7 +176,8 @@ export async function retry(ctx: DeskContext, articleId: number): Promise<Articl
 		await tx.objectStore('articles').put(updated);
 		// The list's overview follows the new result (e.g. now decrypted, or checked after S/MIME was off).
 		const ticket = (await tx.objectStore('tickets').get(existing.ticketId)) as TicketRecord | undefined;
-		if (ticket) await tx.objectStore('tickets').put({ ...ticket, overview: await overviewWith(tx, existing.ticketId, ticket, { ...updated, id: articleId }) });
+		// Text made readable by this run (now decrypted) becomes searchable.
+		if (ticket) await tx.objectStore('tickets').put({ ...ticket, search: withWords(ticket.search, result.text), overview: await overviewWith(tx, existing.ticketId, ticket, { ...updated, id: articleId }) });
 		await appendLog(tx, logEntry(result, existing.headers.messageId, true), ctx.now());
 		await tx.done;
 	} catch (cause) {

@@ -8,7 +8,7 @@
  * after the mail came, and the group is matched against the groups as they are now.
  */
 import type { Address } from '../mime/display';
-import type { SecurityResult } from '../smime/incoming-types';
+import type { EncryptionStatus, SecurityResult, SignStatus } from '../smime/incoming-types';
 import type { Group } from './groups';
 import type { ArticleRecord, ArticleTx, TicketRecord, TicketSummary } from './tickets';
 
@@ -18,14 +18,26 @@ export interface TicketProtection {
 	signed: boolean;
 }
 
+/**
+ * The security verdict of a ticket's mail, for the list: the worst sign and encryption status
+ * of its articles (see {@link worseSign}, {@link worseEncryption}), and whether any article
+ * with S/MIME parts has not been checked yet.
+ */
+export interface TicketVerdict {
+	sign: SignStatus;
+	encryption: EncryptionStatus;
+	unchecked: boolean;
+}
+
 /** A ticket as the list shows it. */
 export interface TicketRow extends TicketSummary, TicketProtection {
 	/** The name of the group the ticket's mail was addressed to (or sent from), or null. */
 	group: string | null;
+	verdict: TicketVerdict;
 }
 
 /** What the overview keeps of one article. */
-export interface ArticleOverview extends TicketProtection {
+export interface ArticleOverview extends TicketProtection, TicketVerdict {
 	/** The article's id. */
 	id: number;
 	/** The addresses group matching looks at: From for outgoing mail, To and Cc for incoming. */
@@ -41,7 +53,7 @@ export interface TicketOverview {
 }
 
 /** The version of the overview this code writes; bump it when the rules below change. */
-export const OVERVIEW_VERSION = 1;
+export const OVERVIEW_VERSION = 2;
 
 /** The fields of an article {@link isUnchecked} reads. */
 type CheckInput = { direction: 'in' | 'out'; processedAt?: string };
@@ -101,9 +113,33 @@ export function groupOfAddresses(groups: readonly Pick<Group, 'email'>[], perArt
 	return -1;
 }
 
+/** Sign statuses from least to most alarming; a ticket shows the most alarming of its articles. */
+const SIGN_ORDER: readonly SignStatus[] = ['none', 'valid', 'sender-mismatch', 'expired', 'untrusted', 'invalid'];
+/** Encryption statuses from least to most alarming. */
+const ENCRYPTION_ORDER: readonly EncryptionStatus[] = ['none', 'decrypted', 'no-key', 'failed'];
+
+/** The more alarming of two sign statuses (the architecture's precedence: invalid, untrusted, expired, sender-mismatch, valid). */
+export function worseSign(a: SignStatus, b: SignStatus): SignStatus {
+	return SIGN_ORDER.indexOf(a) >= SIGN_ORDER.indexOf(b) ? a : b;
+}
+
+/** The more alarming of two encryption statuses: failed, no-key, decrypted, none. */
+export function worseEncryption(a: EncryptionStatus, b: EncryptionStatus): EncryptionStatus {
+	return ENCRYPTION_ORDER.indexOf(a) >= ENCRYPTION_ORDER.indexOf(b) ? a : b;
+}
+
 /** The overview entry of a stored article. */
 export function articleOverview(record: ArticleRecord & { id: number }): ArticleOverview {
-	return { id: record.id, addresses: matchedAddresses({ direction: record.direction, ...record.headers }), ...protectionOf([record]) };
+	const protection = protectionOf([record]);
+	const unchecked = isUnchecked(record);
+	return {
+		id: record.id,
+		addresses: matchedAddresses({ direction: record.direction, ...record.headers }),
+		...protection,
+		sign: unchecked ? 'none' : record.security.sign.status,
+		encryption: unchecked ? 'none' : record.security.encryption.status,
+		unchecked: unchecked && (protection.encrypted || protection.signed)
+	};
 }
 
 /** The ticket's overview when it can be trusted: written by this code's rules and covering every article. */
@@ -116,12 +152,16 @@ export function currentOverview(ticket: TicketRecord): TicketOverview | null {
 export function ticketRow(summary: TicketSummary, entries: readonly ArticleOverview[], groups: readonly Pick<Group, 'email' | 'name'>[]): TicketRow {
 	let encrypted = false;
 	let signed = false;
+	const verdict: TicketVerdict = { sign: 'none', encryption: 'none', unchecked: false };
 	for (const e of entries) {
 		encrypted ||= e.encrypted;
 		signed ||= e.signed;
+		verdict.sign = worseSign(verdict.sign, e.sign);
+		verdict.encryption = worseEncryption(verdict.encryption, e.encryption);
+		verdict.unchecked ||= e.unchecked;
 	}
 	const group = groups[groupOfAddresses(groups, entries.map((e) => e.addresses))]?.name ?? null;
-	return { ...summary, group, encrypted, signed };
+	return { ...summary, group, encrypted, signed, verdict };
 }
 
 /**

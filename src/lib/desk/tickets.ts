@@ -16,7 +16,8 @@ import type { Address, MessageHeaders } from '../mime/display';
 import type { SecurityResult } from '../smime/incoming-types';
 import { blobOf } from '../mime/blob-copy';
 import type { SealdeskDB } from '../store/schema';
-import type { DeskContext } from './context';
+import { queryWords, withWords } from '../store/search-words';
+import { announce, type DeskContext } from './context';
 import { toSections, type ArticleSection, type StoredSection } from './sections';
 import { sortedGroups } from './groups';
 import { articleOverview, currentOverview, OVERVIEW_VERSION, overviewWith, ticketRow, type TicketOverview, type TicketRow } from './ticket-overview';
@@ -92,9 +93,19 @@ export type ArticleRecord = {
 	sections?: StoredSection[];
 };
 
+/** Where a ticket stands: the agent sets it; a customer's mail reopens a pending or closed ticket. */
+export type TicketState = 'open' | 'pending' | 'closed';
+
+/** The states, in the order the UI offers them. */
+export const TICKET_STATES: readonly TicketState[] = ['open', 'pending', 'closed'];
+
 /** A ticket as stored in the 'tickets' store. */
 export type TicketRecord = {
 	id?: number;
+	/** Absent on tickets written before schema 4: read as 'open'. */
+	state?: TicketState;
+	/** The words of the subject, customer and readable article text (see store/search-words), for the `search` index. */
+	search?: string[];
 	subject: string;
 	/** The From address of the first article. */
 	customer: string;
@@ -135,6 +146,7 @@ export interface Article extends ArticleHeaders {
 /** A ticket in the list. */
 export interface TicketSummary {
 	id: number;
+	state: TicketState;
 	subject: string;
 	customer: string;
 	createdAt: string;
@@ -192,6 +204,8 @@ export async function addArticle(tx: ArticleTx, article: Omit<ArticleRecord, 'id
 	let ticketId = ticket?.id;
 	if (!ticket || ticketId === undefined) {
 		ticket = {
+			state: 'open',
+			search: withWords([], h.subject, h.from?.address ?? '', h.from?.name ?? ''),
 			subject: h.subject || '(no subject)',
 			customer: h.from?.address ?? '',
 			createdAt: article.receivedAt,
@@ -216,9 +230,14 @@ export async function addToStoredTicket(tx: ArticleTx, ticketId: number, ticket:
 	const stored = { ...article, ticketId };
 	const id = await tx.objectStore('articles').add(stored);
 	const overview = await overviewWith(tx, ticketId, ticket, { ...stored, id });
+	// A customer's mail reopens the ticket; the agent's own mail leaves its state as it is.
+	const state: TicketState = article.direction === 'in' ? 'open' : (ticket.state ?? 'open');
+	const sender = article.headers.from;
 	await tx.objectStore('tickets').put({
 		...ticket,
 		id: ticketId,
+		state,
+		search: withWords(ticket.search, ticket.subject, ticket.customer, article.headers.subject, sender?.address ?? '', sender?.name ?? '', article.text),
 		updatedAt: article.receivedAt,
 		messageIds: messageId && !ticket.messageIds.includes(messageId) ? [...ticket.messageIds, messageId] : ticket.messageIds,
 		articleCount: ticket.articleCount + 1,
@@ -245,7 +264,7 @@ export function toArticle(record: ArticleRecord): Article {
 }
 
 function summary(t: TicketRecord): TicketSummary {
-	return { id: t.id ?? 0, subject: t.subject, customer: t.customer, createdAt: t.createdAt, updatedAt: t.updatedAt, articleCount: t.articleCount };
+	return { id: t.id ?? 0, state: t.state ?? 'open', subject: t.subject, customer: t.customer, createdAt: t.createdAt, updatedAt: t.updatedAt, articleCount: t.articleCount };
 }
 
 /**
@@ -257,18 +276,108 @@ export async function listTickets(ctx: DeskContext): Promise<TicketRow[]> {
 	const tx = ctx.db.transaction(['tickets', 'articles', 'groups']);
 	const [all, groupRecords] = await Promise.all([tx.objectStore('tickets').getAll() as Promise<TicketRecord[]>, tx.objectStore('groups').getAll()]);
 	const groups = sortedGroups(groupRecords);
-	const rows = await Promise.all(
-		all.map(async (t) => {
-			const s = summary(t);
-			let entries = currentOverview(t)?.articles;
-			if (!entries) {
-				const records = (await tx.objectStore('articles').index('ticketId').getAll(s.id)) as (ArticleRecord & { id: number })[];
-				entries = records.sort((a, b) => a.id - b.id).map(articleOverview);
-			}
-			return ticketRow(s, entries, groups);
-		})
-	);
+	const rows = await Promise.all(all.map((t) => rowOf(tx, t, groups)));
 	return rows.sort((a, b) => b.updatedAt.localeCompare(a.updatedAt) || b.id - a.id);
+}
+
+/** What {@link queryTickets} takes; every field optional, unknown fields rejected. */
+export interface TicketQuery {
+	/** One state, or 'all'. Defaults to 'open'. */
+	state?: TicketState | 'all';
+	/** Words to search for in the subject, customer and readable text; every word must start a word of the ticket. */
+	search?: string;
+	/** The first row to return, in the order of the list (most recent activity first). Defaults to 0. */
+	offset?: number;
+	/** How many rows at most; 1 to 500, defaults to 50. */
+	limit?: number;
+}
+
+/** One page of the tickets list. */
+export interface TicketPage {
+	rows: TicketRow[];
+	/** How many tickets match the state and search, over all pages. */
+	total: number;
+	/** How many tickets each state has (without the search). */
+	counts: Record<TicketState, number>;
+}
+
+const QUERY_KEYS = new Set(['state', 'search', 'offset', 'limit']);
+
+function checkQuery(query: TicketQuery): Required<Omit<TicketQuery, 'search'>> & { words: string[] } {
+	for (const key of Object.keys(query)) if (!QUERY_KEYS.has(key)) throw new Error(`Unknown ticket query option "${key}".`);
+	const state = query.state ?? 'open';
+	if (state !== 'all' && !TICKET_STATES.includes(state)) throw new Error(`Unknown ticket state "${state}".`);
+	const offset = query.offset ?? 0;
+	const limit = query.limit ?? 50;
+	if (!Number.isSafeInteger(offset) || offset < 0) throw new Error('The offset must be a whole number, 0 or more.');
+	if (!Number.isSafeInteger(limit) || limit < 1 || limit > 500) throw new Error('The limit must be a whole number from 1 to 500.');
+	return { state, offset, limit, words: queryWords(query.search ?? '') };
+}
+
+/** The key range of one state in the `stateUpdated` index. */
+function stateRange(state: TicketState): IDBKeyRange {
+	return IDBKeyRange.bound([state, ''], [state, '\uffff']);
+}
+
+/**
+ * One page of the tickets list, most recent activity first, filtered by state and search, read
+ * from the indexes: the ids of the matching tickets come from index keys (never whole records),
+ * and only the page's tickets are read.
+ * @throws Error for an unknown option or state, or an offset or limit out of range
+ */
+export async function queryTickets(ctx: DeskContext, query: TicketQuery = {}): Promise<TicketPage> {
+	const q = checkQuery(query);
+	const tx = ctx.db.transaction(['tickets', 'articles', 'groups']);
+	const store = tx.objectStore('tickets');
+	const byState = store.index('stateUpdated');
+	const countsPromise = Promise.all(TICKET_STATES.map((s) => byState.count(stateRange(s))));
+	// Ascending by [state,] updatedAt, ties by id: reversed, the newest first (ties: the higher id first).
+	const ordered = q.state === 'all' ? await store.index('updatedAt').getAllKeys() : await byState.getAllKeys(stateRange(q.state));
+	ordered.reverse();
+	let ids = ordered;
+	if (q.words.length > 0) {
+		const bySearch = store.index('search');
+		// Every query word must start a word of the ticket: the tickets of each prefix range, intersected.
+		const perWord = await Promise.all(q.words.map(async (word) => new Set(await bySearch.getAllKeys(IDBKeyRange.bound(word, `${word}\uffff`)))));
+		ids = ordered.filter((id) => perWord.every((found) => found.has(id)));
+	}
+	const pageIds = ids.slice(q.offset, q.offset + q.limit);
+	const [records, groupRecords, counts] = await Promise.all([Promise.all(pageIds.map((id) => store.get(id) as Promise<TicketRecord | undefined>)), tx.objectStore('groups').getAll(), countsPromise]);
+	const groups = sortedGroups(groupRecords);
+	const rows = await Promise.all(records.filter((t): t is TicketRecord => t !== undefined).map((t) => rowOf(tx, t, groups)));
+	return { rows, total: ids.length, counts: { open: counts[0] ?? 0, pending: counts[1] ?? 0, closed: counts[2] ?? 0 } };
+}
+
+type ListTx = IDBPTransaction<SealdeskDB, ('tickets' | 'articles' | 'groups')[]>;
+
+/** A ticket's list row: from its overview, or for an older ticket from its articles. */
+async function rowOf(tx: ListTx, t: TicketRecord, groups: ReturnType<typeof sortedGroups>): Promise<TicketRow> {
+	const s = summary(t);
+	let entries = currentOverview(t)?.articles;
+	if (!entries) {
+		const records = (await tx.objectStore('articles').index('ticketId').getAll(s.id)) as (ArticleRecord & { id: number })[];
+		entries = records.sort((a, b) => a.id - b.id).map(articleOverview);
+	}
+	return ticketRow(s, entries, groups);
+}
+
+/**
+ * Sets a ticket's state.
+ * @throws Error "No ticket has this id." or "Unknown ticket state "x"."
+ */
+export async function setTicketState(ctx: DeskContext, id: number, state: TicketState): Promise<TicketSummary> {
+	if (!TICKET_STATES.includes(state)) throw new Error(`Unknown ticket state "${state}".`);
+	const tx = ctx.db.transaction('tickets', 'readwrite');
+	const ticket = (await tx.store.get(id)) as TicketRecord | undefined;
+	if (!ticket) {
+		await tx.done.catch(() => undefined);
+		throw new Error('No ticket has this id.');
+	}
+	const updated: TicketRecord = { ...ticket, state };
+	await tx.store.put(updated);
+	await tx.done;
+	announce(ctx, ['tickets']);
+	return summary(updated);
 }
 
 /** A ticket with its articles (oldest first), or null when no ticket has this id. */

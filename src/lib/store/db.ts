@@ -4,6 +4,7 @@
  */
 import { wrap, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
 import { DB_VERSION, MAILBOX_SCHEMA_VERSION, type SealdeskDB } from './schema';
+import { withWords } from './search-words';
 
 /** The open database. */
 export type SealdeskDatabase = IDBPDatabase<SealdeskDB>;
@@ -38,6 +39,7 @@ function upgrade(db: SealdeskDatabase, oldVersion: number, tx: UpgradeTransactio
 		const tickets = tx.objectStore('tickets');
 		if (!tickets.indexNames.contains('messageIds')) tickets.createIndex('messageIds', 'messageIds', { multiEntry: true });
 	}
+	if (oldVersion < 4) upgradeTo4(tx);
 	if (oldVersion < MAILBOX_SCHEMA_VERSION) {
 		// The JMAP mailbox: accounts (sealed credentials), sync state per account, the JMAP ids of
 		// stored mail (so none is imported twice) and the outbox. Self-contained: it touches no
@@ -55,6 +57,43 @@ function upgrade(db: SealdeskDatabase, oldVersion: number, tx: UpgradeTransactio
 			outbox.createIndex('ticketId', 'ticketId');
 		}
 	}
+}
+
+/**
+ * Version 4 (issue 19): tickets have a state (open, pending, closed) and the words of their
+ * subject, customer and readable text. The list pages through a state by the `stateUpdated`
+ * index ([state, updatedAt]) and searches by the multiEntry `search` index, instead of reading
+ * every ticket. Tickets written before read as `open`, and get their words from their stored
+ * articles here; the words are derived data, so this step can run again on any database.
+ * The step is asynchronous inside the upgrade transaction: only IndexedDB requests are awaited,
+ * so the transaction stays alive, and a failure aborts the whole upgrade.
+ */
+function upgradeTo4(tx: UpgradeTransaction): void {
+	const tickets = tx.objectStore('tickets');
+	if (!tickets.indexNames.contains('stateUpdated')) tickets.createIndex('stateUpdated', ['state', 'updatedAt']);
+	if (!tickets.indexNames.contains('search')) tickets.createIndex('search', 'search', { multiEntry: true });
+	const articles = tx.objectStore('articles').index('ticketId');
+	const fill = async (): Promise<void> => {
+		let cursor = await tickets.openCursor();
+		while (cursor) {
+			const t = cursor.value as { id: number; subject?: unknown; customer?: unknown; state?: unknown; search?: unknown };
+			const state = t.state === 'pending' || t.state === 'closed' ? t.state : 'open';
+			let search = t.search;
+			if (!Array.isArray(search)) {
+				const texts = ((await articles.getAll(t.id)) as { text?: unknown }[]).map((a) => (typeof a.text === 'string' ? a.text : ''));
+				search = withWords([], typeof t.subject === 'string' ? t.subject : '', typeof t.customer === 'string' ? t.customer : '', ...texts);
+			}
+			await cursor.update({ ...cursor.value, state, search });
+			cursor = await cursor.continue();
+		}
+	};
+	fill().catch(() => {
+		try {
+			tx.abort();
+		} catch {
+			// Already ended: openDatabase reports the failed open.
+		}
+	});
 }
 
 /** What the page is told about other tabs' database versions. */

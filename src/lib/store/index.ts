@@ -6,3 +6,4 @@ export { DB_VERSION, MAILBOX_SCHEMA_VERSION, STORE_NAMES, type MailAccountRecord
 export { ChangeFeed, subscribeChanges, CHANNEL_NAME, type StoreChange } from './changes';
 export { STORAGE_FULL, isQuotaExceeded, writeFailureMessage } from './errors';
 export { abortAndSettle } from './transaction';
+export { wordsOf, withWords, queryWords, MAX_WORDS, MAX_WORD_LENGTH } from './search-words';

@@ -1,5 +1,5 @@
 /**
- * The IndexedDB schema (version 5: version 1, indexes by time on logs and tickets (2), by Message-ID on tickets (3), and the mailbox stores (5)): record types and store names, as ARCHITECTURE.md
+ * The IndexedDB schema (version 5: version 1, indexes by time on logs and tickets (2), by Message-ID on tickets (3), by state and time and by search word on tickets (4), and the mailbox stores (5)): record types and store names, as ARCHITECTURE.md
  * "Storage" lays them out.
  */
 import type { DBSchema } from 'idb';
@@ -140,7 +140,7 @@ export interface SealdeskDB extends DBSchema {
 	keys: { key: string; value: KeyRecord };
 	settings: { key: string; value: unknown };
 	groups: { key: string; value: { id: string } & Record<string, unknown> };
-	tickets: { key: number; value: { id?: number } & Record<string, unknown>; indexes: { updatedAt: string; messageIds: string } };
+	tickets: { key: number; value: { id?: number } & Record<string, unknown>; indexes: { updatedAt: string; messageIds: string; stateUpdated: [string, string]; search: string } };
 	articles: { key: number; value: { id?: number; ticketId: number } & Record<string, unknown>; indexes: { ticketId: number } };
 	logs: { key: number; value: LogEntry; indexes: { at: string } };
 	mailAccounts: { key: string; value: MailAccountRecord };

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describeCertificate } from '$lib/pki/describe';
 import { parsePem } from '$lib/pki/pem';
 import type { CertificateInfo } from '$lib/pki/describe';
-import { certificateBadges, certificateLabel, filterByEmail, formatBytes, formatDate, importSummaryText, sortCertificates } from './format';
+import { certificateBadges, certificateLabel, expirySummary, filterByEmail, formatBytes, importSummaryText, sortCertificates } from './format';
 
 const PKI = new URL('../../../../tests/fixtures/pki/', import.meta.url);
 
@@ -54,8 +54,29 @@ describe('admin list wording over the openssl-made test PKI', () => {
 		);
 	});
 
-	it('formats dates in UTC and sizes in binary units', () => {
-		expect(formatDate('2025-01-02T03:04:05.000Z')).toBe('2025-01-02 03:04 UTC');
+	it('issue 19: sorts by every column, both ways; says when an imported certificate has expired or expires soon; sums up expiry', async () => {
+		const list = await Promise.all(['bob', 'alice', 'expired', 'future'].map(load));
+		expect(sortCertificates(list, 'notAfter')[0]?.emails).toEqual(['expired@sealdesk.test']);
+		expect(sortCertificates(list, 'notAfter', true).at(-1)?.emails).toEqual(['expired@sealdesk.test']);
+		expect(sortCertificates(list, 'sha1').map((c) => c.sha1)).toEqual(list.map((c) => c.sha1).sort());
+		const withKey = list.map((c) => ({ ...c, hasPrivateKey: c.emails[0] === 'bob@sealdesk.test' }));
+		expect(sortCertificates(withKey, 'key')[0]?.emails).toEqual(['bob@sealdesk.test']);
+		const now = new Date('2030-01-01T00:00:00Z');
+		const expired = list[2];
+		if (!expired) throw new Error('no expired certificate');
+		expect(importSummaryText([expired], [], [], now)).toMatch(/^Imported the certificate of expired@sealdesk\.test\. The certificate of expired@sealdesk\.test expired on .*2021.*\.$/);
+		const alice = list[1];
+		if (!alice) throw new Error('no alice');
+		const soon = new Date(Date.parse(alice.notAfter) - 5 * 24 * 3600 * 1000);
+		expect(importSummaryText([alice], [], [], soon)).toMatch(/expires on .*, within 30 days\.$/);
+		expect(importSummaryText([alice], [], [], now)).toBe('Imported the certificate of alice@sealdesk.test.');
+		expect(expirySummary(list, now)).toBe('1 certificate has expired.');
+		expect(expirySummary([alice, { ...alice, fingerprint: 'x' }], soon)).toBe('2 certificates expire within 30 days.');
+		expect(expirySummary([alice, list[2] ?? alice], soon)).toBe('1 certificate expires within 30 days. 1 certificate has expired.');
+		expect(expirySummary([alice], now)).toBe('');
+	});
+
+	it('formats sizes in binary units', () => {
 		expect(formatBytes(512)).toBe('512 bytes');
 		expect(formatBytes(1536)).toBe('1.5 KB');
 	});

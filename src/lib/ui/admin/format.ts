@@ -3,6 +3,7 @@
  * summary line of an import. Pure functions, so the words are the same everywhere.
  */
 import type { CertificateInfo } from '$lib/pki/describe';
+import { formatDateTime } from '$lib/ui/dates';
 
 /** One badge: its text is the status (colour only repeats it). */
 export interface Badge {
@@ -41,11 +42,33 @@ export function certificateBadges(info: CertificateInfo, now: Date): Badge[] {
 	return badges;
 }
 
-/** A date as YYYY-MM-DD HH:MM UTC, the same in every locale (and in tests). */
-export function formatDate(iso: string): string {
-	const d = new Date(iso);
-	if (Number.isNaN(d.getTime())) return iso;
-	return `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+/** Whether a certificate has expired at `now`. */
+export function isExpired(info: Pick<CertificateInfo, 'notAfter'>, now: Date): boolean {
+	return now.getTime() > Date.parse(info.notAfter);
+}
+
+/** Whether a certificate is valid at `now` and expires within 30 days of it. */
+export function expiresSoon(info: Pick<CertificateInfo, 'notAfter' | 'notBefore'>, now: Date): boolean {
+	const to = Date.parse(info.notAfter);
+	const t = now.getTime();
+	return t <= to && t >= Date.parse(info.notBefore) && to - t <= 30 * DAY;
+}
+
+/**
+ * The summary line at the top of the admin page: how many certificates have expired and how
+ * many expire within 30 days, e.g. "2 certificates expire within 30 days." Empty when none.
+ */
+export function expirySummary(list: readonly CertificateInfo[], now: Date): string {
+	let expired = 0;
+	let soon = 0;
+	for (const c of list) {
+		if (isExpired(c, now)) expired++;
+		else if (expiresSoon(c, now)) soon++;
+	}
+	const parts: string[] = [];
+	if (soon > 0) parts.push(soon === 1 ? '1 certificate expires within 30 days.' : `${String(soon)} certificates expire within 30 days.`);
+	if (expired > 0) parts.push(expired === 1 ? '1 certificate has expired.' : `${String(expired)} certificates have expired.`);
+	return parts.join(' ');
 }
 
 /** Bytes as KB/MB/GB with one decimal. */
@@ -60,13 +83,25 @@ export function formatBytes(bytes: number): string {
 	return unit === 0 ? `${value} bytes` : `${value.toFixed(1)} ${units[unit] ?? ''}`;
 }
 
-/** The fields the list sorts by. */
-export type SortKey = 'subject' | 'email' | 'notAfter' | 'notBefore';
+/** The fields the list sorts by (the table's columns). */
+export type SortKey = 'subject' | 'email' | 'sha1' | 'notBefore' | 'notAfter' | 'key';
 
-/** Sorts a copy of the list; ties keep the subject order. */
-export function sortCertificates(list: readonly CertificateInfo[], key: SortKey): CertificateInfo[] {
-	const value = (c: CertificateInfo): string => (key === 'subject' ? c.subject : key === 'email' ? (c.emails[0] ?? '\uffff') : c[key]);
-	return [...list].sort((a, b) => value(a).localeCompare(value(b)) || a.subject.localeCompare(b.subject));
+/** Sorts a copy of the list, ascending or descending; ties keep the subject order. Without email (or key) sorts last ascending. */
+export function sortCertificates(list: readonly CertificateInfo[], key: SortKey, descending = false): CertificateInfo[] {
+	const value = (c: CertificateInfo): string => {
+		switch (key) {
+			case 'subject':
+				return c.subject;
+			case 'email':
+				return c.emails[0] ?? '\uffff';
+			case 'key':
+				return c.hasPrivateKey ? '0' : '1';
+			default:
+				return c[key];
+		}
+	};
+	const sign = descending ? -1 : 1;
+	return [...list].sort((a, b) => sign * value(a).localeCompare(value(b)) || a.subject.localeCompare(b.subject));
 }
 
 /** The certificates with an email containing `query` (case-insensitive); all of them for an empty query. */
@@ -76,8 +111,12 @@ export function filterByEmail(list: readonly CertificateInfo[], query: string): 
 	return list.filter((c) => c.emails.some((e) => e.includes(q)));
 }
 
-/** The result line of a successful import, for example "Imported the certificate of alice@x and its private key." */
-export function importSummaryText(certificates: CertificateInfo[], privateKeys: { fingerprint: string }[], known: readonly CertificateInfo[]): string {
+/**
+ * The result line of a successful import, for example "Imported the certificate of alice@x and
+ * its private key.", followed by a sentence for each imported certificate that has expired or
+ * expires within 30 days at `now` ("The certificate of x expired on …").
+ */
+export function importSummaryText(certificates: CertificateInfo[], privateKeys: { fingerprint: string }[], known: readonly CertificateInfo[], now?: Date): string {
 	const parts: string[] = [];
 	if (certificates.length === 1 && certificates[0]) parts.push(`the certificate of ${certificateLabel(certificates[0])}`);
 	else if (certificates.length > 1) parts.push(`${certificates.length} certificates (${certificates.map(certificateLabel).join(', ')})`);
@@ -89,5 +128,10 @@ export function importSummaryText(certificates: CertificateInfo[], privateKeys: 
 		const own = certificates.length === 1 && privateKeys.length === 1 && certificates[0]?.fingerprint === privateKeys[0]?.fingerprint;
 		parts.push(own ? 'its private key' : `the ${keyOwners.length === 1 ? 'private key' : 'private keys'} of ${keyOwners.join(', ')}`);
 	}
-	return `Imported ${parts.join(' and ')}.`;
+	const warnings = now
+		? certificates.flatMap((c) =>
+				isExpired(c, now) ? [`The certificate of ${certificateLabel(c)} expired on ${formatDateTime(c.notAfter)}.`] : expiresSoon(c, now) ? [`The certificate of ${certificateLabel(c)} expires on ${formatDateTime(c.notAfter)}, within 30 days.`] : []
+			)
+		: [];
+	return [`Imported ${parts.join(' and ')}.`, ...warnings].join(' ');
 }

@@ -108,7 +108,9 @@ export class ImportQueue {
 		try {
 			const summary = await desk.importFile({ name: input.name, data: input.data, ...(passphrase === undefined ? {} : { passphrase }) });
 			this.#inputs.delete(id);
-			this.#set(id, 'imported', importSummaryText(summary.certificates, summary.privateKeys, this.#known()));
+			// The time of the import, read once; nothing reactive.
+			// eslint-disable-next-line svelte/prefer-svelte-reactivity
+			this.#set(id, 'imported', importSummaryText(summary.certificates, summary.privateKeys, this.#known(), new Date()));
 			if (summary.privateKeys.length > 0) this.#onKeyImported();
 		} catch (error) {
 			const code = (error as { code?: unknown }).code;

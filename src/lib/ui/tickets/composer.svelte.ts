@@ -10,6 +10,7 @@ import { deliverySentence } from '$lib/ui/mailbox/delivery';
 import type { Group } from '$lib/desk/groups';
 import { desk } from '$lib/ui/desk-client';
 import { emlName, formatSize } from './format';
+import { defaultGroup } from './default-group';
 
 /** Where a reply goes: the ticket, its customer and subject. */
 export interface ReplyTo {
@@ -28,6 +29,17 @@ export interface SentMessage {
 	summary: string;
 	ticketId: number;
 	articleId: number;
+}
+
+/** Where the browser remembers the group of the last message sent (a preference, not a secret). */
+export const LAST_GROUP_KEY = 'sealdesk:last-group';
+
+function lastGroup(): string | null {
+	try {
+		return globalThis.localStorage.getItem(LAST_GROUP_KEY);
+	} catch {
+		return null;
+	}
 }
 
 /** Above this size the composer says it is working on a large message. */
@@ -94,16 +106,21 @@ export class Composer {
 		return o?.possible === true && (this.encryptChoice ?? o.default);
 	}
 
-	/** Reads the groups, picks the ticket's group (or the first), and checks the options. */
+	/** Reads the groups, picks the starting group (see {@link defaultGroup}), and checks the options. */
 	async start(): Promise<void> {
+		// eslint-disable-next-line svelte/prefer-svelte-reactivity -- a local lookup, not state
+		const signers = new Set<string>();
 		try {
-			this.groups = await desk.listGroups();
+			const [groups, certificates] = await Promise.all([desk.listGroups(), desk.listCertificates()]);
+			this.groups = groups;
+			const now = Date.now();
+			for (const c of certificates) {
+				if (c.hasPrivateKey && c.usage.sign && Date.parse(c.notBefore) <= now && now <= Date.parse(c.notAfter)) for (const e of c.emails) signers.add(e);
+			}
 		} catch (error) {
 			this.error = error instanceof Error ? error.message : 'The groups could not be read.';
 		}
-		const wanted = this.reply?.groupEmails ?? [];
-		const match = wanted.map((email) => this.groups.find((g) => g.email === email.toLowerCase())).find((g) => g !== undefined);
-		this.groupId = match?.id ?? this.groups[0]?.id ?? '';
+		this.groupId = defaultGroup(this.groups, this.reply?.groupEmails ?? [], lastGroup(), signers)?.id ?? '';
 		await this.checkOptions();
 	}
 
@@ -141,6 +158,20 @@ export class Composer {
 	/** Flips Encrypt; does nothing while encryption is not possible. */
 	toggleEncrypt(): void {
 		if (this.options?.encrypt.possible) this.encryptChoice = !this.encrypt;
+	}
+
+	/** After a message was sent: a fresh draft (the reply's To and Subject again, nothing else), the group kept. */
+	again(): void {
+		this.sent = null;
+		this.error = null;
+		this.signChoice = null;
+		this.encryptChoice = null;
+		this.to = this.reply?.to ?? '';
+		this.cc = '';
+		this.subject = this.reply?.subject ?? '';
+		this.text = '';
+		this.files = [];
+		void this.checkOptions();
 	}
 
 	/** Adds picked or dropped attachments. */
@@ -200,6 +231,13 @@ export class Composer {
 			this.sent = sent;
 			this.text = '';
 			this.files = [];
+			if (this.group) {
+				try {
+					globalThis.localStorage.setItem(LAST_GROUP_KEY, this.group.id);
+				} catch {
+					// Storage refused: the next message starts from the usual default.
+				}
+			}
 			return sent;
 		} catch (error) {
 			this.error = error instanceof Error ? error.message : 'The message could not be built.';

@@ -11,13 +11,6 @@ export function formatAddresses(list: readonly Address[]): string {
 	return list.map(formatAddress).join(', ');
 }
 
-/** An ISO time in the agent's locale; the input unchanged when it cannot be read. */
-export function formatDate(iso: string | undefined): string {
-	if (!iso) return '';
-	const date = new Date(iso);
-	return Number.isNaN(date.getTime()) ? iso : date.toLocaleString();
-}
-
 /** A byte count as "812 bytes", "12.4 KB" or "3.1 MB". */
 export function formatSize(bytes: number): string {
 	if (bytes < 1024) return `${String(bytes)} bytes`;

@@ -5,6 +5,7 @@
 import type { Article } from '$lib/desk/tickets';
 import { isUnchecked, protectionOf } from '$lib/desk/ticket-overview';
 import type { SecurityResult } from '$lib/smime/incoming-types';
+import type { IconName } from '$lib/ui/icons/paths';
 
 // The list's rules live with the desk, which computes the list; the banner reads them too.
 export { isUnchecked, protectionOf, type TicketProtection } from '$lib/desk/ticket-overview';
@@ -19,8 +20,8 @@ export interface BannerLine {
 	/** For 'part': the part's MIME path. */
 	path?: string;
 	tone: BannerTone;
-	/** A decorative icon; the title carries the meaning. */
-	icon: string;
+	/** A decorative icon of the app's one set; the title carries the meaning. */
+	icon: IconName;
 	/** The status in words, e.g. "Signed by alice@example.com (verified)". */
 	title: string;
 	/** The desk's sentence explaining it (may be empty). */
@@ -51,15 +52,15 @@ function signLine(security: SecurityResult): BannerLine | null {
 	const who = signer ?? 'an unknown signer';
 	switch (status) {
 		case 'valid':
-			return { kind: 'sign', tone: 'ok', icon: '✅', title: `Signed by ${who} (verified)`, detail: comment };
+			return { kind: 'sign', tone: 'ok', icon: 'valid', title: `Signed by ${who} (verified)`, detail: comment };
 		case 'untrusted':
-			return { kind: 'sign', tone: 'warn', icon: '⚠️', title: `Signed by ${who} (untrusted certificate)`, detail: comment, reason: untrustedReason(security.sign) };
+			return { kind: 'sign', tone: 'warn', icon: 'untrusted', title: `Signed by ${who} (untrusted certificate)`, detail: comment, reason: untrustedReason(security.sign) };
 		case 'invalid':
-			return { kind: 'sign', tone: 'bad', icon: '❌', title: 'Signature invalid', detail: comment };
+			return { kind: 'sign', tone: 'bad', icon: 'invalid', title: 'Signature invalid', detail: comment };
 		case 'expired':
-			return { kind: 'sign', tone: 'warn', icon: '⌛', title: `Signed by ${who} (certificate expired)`, detail: comment };
+			return { kind: 'sign', tone: 'warn', icon: 'expired', title: `Signed by ${who} (certificate expired)`, detail: comment };
 		case 'sender-mismatch':
-			return { kind: 'sign', tone: 'bad', icon: '❌', title: `Signed by ${who}, who is not the sender`, detail: comment };
+			return { kind: 'sign', tone: 'bad', icon: 'mismatch', title: `Signed by ${who}, who is not the sender`, detail: comment };
 		case 'none':
 			return null;
 	}
@@ -69,10 +70,10 @@ function encryptionLine(security: SecurityResult): BannerLine | null {
 	const { status, comment } = security.encryption;
 	switch (status) {
 		case 'decrypted':
-			return { kind: 'encryption', tone: 'ok', icon: '🔒', title: 'Encrypted', detail: comment };
+			return { kind: 'encryption', tone: 'ok', icon: 'decrypted', title: 'Encrypted', detail: comment };
 		case 'no-key':
 		case 'failed':
-			return { kind: 'encryption', tone: 'bad', icon: '🔓', title: `Decryption failed: ${comment}`, detail: comment };
+			return { kind: 'encryption', tone: 'bad', icon: status === 'no-key' ? 'no-key' : 'failed', title: `Decryption failed: ${comment}`, detail: comment };
 		case 'none':
 			return null;
 	}
@@ -96,7 +97,7 @@ export function bannerLines(article: BannerInput): BannerLine[] {
 	if (isUnchecked(article)) {
 		if (!uncheckedSmime(article)) return [];
 		const detail = [article.security.sign.comment, article.security.encryption.comment].filter((s) => s !== '').join(' ');
-		return [{ kind: 'unchecked', tone: 'warn', icon: '⚠️', title: 'S/MIME not checked: not verified or decrypted', detail }];
+		return [{ kind: 'unchecked', tone: 'warn', icon: 'unchecked', title: 'S/MIME not checked: not verified or decrypted', detail }];
 	}
 	const parts = (article.security.parts ?? []).map((p) => partLine(p.sign, p.path));
 	return [signLine(article.security), ...parts, encryptionLine(article.security)].filter((l): l is BannerLine => l !== null);
@@ -121,15 +122,15 @@ export function partLine(sign: SecurityResult['sign'], path = ''): BannerLine {
 	const line = ((l: Omit<BannerLine, 'kind' | 'path'>): BannerLine => ({ ...l, kind: 'part', path }));
 	switch (sign.status) {
 		case 'valid':
-			return line({ tone: 'ok', icon: '✅', title: `Part of this message is signed by ${who} (verified)${rest}`, detail: sign.comment });
+			return line({ tone: 'ok', icon: 'valid', title: `Part of this message is signed by ${who} (verified)${rest}`, detail: sign.comment });
 		case 'untrusted':
-			return line({ tone: 'warn', icon: '⚠️', title: `Part of this message is signed by ${who} (untrusted certificate)${rest}`, detail: sign.comment, reason: untrustedReason(sign) });
+			return line({ tone: 'warn', icon: 'untrusted', title: `Part of this message is signed by ${who} (untrusted certificate)${rest}`, detail: sign.comment, reason: untrustedReason(sign) });
 		case 'expired':
-			return line({ tone: 'warn', icon: '⌛', title: `Part of this message is signed by ${who} (certificate expired)${rest}`, detail: sign.comment });
+			return line({ tone: 'warn', icon: 'expired', title: `Part of this message is signed by ${who} (certificate expired)${rest}`, detail: sign.comment });
 		case 'sender-mismatch':
-			return line({ tone: 'bad', icon: '❌', title: `Part of this message is signed by ${who}, who is not the sender${rest}`, detail: sign.comment });
+			return line({ tone: 'bad', icon: 'mismatch', title: `Part of this message is signed by ${who}, who is not the sender${rest}`, detail: sign.comment });
 		case 'invalid':
 		case 'none':
-			return line({ tone: 'bad', icon: '❌', title: `Part of this message has an invalid signature${rest}`, detail: sign.comment });
+			return line({ tone: 'bad', icon: 'invalid', title: `Part of this message has an invalid signature${rest}`, detail: sign.comment });
 	}
 }
