@@ -47,7 +47,7 @@ function makeMail(dir, pki, kind, index, size) {
 		file = out;
 	}
 	if (file !== input) part = readFileSync(file, 'latin1').replace(/\r?\n/g, '\r\n').replace(/^MIME-Version: 1.0\r\n/m, '');
-	const headers = `From: alice@sealdesk.test\r\nTo: bob@sealdesk.test\r\nSubject: Bench ${index} (${kind})\r\nMessage-ID: <bench-${index}@sealdesk.test>\r\nDate: Tue, 01 Dec 2026 10:00:00 +0000\r\nMIME-Version: 1.0\r\n`;
+	const headers = `From: alice@sealdesk.test\r\nTo: bob@sealdesk.test\r\nSubject: Bench ${index} (${kind})\r\nMessage-ID: <bench-${index}@sealdesk.test>\r\nDate: ${new Date().toUTCString()}\r\nMIME-Version: 1.0\r\n`;
 	return Buffer.from(headers + part, 'latin1');
 }
 

@@ -19,7 +19,7 @@ function crlf(text: string): string {
 /** One mail from alice@sealdesk.test to bob@sealdesk.test of the given kind, with this Message-ID (no brackets). */
 export function aliceToBob(kind: MailKind, messageId: string, body = 'Hello Bob, this is Alice.'): string {
 	const dir = mkdtempSync(join(tmpdir(), 'sealdesk-mail-'));
-	const headers = `From: alice@sealdesk.test\nTo: bob@sealdesk.test\nSubject: ${kind} mail\nMessage-ID: <${messageId}>\nDate: Tue, 01 Dec 2026 10:00:00 +0000\n`;
+	const headers = `From: alice@sealdesk.test\nTo: bob@sealdesk.test\nSubject: ${kind} mail\nMessage-ID: <${messageId}>\nDate: ${new Date().toUTCString()}\n`;
 	const content = join(dir, 'content.txt');
 	writeFileSync(content, crlf(`Content-Type: text/plain; charset=utf-8\n\n${body}\n`));
 	let entity = content;
