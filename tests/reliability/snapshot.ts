@@ -1,4 +1,5 @@
 /** Every store of a desk's database, record by record, for "exactly as before" comparisons. */
+import { expect } from 'vitest';
 import type { Desk } from '../../src/lib/desk/desk';
 import { STORE_NAMES } from '../../src/lib/store/schema';
 
@@ -25,4 +26,17 @@ async function comparable(value: unknown): Promise<unknown> {
 	if (Array.isArray(value)) return Promise.all(value.map(comparable));
 	if (value !== null && typeof value === 'object') return Object.fromEntries(await Promise.all(Object.entries(value).map(async ([k, v]) => [k, await comparable(v)])));
 	return value;
+}
+
+/**
+ * The store is exactly as `before`, but for one new Recent Logs entry: the refused admin action
+ * (`operation`), with the sentence the admin saw (issue 19: refused actions are logged too).
+ */
+export async function expectOnlyRefusalLogged(desk: Desk, before: Record<string, unknown[]>, operation: string, sentence: string): Promise<void> {
+	const after = await storeSnapshot(desk);
+	const logs = after.logs ?? [];
+	const refusal = (logs.at(-1) as { value: { direction: string; operation: string; status: string; detail: string } } | undefined)?.value;
+	expect(refusal).toMatchObject({ direction: 'admin', operation, status: 'failed' });
+	expect(refusal?.detail).toContain(sentence);
+	expect({ ...after, logs: logs.slice(0, -1) }).toEqual(before);
 }

@@ -9,7 +9,7 @@ import { expect, vi } from 'vitest';
 import type { Desk } from '../../src/lib/desk/desk';
 import { inProcessLegacyReaders, type LegacyReaders } from '../../src/lib/pki/read';
 import { freshDesk } from '../desk/import-helpers';
-import { storeSnapshot } from '../reliability/snapshot';
+import { expectOnlyRefusalLogged, storeSnapshot } from '../reliability/snapshot';
 
 /** tests/fixtures/kdf (made by its make.sh with OpenSSL 3). Passphrase: sealdesk. */
 export function kdfFixture(name: string): Uint8Array {
@@ -70,22 +70,10 @@ export async function expectRefusedBeforeAnyDerivation(name: string, data: Uint8
 		expect(performance.now() - started).toBeLessThan(2000);
 		expect(legacyCalls()).toBe(0);
 		expect(derivations()).toBe(0);
-		await expectOnlyRefusalLogged(desk, before, sentence);
+		await expectOnlyRefusalLogged(desk, before, 'import', sentence);
 	} finally {
 		restore();
 		await desk.close();
 	}
 }
 
-/**
- * The store is exactly as `before`, but for one new Recent Logs entry: the refused import, with
- * the sentence the admin saw (issue 19: every admin action is logged, the refused ones too).
- */
-export async function expectOnlyRefusalLogged(desk: Desk, before: Record<string, unknown[]>, sentence: string): Promise<void> {
-	const after = await storeSnapshot(desk);
-	const logs = after.logs ?? [];
-	const refusal = (logs.at(-1) as { value: { direction: string; operation: string; status: string; detail: string } } | undefined)?.value;
-	expect(refusal).toMatchObject({ direction: 'admin', operation: 'import', status: 'failed' });
-	expect(refusal?.detail).toContain(sentence);
-	expect({ ...after, logs: logs.slice(0, -1) }).toEqual(before);
-}

@@ -7,8 +7,8 @@
 import * as asn1js from 'asn1js';
 import { describe, expect, test } from 'vitest';
 import { pkcs12KdfCosts } from '../../src/lib/pki/kdf-limits';
-import { PASS, expectOnlyRefusalLogged, watchedDesk } from './kdf-helpers';
-import { storeSnapshot } from '../reliability/snapshot';
+import { PASS, watchedDesk } from './kdf-helpers';
+import { expectOnlyRefusalLogged, storeSnapshot } from '../reliability/snapshot';
 
 const oid = (value: string): asn1js.ObjectIdentifier => new asn1js.ObjectIdentifier({ value });
 const octets = (bytes: Uint8Array): asn1js.OctetString => new asn1js.OctetString({ valueHex: bytes.slice().buffer });
@@ -68,7 +68,7 @@ describe('a costly key bag inside an encrypted SafeContents', () => {
 			const sentence = '"hidden.p12" asks for 6,000,000 key-derivation iterations (PKCS#12 encryption); Sealdesk allows at most 5,000,000. Export it again with fewer iterations.';
 			await expect(importing).rejects.toMatchObject({ code: 'too-costly', message: sentence });
 			expect(performance.now() - started).toBeLessThan(3000);
-			await expectOnlyRefusalLogged(desk, before, sentence);
+			await expectOnlyRefusalLogged(desk, before, 'import', sentence);
 		} finally {
 			restore();
 			await desk.close();

@@ -38,7 +38,7 @@ function delivery(record: OutboxRecord): Delivery {
 	return { articleId: record.articleId, state, ...(reason !== undefined && state !== 'sent' ? { reason } : {}), step: record.step, attempts: record.attempts, ...(record.sentAt ? { sentAt: record.sentAt } : {}) };
 }
 
-/** Addresses without display names: `Alice <a@x>` → `a@x`. */
+/** Addresses without display names: `Alice <a@x>` gives `a@x`. */
 function plainAddress(address: { address: string }): string {
 	return address.address;
 }

@@ -148,7 +148,7 @@ export class JmapClient {
 		const auth = authorization(options.username, options.password);
 		const response = await send(options.fetch, url, { headers: { authorization: auth, accept: 'application/json' } });
 		if (!response.ok) throw new MailboxError('not-jmap', `HTTP ${response.status} from ${url}`);
-		// After redirects (/.well-known/jmap → /jmap), relative URLs resolve against where we ended up.
+		// After redirects (/.well-known/jmap to /jmap), relative URLs resolve against where we ended up.
 		const finalUrl = response.url || url;
 		const session = parseSession(await readJson(response, url, 'not-jmap'), finalUrl);
 		const accountId = session.primaryAccounts[MAIL_CAPABILITY];
