@@ -33,7 +33,7 @@ export function mail(o: { from?: string; to?: string; subject: string; id?: stri
 		`Subject: ${o.subject}`,
 		`Message-ID: <${o.id ?? `m${String(counter++)}.${String(Date.now())}@customer.test`}>`,
 		...(o.inReplyTo ? [`In-Reply-To: <${o.inReplyTo}>`] : []),
-		`Date: ${o.date ?? 'Mon, 2 Mar 2026 09:00:00 +0000'}`
+		`Date: ${o.date ?? new Date().toUTCString()}`
 	].join('\r\n');
 	return `${head}\r\n${typeof entity === 'string' ? entity : entity.toString('latin1')}`;
 }

@@ -68,7 +68,7 @@ const mails = {
 };
 
 const article = (page: Page): Locator => page.getByRole('article').first();
-const banner = (scope: Locator): Locator => scope.getByRole('region', { name: 'Security of this article' });
+const banner = (scope: Locator): Locator => scope.getByRole('region', { name: /^Security of article #\d+$/ });
 
 async function enableWithRoot(page: Page): Promise<void> {
 	await page.goto('/admin/smime');

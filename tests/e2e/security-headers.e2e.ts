@@ -14,7 +14,8 @@ import { HARDENING_HEADERS, HEADER_FILES, parsePolicy, policyFromPages, REQUIRED
 import { serveBuild } from '../../scripts/serve-build.mjs';
 import { BUILD, fakeJmap, nodeServer, startCaddy, startNginx, type RunningServer } from './servers';
 
-const workerFile = readdirSync(`${BUILD}/_app/immutable/workers`).find((name) => name.endsWith('.js'));
+// The desk worker (the legacy readers' worker, started from inside it, is another file there).
+const workerFile = readdirSync(`${BUILD}/_app/immutable/workers`).find((name) => name.startsWith('worker-') && name.endsWith('.js'));
 const WORKER_SCRIPT = `/_app/immutable/workers/${workerFile ?? 'missing.js'}`;
 const PATHS = ['/', '/ticket', '/ticket?id=1', '/admin/smime', '/service-worker.js', WORKER_SCRIPT, '/manifest.webmanifest', '/_app/version.json', '/no-such-page'];
 const JMAP_PATHS = ['/jmap/session', '/.well-known/jmap'];
