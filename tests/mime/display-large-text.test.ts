@@ -107,7 +107,7 @@ describe('structures', () => {
 
 	test('a text attachment: its decoded bytes, not a string', async () => {
 		const log = lines(50, 'log line');
-		const qp = `${lines(10, 'caf=C3=A9 soft=\r\nbreak')}`;
+		const qp = lines(10, 'caf=C3=A9 soft=\r\nbreak');
 		const raw = bytes(
 			`Content-Type: multipart/mixed; boundary="m"\r\n\r\n--m\r\nContent-Type: text/plain\r\n\r\nSee the log.\r\n` +
 				`--m\r\nContent-Type: text/plain; name="log.txt"\r\nContent-Disposition: attachment; filename="log.txt"\r\nContent-Transfer-Encoding: 7bit\r\n\r\n${log}\r\n` +
