@@ -20,7 +20,7 @@ export function decodeLines(body: Uint8Array, qp: boolean, atEnd: boolean): Uint
 	let o = 0;
 	let start = 0;
 	for (;;) {
-		const lf = body.indexOf(10, start);
+		const lf = findLf(body, start);
 		if (lf === -1 && atEnd && start === body.length) break;
 		const next = lf === -1 ? body.length : lf;
 		let end = next;
@@ -32,9 +32,24 @@ export function decodeLines(body: Uint8Array, qp: boolean, atEnd: boolean): Uint
 	return out.slice(0, o);
 }
 
+/**
+ * The next LF from `start`, or -1. Hostile bodies are millions of lines of a few bytes, where a
+ * native call per line costs more than the bytes: short lines are scanned here, long ones natively.
+ */
+function findLf(src: Uint8Array, start: number): number {
+	const stop = Math.min(start + SHORT, src.length);
+	for (let k = start; k < stop; k++) if (src[k] === 10) return k;
+	return stop === src.length ? -1 : src.indexOf(10, stop);
+}
+
+/** Lines up to this length are scanned and copied byte by byte (no native call, no subarray per line). */
+const SHORT = 64;
+
 function copyLine(src: Uint8Array, start: number, end: number, out: Uint8Array, o: number): number {
-	if (end > start) out.set(src.subarray(start, end), o);
-	o += end - start;
+	if (end - start > SHORT) {
+		out.set(src.subarray(start, end), o);
+		o += end - start;
+	} else for (let k = start; k < end; k++) out[o++] = src[k] ?? 0;
 	out[o++] = 10;
 	return o;
 }
