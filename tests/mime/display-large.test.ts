@@ -107,6 +107,37 @@ const message = fc
 	.record({ node: tree, eol: fc.constantFrom('\r\n', '\n'), top: fc.constantFrom('From: a@example.com\r\nSubject: t\r\n', '') })
 	.map(({ node, eol, top }) => enc(top.replace(/\r\n/g, eol) + render(node, eol)));
 
+/** The same messages with their trees, to know where postal-mime turns HTML into text. */
+const messageWithTree = fc
+	.record({ node: tree, eol: fc.constantFrom('\r\n', '\n'), top: fc.constantFrom('From: a@example.com\r\nSubject: t\r\n', '') })
+	.map(({ node, eol, top }) => ({ node, raw: enc(top.replace(/\r\n/g, eol) + render(node, eol)) }));
+
+/**
+ * True when postal-mime makes part of `text` from HTML with its htmlToText: the message has an
+ * inline text/plain leaf, and some inline text/html leaf has no text/plain beside it in its
+ * closest multipart/alternative (or is outside any). There toDisplay deliberately shows the HTML
+ * decoded outside postal-mime with its tags stripped instead (display.ts).
+ */
+function htmlBecomesText(root: Node): boolean {
+	const groups = new Map<Node, Set<string>>();
+	const walk = (node: Node, alternative: Node | null): void => {
+		if (node.kind === 'multi') {
+			for (const c of node.children) walk(c, node.subtype === 'alternative' ? node : alternative);
+			return;
+		}
+		if (node.disposition?.startsWith('attachment')) return;
+		const kind = node.type.startsWith('text/plain') ? 'plain' : node.type.startsWith('text/html') ? 'html' : null;
+		if (!kind) return;
+		const key = alternative ?? node;
+		const set = groups.get(key) ?? new Set<string>();
+		set.add(kind);
+		groups.set(key, set);
+	};
+	walk(root, null);
+	const sets = [...groups.values()];
+	return sets.some((g) => g.has('plain')) && sets.some((g) => g.has('html') && !g.has('plain'));
+}
+
 afterEach(() => {
 	vi.restoreAllMocks();
 });
@@ -116,12 +147,16 @@ describe('toDisplay with large parts decoded outside postal-mime', () => {
 		let fast = 0;
 		const spy = vi.spyOn(PostalMime, 'parse');
 		await fc.assert(
-			fc.asyncProperty(message, async (raw) => {
+			fc.asyncProperty(messageWithTree, async ({ node, raw }) => {
 				spy.mockClear();
 				const got = await toDisplay(raw, 1);
 				const skeleton = spy.mock.calls[0]?.[0] as Uint8Array | undefined;
-				if (skeleton && skeleton.length !== raw.length && spy.mock.calls.length === 1) fast++;
-				expect(comparable(got)).toEqual(comparable(await reference(raw)));
+				const tookFast = skeleton !== undefined && skeleton.length !== raw.length && spy.mock.calls.length === 1;
+				if (tookFast) fast++;
+				const expected = await reference(raw);
+				// The one documented difference: HTML shown as text is tag-stripped, not postal-mime's htmlToText.
+				if (tookFast && htmlBecomesText(node)) expect(comparable({ ...got, text: '' })).toEqual(comparable({ ...expected, text: '' }));
+				else expect(comparable(got)).toEqual(comparable(expected));
 			}),
 			params(400)
 		);

@@ -3,6 +3,7 @@ import PostalMime from 'postal-mime';
 import { decodeBase64, decodeCheckedBase64InPlace, decodeCleanBase64, isCleanBase64 } from './base64-decode';
 import { bytesToLatin1, concatBytes, indexOfBytes, latin1ToBytes } from './bytes';
 import { parseEntity, parts, type MimeEntity } from './entity';
+import { decodeLines, stripTags, substitute, textAsHtml } from './line-decode';
 
 /** A mail address; `address` is lower-cased. */
 export interface Address {
@@ -17,27 +18,35 @@ export interface DisplayContent {
 	attachments: { filename: string; mimeType: string; content: Uint8Array }[];
 }
 
-/** Leaf bodies from this size on are decoded by {@link largeParts}: postal-mime's line-by-line decoding costs seconds at 10 MB. */
+/**
+ * Leaf bodies from this size on are decoded by {@link takenParts}: postal-mime's line-by-line
+ * decoding costs seconds at 10 MB. It is also the budget of line-read body bytes (text, 7bit,
+ * quoted-printable) that postal-mime reads in one message.
+ */
 const LARGE_PART = 64 * 1024;
 
 /**
  * Turns an entity into text, HTML and attachments with postal-mime. Never rejects on malformed
  * input (returns empty text).
  *
- * Large base64 attachments are decoded here instead ({@link largeParts}): postal-mime gets the
- * message with those bodies replaced by short placeholders, so it still does the headers,
- * charsets, filenames, text and HTML, and each placeholder's attachment then takes the decoded
- * body. The result is the same as postal-mime's over the whole message; when postal-mime does
- * not give back every placeholder exactly once, the whole message goes to postal-mime.
+ * Large bodies are decoded here instead ({@link takenParts}): large clean base64 attachments,
+ * and the bodies postal-mime would read line by line (text/plain, text/html, any 7bit, 8bit,
+ * binary or quoted-printable leaf) beyond a budget, whose per-line cost made a 50 MB mail of
+ * empty lines take minutes. postal-mime gets the message with those bodies replaced by short
+ * placeholders, so it still does the headers, structure, filenames and small texts, and each
+ * placeholder's text, HTML or attachment then takes the decoded body. The result is the same
+ * as postal-mime's over the whole message except as {@link withPlaceholders} documents (a
+ * large format=flowed text is not unwrapped); when postal-mime does not give back every
+ * placeholder exactly once, the whole message goes to postal-mime.
  * @param largePart - leaf bodies from this many bytes on are decoded here (tests lower it)
- * @param scratch - `raw` is the caller's scratch: large bodies are decoded over themselves,
- *   once postal-mime's result is taken, so each attachment is a view of `raw` (no copies of
- *   attachment size); `raw` is left as it was whenever the whole message goes to postal-mime
+ * @param scratch - `raw` is the caller's scratch: large base64 bodies are decoded over
+ *   themselves, once postal-mime's result is taken, so each attachment is a view of `raw` (no
+ *   copies of attachment size); `raw` is left as it was whenever the whole message goes to postal-mime
  */
 export async function toDisplay(raw: Uint8Array, largePart = LARGE_PART, scratch = false): Promise<DisplayContent> {
-	const large = raw.length >= largePart ? largeParts(raw, largePart, scratch) : [];
-	if (large.length > 0) {
-		const fast = await withPlaceholders(raw, large);
+	const taken = raw.length >= largePart ? takenParts(raw, largePart, scratch) : { large: [], lines: [] };
+	if (taken.large.length > 0 || taken.lines.length > 0) {
+		const fast = await withPlaceholders(raw, taken);
 		if (fast) return fast;
 	}
 	return (await parse(raw)) ?? { text: '', attachments: [] };
@@ -72,66 +81,213 @@ interface LargePart {
 }
 
 /**
- * The leaves that postal-mime would take as attachments and that are large clean base64
- * (no line of which can be a boundary: clean base64 has no '-'). Text parts stay with
- * postal-mime (charsets, flowed text), as do message/* and calendar parts, which it reads.
+ * A leaf body that postal-mime would read line by line (text, or any 7bit, 8bit, binary or
+ * quoted-printable leaf), decoded here: postal-mime gets a one-line placeholder instead.
  */
-function largeParts(raw: Uint8Array, largePart: number, scratch: boolean): LargePart[] {
-	const found: LargePart[] = [];
+interface LineLeaf {
+	start: number;
+	end: number;
+	/** The body decoded as postal-mime's decoder does (a fresh buffer, never a view of the input). */
+	bytes: Uint8Array;
+	/** The Content-Type charset, for the text postal-mime would make of the bytes. */
+	charset: string | undefined;
+	html: boolean;
+	/** The placeholder's body is base64 of the token (postal-mime gives the token back without a line break). */
+	base64: boolean;
+}
+
+/** The leaves whose bodies postal-mime does not read: large base64 attachments and line-read leaves. */
+interface Taken {
+	large: LargePart[];
+	lines: LineLeaf[];
+}
+
+/**
+ * postal-mime's transfer decoding of a leaf, by the first word of a Content-Transfer-Encoding
+ * value without comments or quotes; null for such values (postal-mime decides).
+ */
+function lineEncoding(value: string | undefined): 'base64' | 'qp' | 'plain' | null {
+	if (value === undefined) return 'plain';
+	if (/[("]/.test(value)) return null;
+	const word = /[\w-]+/.exec(value.toLowerCase())?.[0] ?? '';
+	if (word.includes('base64')) return 'base64';
+	return word.includes('quoted-printable') ? 'qp' : 'plain';
+}
+
+/**
+ * Which leaves postal-mime does not read.
+ *
+ * Base64 attachments: large clean base64 (no line of which can be a boundary: clean base64 has
+ * no '-'), decoded as bytes.
+ *
+ * Line-read leaves (text/plain, text/html, any 7bit, 8bit, binary or quoted-printable leaf, and
+ * base64 text): postal-mime spends about 10 µs per line, and a line can be one byte, so what
+ * bounds its time is the number of body bytes it reads, summed over all leaves (a per-leaf
+ * threshold alone would let 800 leaves of just under 64 KB through, 26 million lines). So the
+ * leaves are read in order and postal-mime keeps them while their bodies total under
+ * `largePart` bytes (64 KB: at most 64k lines, well under a second); a leaf of `largePart` bytes
+ * or more, and every leaf once the budget is spent, is decoded here. Ordinary mail (a text
+ * under 64 KB) is read by postal-mime exactly as before. Calendar parts (postal-mime rewrites
+ * their line breaks) and message/* other than an attached message stay with postal-mime.
+ */
+function takenParts(raw: Uint8Array, largePart: number, scratch: boolean): Taken {
+	const taken: Taken = { large: [], lines: [] };
+	let budget = largePart;
 	const visit = (entity: MimeEntity): void => {
 		const { type, subtype } = entity.contentType;
 		if (type === 'multipart') {
 			for (const child of parts(entity)) visit(child);
 			return;
 		}
-		if (entity.body.length < largePart || type === 'text' || type === 'message' || (type === 'application' && subtype === 'ics')) return;
-		if ((entity.header('content-transfer-encoding') ?? '').trim().toLowerCase() !== 'base64') return;
 		const body = entity.body;
 		const start = body.byteOffset - raw.byteOffset;
+		const cteHeaders = entity.headers.filter((h) => h.name.toLowerCase() === 'content-transfer-encoding');
+		const cte = cteHeaders.length > 1 ? null : lineEncoding(cteHeaders[0]?.value);
+		const single = entity.headers.filter((h) => h.name.toLowerCase() === 'content-type').length <= 1;
+		const calendar = (type === 'text' && subtype === 'calendar') || (type === 'application' && subtype === 'ics');
+		const lineRead =
+			single && body.length > 0 && cte !== null && !calendar && (type === 'message' ? subtype === 'rfc822' && cte !== 'base64' : cte !== 'base64' || type === 'text');
+		if (lineRead) {
+			const small = body.length < largePart && body.length <= budget;
+			if (small) {
+				budget -= body.length;
+				return;
+			}
+			const atEnd = start + body.length === raw.length;
+			const bytes = cte === 'base64' ? decodeCleanBase64(body) : decodeLines(body, cte === 'qp', atEnd);
+			if (!bytes) return; // damaged base64 text: postal-mime decides
+			const charset = entity.contentType.params.charset;
+			taken.lines.push({ start, end: start + body.length, bytes, charset, html: type === 'text' && subtype === 'html', base64: cte === 'base64' });
+			return;
+		}
+		if (body.length < largePart || type === 'text' || type === 'message' || calendar) return;
+		if ((entity.header('content-transfer-encoding') ?? '').trim().toLowerCase() !== 'base64') return;
 		if (scratch) {
 			if (!isCleanBase64(body)) return;
-			found.push({ start, end: start + body.length, content: () => decodeCheckedBase64InPlace(body) });
+			taken.large.push({ start, end: start + body.length, content: () => decodeCheckedBase64InPlace(body) });
 			return;
 		}
 		const content = decodeCleanBase64(body);
 		if (!content) return;
-		found.push({ start, end: start + body.length, content: () => content });
+		taken.large.push({ start, end: start + body.length, content: () => content });
 	};
 	try {
 		visit(parseEntity(raw));
 	} catch {
-		return []; // nested too deeply: postal-mime decides
+		return { large: [], lines: [] }; // nested too deeply: postal-mime decides
 	}
-	return found;
+	return taken;
 }
 
-/** Parses the message with the large bodies replaced by placeholders; null when the placeholders did not come back one to one. */
-async function withPlaceholders(raw: Uint8Array, large: LargePart[]): Promise<DisplayContent | null> {
+/** postal-mime's text of decoded bytes: the charset's decoder, UTF-8 for an unknown one. */
+function leafText(leaf: LineLeaf): string {
+	return decodeCharset((leaf.charset ?? 'utf-8').trim().toLowerCase(), leaf.bytes);
+}
+
+/**
+ * Parses the message with the taken bodies replaced by placeholders, then puts the decoded
+ * content where each placeholder came out; null when the placeholders did not come back one to
+ * one.
+ *
+ * A line-read leaf's token comes back as "token\n" (or the bare token from base64) in the text of
+ * a text/plain leaf, the html of a text/html leaf, or an attachment's bytes; a text/plain leaf
+ * shown in HTML beside an HTML part comes back as postal-mime's `textToHtml` of it, which
+ * {@link textAsHtml} repeats. Deliberate differences from postal-mime over the whole message,
+ * for taken leaves only: format=flowed is not unwrapped (its per-line work is what is bounded
+ * here; the text is shown with its soft line breaks), the text postal-mime derives from HTML
+ * when a message has no text/plain is {@link stripTags} of it rather than postal-mime's
+ * `htmlToText`, and a charset TextDecoder does not know is read as UTF-8 (as in headers).
+ */
+async function withPlaceholders(raw: Uint8Array, taken: Taken): Promise<DisplayContent | null> {
 	const nonce = Array.from(globalThis.crypto.getRandomValues(new Uint8Array(12)), (b) => b.toString(16).padStart(2, '0')).join('');
 	const marker = `sealdesk-large-part-${nonce}-`;
-	const tokens = large.map((_, k) => `${marker}${String(k)}.`);
+	// For 7bit and quoted-printable bodies: letters, digits and a dot (no '=', no '-': neither an escape nor a boundary).
+	const textMarker = `sealdeskLargeText${nonce}n`;
+	const tokens = taken.large.map((_, k) => `${marker}${String(k)}.`);
+	const textTokens = taken.lines.map((_, k) => `${textMarker}${String(k)}.`);
+	const replaced = [
+		...taken.large.map((p, k) => ({ start: p.start, end: p.end, body: latin1ToBytes(btoa(tokens[k] ?? '')) })),
+		...taken.lines.map((l, k) => {
+			const token = textTokens[k] ?? '';
+			return { start: l.start, end: l.end, body: latin1ToBytes(l.base64 ? btoa(token) : token) };
+		}),
+	].sort((a, b) => a.start - b.start);
 	const pieces: Uint8Array[] = [];
 	let at = 0;
-	large.forEach((part, k) => {
-		pieces.push(raw.subarray(at, part.start), latin1ToBytes(btoa(tokens[k] ?? '')));
-		at = part.end;
-	});
+	for (const r of replaced) {
+		pieces.push(raw.subarray(at, r.start), r.body);
+		at = r.end;
+	}
 	pieces.push(raw.subarray(at));
 	const display = await parse(concatBytes(pieces));
-	if (!display || display.text.includes(marker) || display.html?.includes(marker)) return null;
+	if (!display) return null;
+	const markers = [marker, textMarker];
+
+	// What postal-mime gives back for a line-read token: the token and the line break it reads after it.
+	const form = (k: number): string => (textTokens[k] ?? '') + (taken.lines[k]?.base64 ? '' : '\n');
+	const texts = new Map<number, string>();
+	const textOf = (k: number): string => {
+		const cached = texts.get(k);
+		if (cached !== undefined) return cached;
+		const leaf = taken.lines[k];
+		const t = leaf ? leafText(leaf) : '';
+		texts.set(k, t);
+		return t;
+	};
+	const text = substitute(
+		display.text,
+		taken.lines.map((l, k) =>
+			({ form: form(k), value: l.html ? () => stripTags(textOf(k)) : () => textOf(k) })
+		),
+		markers
+	);
+	const html =
+		display.html === undefined
+			? { text: undefined, found: new Set<string>() }
+			: substitute(
+					display.html,
+					taken.lines.map((l, k) =>
+						l.html ? { form: form(k), value: () => textOf(k) } : { form: textTokens[k] ?? '', value: () => textAsHtml(textOf(k)) }
+					),
+					markers
+				);
+	if (!text || !html) return null;
+
 	const markerBytes = latin1ToBytes(marker);
+	const textMarkerBytes = latin1ToBytes(textMarker);
 	const index = new Map(tokens.map((t, k) => [t, k]));
+	const textIndex = new Map(taken.lines.map((_, k) => [form(k), k]));
 	const used = new Map<number, DisplayContent['attachments'][number]>();
+	const usedText = new Map<number, DisplayContent['attachments'][number]>();
 	for (const a of display.attachments) {
-		if (indexOfBytes(a.content, markerBytes) === -1) continue;
-		const k = a.content.length < 100 ? index.get(bytesToLatin1(a.content)) : undefined;
-		if (k === undefined || used.has(k)) return null;
-		used.set(k, a);
+		const small = a.content.length < 100 ? bytesToLatin1(a.content) : undefined;
+		if (indexOfBytes(a.content, markerBytes) !== -1) {
+			const k = small === undefined ? undefined : index.get(small);
+			if (k === undefined || used.has(k)) return null;
+			used.set(k, a);
+		} else if (indexOfBytes(a.content, textMarkerBytes) !== -1) {
+			const k = small === undefined ? undefined : textIndex.get(small);
+			if (k === undefined || usedText.has(k)) return null;
+			usedText.set(k, a);
+		}
 	}
-	if (used.size !== large.length) return null;
+	if (used.size !== taken.large.length) return null;
+	for (let k = 0; k < taken.lines.length; k++) {
+		const inText = text.found.has(form(k)) || text.found.has(textTokens[k] ?? '');
+		const inHtml = html.found.has(form(k)) || html.found.has(textTokens[k] ?? '');
+		const inAttachment = usedText.has(k);
+		if (inAttachment ? inText || inHtml : !inText && !inHtml) return null;
+	}
+	display.text = text.text;
+	if (html.text) display.html = html.text;
+	else delete display.html; // postal-mime leaves out an empty html
+	for (const [k, a] of usedText) {
+		const leaf = taken.lines[k];
+		if (leaf) a.content = leaf.bytes;
+	}
 	// Only now, with the result taken, may a scratch body be decoded over itself.
 	for (const [k, a] of used) {
-		const part = large[k];
+		const part = taken.large[k];
 		if (part) a.content = part.content();
 	}
 	return display;

@@ -1,0 +1,163 @@
+/**
+ * Attack (issue 15, point 7): a mail of a huge number of short lines. postal-mime costs about
+ * 10 µs per line of a body it reads (2 MB of empty lines took 15.5 s through desk.receive), so a
+ * 50 MB mail of them took minutes. Bodies beyond a 64 KB budget are now decoded outside
+ * postal-mime, which is given a message of placeholders (display.ts, line-decode.ts).
+ *
+ * The real assertion is not timing: postal-mime is never given more than a small message. The
+ * time bound (15 s per 50 MB message, for a loaded machine; the issue's 5 s is what bench/ is
+ * for) would still catch minutes. The text read back is exact.
+ */
+import PostalMime from 'postal-mime';
+import { afterEach, describe, expect, test, vi } from 'vitest';
+import { DEFAULT_MAX_SIZE } from '../../src/lib/smime/incoming';
+import { freshDesk } from '../desk/receive-helpers';
+import { withHeaders } from '../smime/mail';
+
+const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
+
+/** Headers, then `unit` repeated to fill the message up to `size` bytes, then `tail`. */
+function flood(head: string, unit: string, tail = '', size = DEFAULT_MAX_SIZE - 2048): { raw: Uint8Array; count: number } {
+	const h = enc(head);
+	const u = enc(unit);
+	const t = enc(tail);
+	const count = Math.floor((size - h.length - t.length) / u.length);
+	const body = new Uint8Array(h.length + count * u.length + t.length);
+	body.set(h);
+	// Doubling copies: 50 MB in a few native steps.
+	body.set(u, h.length);
+	let filled = u.length;
+	const total = count * u.length;
+	while (filled < total) {
+		const n = Math.min(filled, total - filled);
+		body.copyWithin(h.length + filled, h.length, h.length + n);
+		filled += n;
+	}
+	body.set(t, h.length + total);
+	return { raw: withHeaders(body), count };
+}
+
+/** Receives `raw` on a fresh desk: the article, the time, and the largest input postal-mime was given. */
+async function receive(raw: Uint8Array): Promise<{ article: Awaited<ReturnType<Awaited<ReturnType<typeof freshDesk>>['desk']['receive']>>; ms: number; largestParse: number; desk: Awaited<ReturnType<typeof freshDesk>>['desk'] }> {
+	const { desk } = await freshDesk({ now: new Date() });
+	const spy = vi.spyOn(PostalMime, 'parse');
+	const started = performance.now();
+	const article = await desk.receive(raw);
+	const ms = performance.now() - started;
+	const largestParse = Math.max(0, ...spy.mock.calls.map((c) => (c[0] as Uint8Array).length));
+	expect(spy).toHaveBeenCalled();
+	spy.mockRestore();
+	return { article, ms, largestParse, desk };
+}
+
+/** The text is `expectedUnit` × `count` then `expectedTail`: length, start and end checked exactly. */
+function expectRepeated(text: string, expectedUnit: string, count: number, expectedTail = ''): void {
+	expect(text.length).toBe(expectedUnit.length * count + expectedTail.length);
+	expect(text.slice(0, expectedUnit.length * 3)).toBe(expectedUnit.repeat(3));
+	expect(text.slice(text.length - expectedTail.length - expectedUnit.length * 3)).toBe(expectedUnit.repeat(3) + expectedTail);
+}
+
+/** postal-mime reads at most the 64 KB budget of bodies, plus each part's headers and placeholder (under 1,000 parts). */
+const SMALL = 200_000;
+const BOUND_MS = 15_000;
+
+afterEach(() => {
+	vi.restoreAllMocks();
+});
+
+describe('desk.receive of 50 MB of short lines', () => {
+	test('empty CRLF lines in text/plain', async () => {
+		const { raw, count } = flood('Content-Type: text/plain; charset=utf-8\r\n\r\n', '\r\n');
+		expect(raw.length).toBeGreaterThan(49 * 1024 * 1024);
+		const { article, ms, largestParse } = await receive(raw);
+		expect(largestParse).toBeLessThan(SMALL);
+		expectRepeated(article.text, '\n', count);
+		expect(ms).toBeLessThan(BOUND_MS);
+	});
+
+	test('"a" lines in text/plain', async () => {
+		const { raw, count } = flood('Content-Type: text/plain\r\n\r\n', 'a\r\n');
+		const { article, ms, largestParse } = await receive(raw);
+		expect(largestParse).toBeLessThan(SMALL);
+		expectRepeated(article.text, 'a\n', count);
+		expect(ms).toBeLessThan(BOUND_MS);
+	});
+
+	test('bare-LF lines, with Latin-1 text', async () => {
+		const { raw, count } = flood('Content-Type: text/plain; charset=iso-8859-1\r\nContent-Transfer-Encoding: 8bit\r\n\r\n\xe9\n', '\n', '\xe9');
+		// enc() wrote é as UTF-8 (two bytes): make it the one Latin-1 byte the header says, at both ends.
+		const fixed = latin1Bytes(raw);
+		const { article, ms, largestParse } = await receive(fixed.raw);
+		expect(largestParse).toBeLessThan(SMALL);
+		expect(article.text.length).toBe(2 + count + 2);
+		expect(article.text.slice(0, 3)).toBe('\u00e9\n\n');
+		expect(article.text.slice(-3)).toBe('\n\u00e9\n');
+		expect(fixed.replaced).toBe(2);
+		expect(ms).toBeLessThan(BOUND_MS);
+	});
+
+	test('format=flowed lines: shown as sent, not unwrapped', async () => {
+		const { raw, count } = flood('Content-Type: text/plain; charset=utf-8; format=flowed\r\n\r\n', 'a \r\n', 'end\r\n');
+		const { article, ms, largestParse } = await receive(raw);
+		expect(largestParse).toBeLessThan(SMALL);
+		expectRepeated(article.text, 'a \n', count, 'end\n');
+		expect(ms).toBeLessThan(BOUND_MS);
+	});
+
+	test('a quoted-printable body of soft line breaks', async () => {
+		const { raw, count } = flood('Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n', 'a=\r\n', '=C3=A9nd\r\n');
+		const { article, ms, largestParse } = await receive(raw);
+		expect(largestParse).toBeLessThan(SMALL);
+		expectRepeated(article.text, 'a', count, '\u00e9nd\n');
+		expect(ms).toBeLessThan(BOUND_MS);
+	});
+
+	test('a text attachment of short lines beside a short text', async () => {
+		const head =
+			'Content-Type: multipart/mixed; boundary="b"\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nSee the log.\r\n' +
+			'--b\r\nContent-Type: text/plain; name="log.txt"\r\nContent-Disposition: attachment; filename="log.txt"\r\n\r\n';
+		const { raw, count } = flood(head, 'x\r\n', 'last\r\n--b--\r\n');
+		const { article, ms, largestParse, desk } = await receive(raw);
+		expect(largestParse).toBeLessThan(SMALL);
+		expect(article.text).toBe('See the log.\n');
+		expect(article.attachments.map((a) => [a.name, a.type])).toEqual([['log.txt', 'text/plain']]);
+		const content = await desk.getAttachment(article.id, 0);
+		expect(content).not.toBeNull();
+		const bytes = content ?? new Uint8Array(0);
+		// The CRLF before the boundary belongs to it: the last line is "last".
+		expect(bytes.length).toBe(2 * count + 5);
+		expect(Buffer.from(bytes.subarray(0, 6)).toString('latin1')).toBe('x\nx\nx\n');
+		expect(Buffer.from(bytes.subarray(bytes.length - 7)).toString('latin1')).toBe('x\nlast\n');
+		expect(ms).toBeLessThan(BOUND_MS);
+	});
+
+	test('700 parts of empty lines, each under the 64 KB a part needs to count as large', async () => {
+		const part = `--b\r\nContent-Type: text/plain\r\n\r\n${'\r\n'.repeat(32_000)}`;
+		const raw = withHeaders(`Content-Type: multipart/mixed; boundary="b"\r\n\r\n${part.repeat(700)}--b--\r\n`);
+		expect(raw.length).toBeGreaterThan(44_000_000);
+		const { article, ms, largestParse } = await receive(raw);
+		expect(largestParse).toBeLessThan(SMALL);
+		// Each part's body is 31,999 CRLFs (the last is the boundary's) and so 32,000 lines, the last one empty; parts are joined by one LF.
+		expect(article.text.length).toBe(700 * 32_000 + 699);
+		expect(/[^\n]/.test(article.text)).toBe(false);
+		expect(ms).toBeLessThan(BOUND_MS);
+	});
+});
+
+/** Replaces each UTF-8 'é' (C3 A9) of the message by the one Latin-1 byte E9, shifting the rest. */
+function latin1Bytes(raw: Uint8Array): { raw: Uint8Array; replaced: number } {
+	const out = new Uint8Array(raw.length);
+	let o = 0;
+	let replaced = 0;
+	for (let i = 0; i < raw.length; i++) {
+		const c = raw[i] ?? 0;
+		if (c === 0xc3 && raw[i + 1] === 0xa9) {
+			out[o++] = 0xe9;
+			i++;
+			replaced++;
+			continue;
+		}
+		out[o++] = c;
+	}
+	return { raw: out.subarray(0, o), replaced };
+}
