@@ -12,12 +12,15 @@
 //   takes is also kept in memory (`sink.messages`).
 //
 // Measured gotchas, handled here: the master does not pass -C to its children (every cmd has
-// it); Cyrus logs only to syslog; a user's mailboxes exist only after one IMAP login.
+// it); Cyrus logs only to syslog; a user's mailboxes exist only after one IMAP login; Cyrus 3.6
+// can give two users' mailboxes the same uniqueid when they are created close together (see
+// uniqueUserMailboxes).
 //
 // CLI: `npm run mailserver [-- --http-port=8080]` starts it and prints how to use it.
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, writeFileSync, rmSync, existsSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
+import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -214,6 +217,17 @@ function startSmtpSink(onMessage) {
 
 /** One IMAP LOGIN (and LOGOUT): Cyrus creates a user's INBOX and special folders on first login. */
 export async function imapLogin(port, user, password) {
+	await imapSession(port, user, password, []);
+}
+
+/**
+ * LOGIN, then the given commands one by one (each must answer OK), then LOGOUT.
+ * @param {number} port
+ * @param {string} user
+ * @param {string} password
+ * @param {string[]} commands - IMAP commands without tag
+ */
+async function imapSession(port, user, password, commands) {
 	const socket = connect(port, '127.0.0.1');
 	socket.setEncoding('latin1');
 	let text = '';
@@ -236,9 +250,52 @@ export async function imapLogin(port, user, password) {
 	await waitFor(/\* OK/);
 	socket.write(`a LOGIN ${user} "${password}"\r\n`);
 	const reply = await waitFor(/\r\na (OK|NO|BAD)|^a (OK|NO|BAD)/m);
+	if (!/a OK/.test(reply)) {
+		socket.end();
+		throw new Error(`IMAP login of ${user} failed: ${reply.trim()}`);
+	}
+	for (const [index, command] of commands.entries()) {
+		const tag = `c${String(index)}`;
+		text = '';
+		socket.write(`${tag} ${command}\r\n`);
+		const answer = await waitFor(new RegExp(`(^|\\r\\n)${tag} (OK|NO|BAD)[^\\r]*\\r\\n`));
+		if (!new RegExp(`(^|\\r\\n)${tag} OK`).test(answer)) {
+			socket.end();
+			throw new Error(`IMAP ${command} as ${user} failed: ${answer.trim()}`);
+		}
+	}
 	socket.write('b LOGOUT\r\n');
 	socket.end();
-	if (!/a OK/.test(reply)) throw new Error(`IMAP login of ${user} failed: ${reply.trim()}`);
+}
+
+/**
+ * The users whose mailboxes share a uniqueid with another user's. Cyrus 3.6 makes mailbox
+ * uniqueids from a pseudo-random sequence that processes started close together can share, so
+ * two users' INBOXes may get the same one (seen: alice and customer2). A user's conversations.db
+ * lives in a folder named after the INBOX's uniqueid, so both users then share one: Email/get
+ * answers notFound for mail that Email/query lists and IMAP shows (delivered, never "arrived"),
+ * and deleting one of the two users breaks the other's. Both must be made again.
+ * @param {string} conf - imapd.conf
+ * @param {Set<string>} users
+ * @param {{ uid: number, gid: number } | null} ids - run ctl_mboxlist as this user (as root)
+ * @returns {string[]}
+ */
+function usersWithSharedUniqueIds(conf, users, ids) {
+	const asCyrus = ids && process.getuid?.() === 0 ? { uid: ids.uid, gid: ids.gid } : {};
+	const dump = execFileSync(`${CYRUS_BIN}/ctl_mboxlist`, ['-C', conf, '-d'], { ...asCyrus, stdio: ['ignore', 'pipe', 'pipe'] }).toString('utf8');
+	const owners = new Map();
+	const clashing = new Set();
+	for (const match of dump.matchAll(/"name": "user\.([^".]+)[^"]*".*?"uniqueid": "([^"]+)"/g)) {
+		const [, user, uniqueid] = match;
+		if (!users.has(user)) continue;
+		const owner = owners.get(uniqueid);
+		if (owner === undefined) owners.set(uniqueid, user);
+		else if (owner !== user) {
+			clashing.add(owner);
+			clashing.add(user);
+		}
+	}
+	return [...clashing];
 }
 
 async function waitForPort(port, ms) {
@@ -281,6 +338,8 @@ export async function startMailServer(options = {}) {
 	const lmtpSocket = join(dir, 'socket', 'lmtp');
 	const sink = { messages: [] };
 	const local = new Set(Object.keys(users));
+	// An admin (not a mail user) that can delete and so re-create users' mailboxes at start-up.
+	const admin = { user: 'sealdesk-admin', password: randomBytes(12).toString('hex') };
 
 	const smtp = await startSmtpSink(async ({ from, to, data }) => {
 		sink.messages.push({ from, to, data });
@@ -304,7 +363,12 @@ export async function startMailServer(options = {}) {
 			'virtdomains: off',
 			'unixhierarchysep: yes',
 			'altnamespace: yes',
-			'admins: cyrus',
+			`admins: cyrus ${admin.user}`,
+			// Deleted mailboxes go at once (no DELETED.* copies that keep their uniqueid).
+			'delete_mode: immediate',
+			// Users' files (conversations.db, ...) in folders named after the user, not after the INBOX's
+			// uniqueid, which Cyrus may give two users (see usersWithSharedUniqueIds).
+			'mailbox_legacy_dirs: yes',
 			'allowplaintext: yes',
 			'sasl_pwcheck_method: auxprop',
 			'sasl_auxprop_plugin: sasldb',
@@ -358,7 +422,7 @@ export async function startMailServer(options = {}) {
 			''
 		].join('\n')
 	);
-	for (const [user, password] of Object.entries(users)) {
+	for (const [user, password] of [...Object.entries(users), [admin.user, admin.password]]) {
 		execFileSync('/usr/sbin/saslpasswd2', ['-p', '-c', '-f', join(dir, 'sasldb2'), '-u', SERVERNAME, user], { input: password });
 	}
 	const ids = cyrusIds();
@@ -396,6 +460,15 @@ export async function startMailServer(options = {}) {
 			})
 		]);
 		for (const [user, password] of Object.entries(users)) await imapLogin(imapPort, user, password);
+		// Users whose mailboxes share a uniqueid are deleted (both) and made again, until none share.
+		for (let round = 0; ; round++) {
+			const clashing = usersWithSharedUniqueIds(conf, local, ids);
+			if (clashing.length === 0) break;
+			if (round === 20) throw new Error(`Cyrus keeps giving these users' mailboxes another user's uniqueid: ${clashing.join(', ')}`);
+			await new Promise((r) => setTimeout(r, 1100));
+			for (const user of clashing) await imapSession(imapPort, admin.user, admin.password, [`SETACL "user/${user}" ${admin.user} lrswipkxtecdan`, `DELETE "user/${user}"`]);
+			for (const user of clashing) await imapLogin(imapPort, user, users[user]);
+		}
 	} catch (error) {
 		await stop();
 		throw error;
