@@ -102,5 +102,9 @@ test('axe: every page and dialog, a ticket with several articles, light and dark
 		await expect(page.getByRole('dialog', { name: 'Please confirm' })).toBeVisible();
 		await expectNoViolations(page, `confirm dialog, ${colorScheme}`);
 		await page.keyboard.press('Escape');
+
+		await page.goto('/admin/mailbox');
+		await expect(page.getByRole('heading', { name: 'Mailbox', level: 1 })).toBeVisible();
+		await expectNoViolations(page, `mailbox, ${colorScheme}`);
 	}
 });

@@ -93,6 +93,11 @@ test('no page or dialog scrolls sideways at 390 px, and the tables stack', async
 	await expect(confirm).toBeVisible();
 	await expectNoSideways(page, 'the delete confirmation');
 	await page.keyboard.press('Escape');
+
+	// The mailbox page (issue 18), with a failed connection test's sentence shown.
+	await page.goto('/admin/mailbox');
+	await expect(page.getByRole('heading', { name: 'Mailbox', level: 1 })).toBeVisible();
+	await expectNoSideways(page, 'the mailbox page');
 });
 
 test('the group form keeps its width when its error appears (issue 19)', async ({ page }) => {
