@@ -91,9 +91,16 @@ export class SmimeAdmin {
 		}
 	}
 
+	/** Counts settings reads, so that an answer overtaken by a later read is dropped. */
+	#settingsReads = 0;
+
 	loadSettings(): Promise<void> {
+		const read = ++this.#settingsReads;
 		return this.#guard(async () => {
-			this.settings = await desk.settings();
+			const settings = await desk.settings();
+			// A read started before a change (the page's first load, while the switch is pressed) can
+			// answer after the read that follows the change: the older answer must not undo the switch.
+			if (read === this.#settingsReads) this.settings = settings;
 		});
 	}
 
