@@ -1,6 +1,6 @@
 /** Display and header reading for the ticket view and threading. */
 import PostalMime from 'postal-mime';
-import { decodeBase64, decodeCheckedBase64InPlace, decodeCleanBase64, isCleanBase64 } from './base64-decode';
+import { decodeBase64, decodeCheckedBase64InPlace, decodeCleanBase64, decodePostalBase64, isCleanBase64 } from './base64-decode';
 import { bytesToLatin1, concatBytes, indexOfBytes, latin1ToBytes } from './bytes';
 import { parseEntity, parts, type MimeEntity } from './entity';
 import { decodeLines, stripTags, substitute, textAsHtml } from './line-decode';
@@ -154,16 +154,28 @@ function takenParts(raw: Uint8Array, largePart: number, scratch: boolean): Taken
 				return;
 			}
 			const atEnd = start + body.length === raw.length;
-			const bytes = cte === 'base64' ? decodeCleanBase64(body) : decodeLines(body, cte === 'qp', atEnd);
-			if (!bytes) return; // damaged base64 text: postal-mime decides
+			// Damaged base64 (junk, missing or inner padding, a character a line) decoded as postal-mime does.
+			const bytes = cte === 'base64' ? (decodeCleanBase64(body) ?? decodePostalBase64(body)) : decodeLines(body, cte === 'qp', atEnd);
 			const charset = entity.contentType.params.charset;
 			taken.lines.push({ start, end: start + body.length, bytes, charset, html: type === 'text' && subtype === 'html', base64: cte === 'base64' });
 			return;
 		}
-		if (body.length < largePart || type === 'text' || type === 'message' || calendar) return;
+		if (type === 'text' || type === 'message' || calendar || body.length === 0) return;
 		if ((entity.header('content-transfer-encoding') ?? '').trim().toLowerCase() !== 'base64') return;
+		const clean = isCleanBase64(body);
+		if (clean && body.length < largePart) return;
+		if (!clean && body.length < largePart && body.length <= budget) {
+			// Damaged base64 is read line by line too: it counts against the same budget.
+			budget -= body.length;
+			return;
+		}
+		if (!clean) {
+			// Decoded now, as postal-mime would: over itself for scratch input (only once taken), else into a fresh buffer.
+			const end = start + body.length;
+			taken.large.push({ start, end, content: scratch ? () => decodePostalBase64(body, body) : once(() => decodePostalBase64(body)) });
+			return;
+		}
 		if (scratch) {
-			if (!isCleanBase64(body)) return;
 			taken.large.push({ start, end: start + body.length, content: () => decodeCheckedBase64InPlace(body) });
 			return;
 		}
@@ -177,6 +189,12 @@ function takenParts(raw: Uint8Array, largePart: number, scratch: boolean): Taken
 		return { large: [], lines: [] }; // nested too deeply: postal-mime decides
 	}
 	return taken;
+}
+
+/** `f`, called at most once: later calls give its first result. */
+function once(f: () => Uint8Array): () => Uint8Array {
+	let result: Uint8Array | undefined;
+	return () => (result ??= f());
 }
 
 /** postal-mime's text of decoded bytes: the charset's decoder, UTF-8 for an unknown one. */
