@@ -29,8 +29,8 @@ const LARGE_PART = 64 * 1024;
  * Turns an entity into text, HTML and attachments with postal-mime. Never rejects on malformed
  * input (returns empty text).
  *
- * Large bodies are decoded here instead ({@link takenParts}): large clean base64 attachments,
- * and the bodies postal-mime would read line by line (text/plain, text/html, any 7bit, 8bit,
+ * Large bodies are decoded here instead ({@link takenParts}): large base64 attachments (damaged
+ * base64 decoded as postal-mime decodes it), and the bodies postal-mime would read line by line (text/plain, text/html, any 7bit, 8bit,
  * binary or quoted-printable leaf) beyond a budget, whose per-line cost made a 50 MB mail of
  * empty lines take minutes. postal-mime gets the message with those bodies replaced by short
  * placeholders, so it still does the headers, structure, filenames and small texts, and each
@@ -118,7 +118,10 @@ function lineEncoding(value: string | undefined): 'base64' | 'qp' | 'plain' | nu
  * Which leaves postal-mime does not read.
  *
  * Base64 attachments: large clean base64 (no line of which can be a boundary: clean base64 has
- * no '-'), decoded as bytes.
+ * no '-'), decoded as bytes. Damaged base64 (junk, URL-safe characters, missing or inner
+ * padding, a character a line: "QQ" lines are 4 bytes a line) is read line by line by
+ * postal-mime, so it counts against the budget below like a line-read leaf, and once large or
+ * over budget is decoded here with {@link decodePostalBase64}, which gives postal-mime's bytes.
  *
  * Line-read leaves (text/plain, text/html, any 7bit, 8bit, binary or quoted-printable leaf, and
  * base64 text): postal-mime spends about 10 µs per line, and a line can be one byte, so what
@@ -126,7 +129,8 @@ function lineEncoding(value: string | undefined): 'base64' | 'qp' | 'plain' | nu
  * threshold alone would let 800 leaves of just under 64 KB through, 26 million lines). So the
  * leaves are read in order and postal-mime keeps them while their bodies total under
  * `largePart` bytes (64 KB: at most 64k lines, well under a second); a leaf of `largePart` bytes
- * or more, and every leaf once the budget is spent, is decoded here. Ordinary mail (a text
+ * or more, and every leaf once the budget is spent, is decoded here. Damaged base64 text is decoded
+ * with {@link decodePostalBase64} (postal-mime's bytes), clean base64 text with the fast decoder. Ordinary mail (a text
  * under 64 KB) is read by postal-mime exactly as before. Calendar parts (postal-mime rewrites
  * their line breaks) and message/* other than an attached message stay with postal-mime.
  */
