@@ -128,6 +128,21 @@ describe('single text leaves', () => {
 		expect(comparable(got)).toEqual(comparable(await reference(raw)));
 	});
 
+	test('small clean base64 attachments have their own budget: a text after them stays with postal-mime', async () => {
+		const part = (i: number): string => `--m\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n\r\n${'QUJD\r\n'.repeat(7)}QQ${String(i)}=\r\n`;
+		const raw = bytes(`Content-Type: multipart/mixed; boundary="m"\r\n\r\n${Array.from({ length: 6 }, (_, i) => part(i)).join('')}--m\r\nContent-Type: text/plain\r\n\r\nsmall text\r\n--m--\r\n`);
+		// Budget 100: the first two bodies (47 bytes each) are read by postal-mime, the other four are taken; the text is not.
+		const spy = vi.spyOn(PostalMime, 'parse');
+		const got = await toDisplay(raw, 100);
+		const skeleton = Buffer.from(spy.mock.calls[0]?.[0] as Uint8Array).toString('latin1');
+		expect(skeleton).toContain('QQ0=\r\n');
+		expect(skeleton).toContain('QQ1=\r\n');
+		expect(skeleton).not.toContain('QQ2=\r\n');
+		expect(skeleton).toContain('small text\r\n');
+		expect(got.attachments).toHaveLength(6);
+		expect(comparable(got)).toEqual(comparable(await reference(raw)));
+	});
+
 	test('HTML only: html, and no text (as postal-mime)', async () => {
 		const body = `<html><body>${lines(30, '<p>Hello \u00e9 &amp; <a href="https://x.example">x</a></p>')}</body></html>`;
 		const got = await expectSame(bytes(`Content-Type: text/html; charset=iso-8859-1\r\n\r\n${body}`), body.length);

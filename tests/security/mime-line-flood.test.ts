@@ -174,6 +174,20 @@ describe('desk.receive of 50 MB of short lines', () => {
 		expect(Array.from(got.subarray(got.length - last.length))).toEqual(last);
 		expect(ms).toBeLessThan(BOUND_MS);
 	});
+
+	test('800 clean base64 attachments of short lines, each under the 64 KB a part needs to count as large', async () => {
+		const part = (i: number): string => `--b\r\nContent-Type: application/octet-stream; name="f${String(i)}"\r\nContent-Transfer-Encoding: base64\r\n\r\n${'QUJD\r\n'.repeat(10_000)}`;
+		const raw = withHeaders(`Content-Type: multipart/mixed; boundary="b"\r\n\r\nSkipped preamble.\r\n${Array.from({ length: 800 }, (_, i) => part(i)).join('')}--b--\r\n`);
+		expect(raw.length).toBeGreaterThan(48_000_000);
+		const { article, ms, largestParse, desk } = await receive(raw);
+		expect(largestParse).toBeLessThan(SMALL);
+		expect(article.attachments).toHaveLength(800);
+		expect(article.attachments[799]?.name).toBe('f799');
+		const content = await desk.getAttachment(article.id, 799);
+		expect(content?.length).toBe(30_000);
+		expect(Buffer.from(content ?? new Uint8Array(0)).toString('latin1')).toBe('ABC'.repeat(10_000));
+		expect(ms).toBeLessThan(BOUND_MS);
+	});
 });
 
 /** Replaces each UTF-8 'é' (C3 A9) of the message by the one Latin-1 byte E9, shifting the rest. */

@@ -122,6 +122,9 @@ function lineEncoding(value: string | undefined): 'base64' | 'qp' | 'plain' | nu
  * padding, a character a line: "QQ" lines are 4 bytes a line) is read line by line by
  * postal-mime, so it counts against the budget below like a line-read leaf, and once large or
  * over budget is decoded here with {@link decodePostalBase64}, which gives postal-mime's bytes.
+ Small clean base64 attachments have a budget of their own, also `largePart` bytes (so text
+ * is not taken from postal-mime because of them): 800 attachments of 60 KB of 4-character lines
+ * are 8 million lines.
  *
  * Line-read leaves (text/plain, text/html, any 7bit, 8bit, binary or quoted-printable leaf, and
  * base64 text): postal-mime spends about 10 µs per line, and a line can be one byte, so what
@@ -137,6 +140,7 @@ function lineEncoding(value: string | undefined): 'base64' | 'qp' | 'plain' | nu
 function takenParts(raw: Uint8Array, largePart: number, scratch: boolean): Taken {
 	const taken: Taken = { large: [], lines: [] };
 	let budget = largePart;
+	let base64Budget = largePart;
 	const visit = (entity: MimeEntity): void => {
 		const { type, subtype } = entity.contentType;
 		if (type === 'multipart') {
@@ -167,7 +171,11 @@ function takenParts(raw: Uint8Array, largePart: number, scratch: boolean): Taken
 		if (type === 'text' || type === 'message' || calendar || body.length === 0) return;
 		if ((entity.header('content-transfer-encoding') ?? '').trim().toLowerCase() !== 'base64') return;
 		const clean = isCleanBase64(body);
-		if (clean && body.length < largePart) return;
+		if (clean && body.length < largePart && body.length <= base64Budget) {
+			// Small clean attachments are also read a line at a time (about 1 µs a line): their own budget.
+			base64Budget -= body.length;
+			return;
+		}
 		if (!clean && body.length < largePart && body.length <= budget) {
 			// Damaged base64 is read line by line too: it counts against the same budget.
 			budget -= body.length;
