@@ -4,8 +4,9 @@
  * output buffer of exactly the decoded size whatever the line lengths.
  */
 import fc from 'fast-check';
+import PostalMime from 'postal-mime';
 import { describe, expect, test } from 'vitest';
-import { decodeBase64, decodeBase64InPlace, decodeCheckedBase64InPlace, decodeCleanBase64, decodeCleanBase64InPlace, isCleanBase64 } from '../../src/lib/mime/base64-decode';
+import { decodeBase64, decodeBase64InPlace, decodeCheckedBase64InPlace, decodeCleanBase64, decodeCleanBase64InPlace, decodePostalBase64, isCleanBase64 } from '../../src/lib/mime/base64-decode';
 import { params } from '../fuzz/config';
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
@@ -229,5 +230,46 @@ describe('in-place decoding (a scratch buffer decoded over itself)', () => {
 			expect(hexOf(decodeCleanBase64InPlace(enc(text)))).toBe(clean);
 			expect(hexOf(decodeBase64InPlace(enc(text)))).toBe(lenient);
 		}
+	});
+});
+
+describe('decodePostalBase64 (damaged base64 decoded as postal-mime does)', () => {
+	/** postal-mime itself: the bytes of a base64 attachment whose body is `body`. */
+	async function realPostalMime(body: Uint8Array): Promise<Uint8Array> {
+		const head = enc('Content-Type: application/octet-stream\r\nContent-Disposition: attachment; filename="a"\r\nContent-Transfer-Encoding: base64\r\n\r\n');
+		const email = await PostalMime.parse(new Uint8Array([...head, ...body, 13, 10]), { attachmentEncoding: 'arraybuffer' });
+		const content = email.attachments[0]?.content;
+		return content instanceof ArrayBuffer ? new Uint8Array(content) : new Uint8Array(0);
+	}
+
+	test('the bytes of postal-mime\'s decoding for any input, fresh and over itself', () => {
+		fc.assert(
+			fc.property(fc.oneof(base64ish, fc.uint8Array({ maxLength: 300 })), (src) => {
+				const want = hexOf(postalMime(src));
+				const fresh = decodePostalBase64(src);
+				expect(hexOf(fresh)).toBe(want);
+				expect(fresh.byteOffset).toBe(0);
+				expect(fresh.buffer.byteLength).toBe(fresh.length);
+				const scratch = src.slice();
+				const inPlace = decodePostalBase64(scratch, scratch);
+				expect(inPlace.buffer).toBe(scratch.buffer);
+				expect(hexOf(inPlace)).toBe(want);
+			}),
+			params(2000)
+		);
+	});
+
+	test('the bytes postal-mime gives for a damaged attachment body (the real parser)', async () => {
+		const samples = ['QQ\r\n'.repeat(9), 'QUJD\r\nQQ==\r\nQUJD\r\n', 'Q\r\nU\r\nJ\r\nD\r\nQ', 'QU-_JD!\u00e9QUJD', 'QQ=QQ==QUJ=QUJDRA', '==QUJD==', 'Q', ''];
+		for (const s of samples) {
+			const body = Uint8Array.from(s, (c) => c.charCodeAt(0));
+			expect(hexOf(decodePostalBase64(body))).toBe(hexOf(await realPostalMime(body)));
+		}
+		await fc.assert(
+			fc.asyncProperty(base64ish, async (src) => {
+				expect(hexOf(decodePostalBase64(src))).toBe(hexOf(await realPostalMime(src)));
+			}),
+			params(300)
+		);
 	});
 });

@@ -75,6 +75,74 @@ describe('single text leaves', () => {
 		expect(got.text.startsWith('b\u00e9se64 \u20ac 0\r\n')).toBe(true);
 	});
 
+	test('damaged base64 text (junk, URL-safe characters, inner padding, a lone character): taken, decoded as postal-mime', async () => {
+		const b64 = Buffer.from(lines(30, 'b\u00e9se64 \u20ac'), 'utf8').toString('base64');
+		// A character a line, then junk and '-'/'_', padding in the middle of a group and between groups, a truncated end.
+		const body = `${b64.slice(0, 40).split('').join('\r\n')}\r\n!*${b64.slice(40, 90)}-_\u00e9${b64.slice(90, 101)}==\r\n${b64.slice(101, 200)}=${b64.slice(200, 400)}\r\nQQ\r\nQ`;
+		const raw = bytes(`Content-Type: text/plain; charset="UTF-8"\r\nContent-Transfer-Encoding: base64\r\n\r\n${body}\r\n`);
+		const got = await expectSame(raw, body.length);
+		expect(got.text.startsWith('b\u00e9se64 \u20ac 0\r\n')).toBe(true);
+	});
+
+	test('damaged base64 HTML and text in multipart/alternative: taken, as postal-mime', async () => {
+		const damaged = (s: string): string => `!${Buffer.from(s, 'utf8').toString('base64').replace(/.{3}/g, '$&\r\n').replace(/=/g, '')}`;
+		const text = damaged(lines(20, 'text \u00e9'));
+		const html = damaged(`<p>${lines(20, 'html &amp; \u00e9')}</p>`);
+		const raw = bytes(
+			`Content-Type: multipart/alternative; boundary="a"\r\n\r\n--a\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n${text}\r\n` +
+				`--a\r\nContent-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n${html}\r\n--a--\r\n`
+		);
+		const got = await expectSame(raw, text.length + html.length);
+		expect(got.text).toContain('text \u00e9 19');
+		expect(got.html).toContain('html &amp; \u00e9 19');
+	});
+
+	test('a damaged base64 attachment (a group a line, junk, padding inside): taken, its bytes as postal-mime', async () => {
+		const data = Buffer.from(Array.from({ length: 600 }, (_, i) => (i * 37 + 11) & 255));
+		const b64 = data.toString('base64');
+		const body = `${b64.slice(0, 200).replace(/.{2}/g, '$&\r\n')}#${b64.slice(200, 301)}=\r\n${b64.slice(301, 500)}\u00ff\u0080==${b64.slice(500)}\r\nQ`;
+		const raw = bytes(
+			`Content-Type: multipart/mixed; boundary="m"\r\n\r\n--m\r\nContent-Type: text/plain\r\n\r\nSee the file.\r\n` +
+				`--m\r\nContent-Type: application/octet-stream; name="f.bin"\r\nContent-Transfer-Encoding: base64\r\n\r\n${body}\r\n--m--\r\n`
+		);
+		const got = await expectSame(raw, body.length);
+		expect(got.attachments).toHaveLength(1);
+		expect(Buffer.from(got.attachments[0]?.content ?? new Uint8Array(0)).subarray(0, 150)).toEqual(data.subarray(0, 150));
+		// Scratch input: decoded over the message itself, the same result.
+		const scratch = await toDisplay(raw.slice(), LARGE, true);
+		expect(comparable(scratch)).toEqual(comparable(await reference(raw)));
+	});
+
+	test('small damaged base64 attachments count against the budget, then are taken', async () => {
+		const part = (i: number): string => `--m\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n\r\n${'QUJD\r\n'.repeat(7)}!${String(i)}\r\n`;
+		const raw = bytes(`Content-Type: multipart/mixed; boundary="m"\r\n\r\n${Array.from({ length: 6 }, (_, i) => part(i)).join('')}--m--\r\n`);
+		// Budget 100: the first two bodies (46 bytes each) are read by postal-mime, the other four are taken.
+		const spy = vi.spyOn(PostalMime, 'parse');
+		const got = await toDisplay(raw, 100);
+		const skeleton = Buffer.from(spy.mock.calls[0]?.[0] as Uint8Array).toString('latin1');
+		expect(skeleton).toContain('!0\r\n');
+		expect(skeleton).toContain('!1\r\n');
+		expect(skeleton).not.toContain('!2\r\n');
+		expect((skeleton.match(/QUJD/g) ?? []).length).toBe(14);
+		expect(got.attachments).toHaveLength(6);
+		expect(comparable(got)).toEqual(comparable(await reference(raw)));
+	});
+
+	test('small clean base64 attachments have their own budget: a text after them stays with postal-mime', async () => {
+		const part = (i: number): string => `--m\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n\r\n${'QUJD\r\n'.repeat(7)}QQ${String(i)}=\r\n`;
+		const raw = bytes(`Content-Type: multipart/mixed; boundary="m"\r\n\r\n${Array.from({ length: 6 }, (_, i) => part(i)).join('')}--m\r\nContent-Type: text/plain\r\n\r\nsmall text\r\n--m--\r\n`);
+		// Budget 100: the first two bodies (47 bytes each) are read by postal-mime, the other four are taken; the text is not.
+		const spy = vi.spyOn(PostalMime, 'parse');
+		const got = await toDisplay(raw, 100);
+		const skeleton = Buffer.from(spy.mock.calls[0]?.[0] as Uint8Array).toString('latin1');
+		expect(skeleton).toContain('QQ0=\r\n');
+		expect(skeleton).toContain('QQ1=\r\n');
+		expect(skeleton).not.toContain('QQ2=\r\n');
+		expect(skeleton).toContain('small text\r\n');
+		expect(got.attachments).toHaveLength(6);
+		expect(comparable(got)).toEqual(comparable(await reference(raw)));
+	});
+
 	test('HTML only: html, and no text (as postal-mime)', async () => {
 		const body = `<html><body>${lines(30, '<p>Hello \u00e9 &amp; <a href="https://x.example">x</a></p>')}</body></html>`;
 		const got = await expectSame(bytes(`Content-Type: text/html; charset=iso-8859-1\r\n\r\n${body}`), body.length);

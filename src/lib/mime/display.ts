@@ -1,6 +1,6 @@
 /** Display and header reading for the ticket view and threading. */
 import PostalMime from 'postal-mime';
-import { decodeBase64, decodeCheckedBase64InPlace, decodeCleanBase64, isCleanBase64 } from './base64-decode';
+import { decodeBase64, decodeCheckedBase64InPlace, decodeCleanBase64, decodePostalBase64, isCleanBase64 } from './base64-decode';
 import { bytesToLatin1, concatBytes, indexOfBytes, latin1ToBytes } from './bytes';
 import { parseEntity, parts, type MimeEntity } from './entity';
 import { decodeLines, stripTags, substitute, textAsHtml } from './line-decode';
@@ -29,8 +29,8 @@ const LARGE_PART = 64 * 1024;
  * Turns an entity into text, HTML and attachments with postal-mime. Never rejects on malformed
  * input (returns empty text).
  *
- * Large bodies are decoded here instead ({@link takenParts}): large clean base64 attachments,
- * and the bodies postal-mime would read line by line (text/plain, text/html, any 7bit, 8bit,
+ * Large bodies are decoded here instead ({@link takenParts}): large base64 attachments (damaged
+ * base64 decoded as postal-mime decodes it), and the bodies postal-mime would read line by line (text/plain, text/html, any 7bit, 8bit,
  * binary or quoted-printable leaf) beyond a budget, whose per-line cost made a 50 MB mail of
  * empty lines take minutes. postal-mime gets the message with those bodies replaced by short
  * placeholders, so it still does the headers, structure, filenames and small texts, and each
@@ -118,7 +118,13 @@ function lineEncoding(value: string | undefined): 'base64' | 'qp' | 'plain' | nu
  * Which leaves postal-mime does not read.
  *
  * Base64 attachments: large clean base64 (no line of which can be a boundary: clean base64 has
- * no '-'), decoded as bytes.
+ * no '-'), decoded as bytes. Damaged base64 (junk, URL-safe characters, missing or inner
+ * padding, a character a line: "QQ" lines are 4 bytes a line) is read line by line by
+ * postal-mime, so it counts against the budget below like a line-read leaf, and once large or
+ * over budget is decoded here with {@link decodePostalBase64}, which gives postal-mime's bytes.
+ Small clean base64 attachments have a budget of their own, also `largePart` bytes (so text
+ * is not taken from postal-mime because of them): 800 attachments of 60 KB of 4-character lines
+ * are 8 million lines.
  *
  * Line-read leaves (text/plain, text/html, any 7bit, 8bit, binary or quoted-printable leaf, and
  * base64 text): postal-mime spends about 10 µs per line, and a line can be one byte, so what
@@ -126,13 +132,15 @@ function lineEncoding(value: string | undefined): 'base64' | 'qp' | 'plain' | nu
  * threshold alone would let 800 leaves of just under 64 KB through, 26 million lines). So the
  * leaves are read in order and postal-mime keeps them while their bodies total under
  * `largePart` bytes (64 KB: at most 64k lines, well under a second); a leaf of `largePart` bytes
- * or more, and every leaf once the budget is spent, is decoded here. Ordinary mail (a text
+ * or more, and every leaf once the budget is spent, is decoded here. Damaged base64 text is decoded
+ * with {@link decodePostalBase64} (postal-mime's bytes), clean base64 text with the fast decoder. Ordinary mail (a text
  * under 64 KB) is read by postal-mime exactly as before. Calendar parts (postal-mime rewrites
  * their line breaks) and message/* other than an attached message stay with postal-mime.
  */
 function takenParts(raw: Uint8Array, largePart: number, scratch: boolean): Taken {
 	const taken: Taken = { large: [], lines: [] };
 	let budget = largePart;
+	let base64Budget = largePart;
 	const visit = (entity: MimeEntity): void => {
 		const { type, subtype } = entity.contentType;
 		if (type === 'multipart') {
@@ -154,16 +162,32 @@ function takenParts(raw: Uint8Array, largePart: number, scratch: boolean): Taken
 				return;
 			}
 			const atEnd = start + body.length === raw.length;
-			const bytes = cte === 'base64' ? decodeCleanBase64(body) : decodeLines(body, cte === 'qp', atEnd);
-			if (!bytes) return; // damaged base64 text: postal-mime decides
+			// Damaged base64 (junk, missing or inner padding, a character a line) decoded as postal-mime does.
+			const bytes = cte === 'base64' ? (decodeCleanBase64(body) ?? decodePostalBase64(body)) : decodeLines(body, cte === 'qp', atEnd);
 			const charset = entity.contentType.params.charset;
 			taken.lines.push({ start, end: start + body.length, bytes, charset, html: type === 'text' && subtype === 'html', base64: cte === 'base64' });
 			return;
 		}
-		if (body.length < largePart || type === 'text' || type === 'message' || calendar) return;
+		if (type === 'text' || type === 'message' || calendar || body.length === 0) return;
 		if ((entity.header('content-transfer-encoding') ?? '').trim().toLowerCase() !== 'base64') return;
+		const clean = isCleanBase64(body);
+		if (clean && body.length < largePart && body.length <= base64Budget) {
+			// Small clean attachments are also read a line at a time (about 1 µs a line): their own budget.
+			base64Budget -= body.length;
+			return;
+		}
+		if (!clean && body.length < largePart && body.length <= budget) {
+			// Damaged base64 is read line by line too: it counts against the same budget.
+			budget -= body.length;
+			return;
+		}
+		if (!clean) {
+			// Decoded now, as postal-mime would: over itself for scratch input (only once taken), else into a fresh buffer.
+			const end = start + body.length;
+			taken.large.push({ start, end, content: scratch ? () => decodePostalBase64(body, body) : once(() => decodePostalBase64(body)) });
+			return;
+		}
 		if (scratch) {
-			if (!isCleanBase64(body)) return;
 			taken.large.push({ start, end: start + body.length, content: () => decodeCheckedBase64InPlace(body) });
 			return;
 		}
@@ -177,6 +201,12 @@ function takenParts(raw: Uint8Array, largePart: number, scratch: boolean): Taken
 		return { large: [], lines: [] }; // nested too deeply: postal-mime decides
 	}
 	return taken;
+}
+
+/** `f`, called at most once: later calls give its first result. */
+function once(f: () => Uint8Array): () => Uint8Array {
+	let result: Uint8Array | undefined;
+	return () => (result ??= f());
 }
 
 /** postal-mime's text of decoded bytes: the charset's decoder, UTF-8 for an unknown one. */
