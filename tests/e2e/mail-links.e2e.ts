@@ -96,6 +96,12 @@ test('links, forms and refreshes in mail HTML request nothing; a link opens only
 	await frame.getByRole('link', { name: 'Top link' }).focus();
 	await page.keyboard.press('Enter');
 	await expect(shownUrl).toHaveText(`${origin}/leak?top`);
+	// At phone width the dialog fits and nothing scrolls sideways (issue 19).
+	await page.setViewportSize({ width: 390, height: 844 });
+	expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+	const phoneBox = await dialog.boundingBox();
+	expect(phoneBox && phoneBox.x >= 0 && phoneBox.x + phoneBox.width <= 390).toBe(true);
+	await page.setViewportSize({ width: 1280, height: 720 });
 	await page.keyboard.press('Escape');
 	await expect(dialog).toBeHidden();
 

@@ -107,6 +107,13 @@ test('an untrusted signer is named, and "Trust this certificate…" imports it a
 	await expect(dialog.getByTestId('trust-sha1')).toHaveText(fingerprint('sha1'));
 	await expect(dialog).toContainText('Self-signed');
 	expect((await new AxeBuilder({ page }).analyze()).violations).toEqual([]);
+	// At phone width the dialog fits and nothing scrolls sideways (issue 19).
+	await page.setViewportSize({ width: 390, height: 844 });
+	expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+	const phoneBox = await dialog.boundingBox();
+	expect(phoneBox && phoneBox.x >= 0 && phoneBox.x + phoneBox.width <= 390).toBe(true);
+	expect((await new AxeBuilder({ page }).analyze()).violations).toEqual([]);
+	await page.setViewportSize({ width: 1280, height: 720 });
 
 	// Cancel imports nothing.
 	await dialog.getByRole('button', { name: 'Cancel' }).click();
