@@ -40,6 +40,8 @@ async function inViewport(locator: Locator): Promise<boolean> {
 test('admin by keyboard: the switch keeps focus; the passphrase prompt takes focus in view; every result takes focus; every refusal is in Recent Logs with its sentence', async ({ page }) => {
 	await page.setViewportSize({ width: 1280, height: 800 });
 	await openApp(page, '/admin/smime');
+	// The switch is disabled until the settings have loaded (it would ignore the key): wait for them.
+	await expect(page.getByText('S/MIME must be enabled before certificates can be added.', { exact: false })).toBeVisible();
 	const toggle = page.getByRole('switch', { name: 'S/MIME integration' });
 	await toggle.focus();
 	await page.keyboard.press('Enter');
