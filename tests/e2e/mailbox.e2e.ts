@@ -23,7 +23,8 @@ test.beforeAll(async () => {
 	server = await startMailServer();
 	const port = await freePort();
 	origin = `http://localhost:${String(port)}`;
-	preview = spawn('npx', ['vite', 'preview', '--port', String(port), '--strictPort'], { env: { ...process.env, SEALDESK_JMAP_UPSTREAM: server.origin }, stdio: 'ignore' });
+	// vite itself, not through npx: SIGTERM to npx left the vite preview under it running.
+	preview = spawn(join('node_modules', '.bin', 'vite'), ['preview', '--port', String(port), '--strictPort'], { env: { ...process.env, SEALDESK_JMAP_UPSTREAM: server.origin }, stdio: 'ignore' });
 	for (let i = 0; i < 300; i++) {
 		const up = await fetch(`${origin}/jmap`).then((r) => r.status, () => 0);
 		if (up === 401 || up === 200) return;
