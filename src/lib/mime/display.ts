@@ -4,7 +4,7 @@ import { decodeBase64, decodeCheckedBase64InPlace, decodeCleanBase64, decodePost
 import { bytesToLatin1, concatBytes, indexOfBytes, latin1ToBytes } from './bytes';
 import { parseEntity, parts, type MimeEntity } from './entity';
 import { decodeLines, stripTags, substitute, textAsHtml } from './line-decode';
-import { afterLines, calendarBytes, isCalendar, postalContentType, postalTransferEncoding } from './postal-reading';
+import { afterLines, calendarBytes, isCalendar, postalContentType, postalTransferEncoding, unread } from './postal-reading';
 
 /** A mail address; `address` is lower-cased. */
 export interface Address {
@@ -37,8 +37,9 @@ const LARGE_PART = 64 * 1024;
  * placeholders, so it still does the headers, structure, filenames and small texts, and each
  * placeholder's text, HTML or attachment then takes the decoded body. The result is the same
  * as postal-mime's over the whole message except as {@link withPlaceholders} documents (a
- * large format=flowed text is not unwrapped); when postal-mime does not give back every
- * placeholder exactly once, the whole message goes to postal-mime.
+ * large format=flowed text or calendar is not unwrapped); when postal-mime does not give back
+ * every placeholder exactly once, the whole message goes to postal-mime, which then reads at
+ * most {@link MAX_READ_LINES} lines of it (the start is shown, then {@link NOT_ALL_SHOWN}).
  * @param largePart - leaf bodies from this many bytes on are decoded here (tests lower it)
  * @param scratch - `raw` is the caller's scratch: large base64 bodies are decoded over
  *   themselves, once postal-mime's result is taken, so each attachment is a view of `raw` (no
@@ -62,11 +63,11 @@ export async function toDisplay(raw: Uint8Array, largePart = LARGE_PART, scratch
 
 /**
  * The most lines postal-mime is given in one message (about 17 µs each for a 7bit body, so
- * under 2 s). The bodies it would read line by line are decoded here and given to it as
+ * about 1 s). The bodies it would read line by line are decoded here and given to it as
  * placeholders, so it meets this cap only when it would read the message's structure otherwise
  * than we do (or headers fill it): then it reads the first lines only.
  */
-export const MAX_READ_LINES = 100_000;
+export const MAX_READ_LINES = 50_000;
 
 /** Ends the text of a message of which only the first {@link MAX_READ_LINES} lines are shown. */
 export const NOT_ALL_SHOWN = 'The rest of this message is not shown: its parts could not be told apart safely, and it has too many lines to read whole.';
@@ -140,16 +141,21 @@ interface Taken {
  * is not taken from postal-mime because of them): 800 attachments of 60 KB of 4-character lines
  * are 8 million lines.
  *
- * Line-read leaves (text/plain, text/html, any 7bit, 8bit, binary or quoted-printable leaf, and
- * base64 text): postal-mime spends about 10 µs per line, and a line can be one byte, so what
+ * Leaves are classified as postal-mime classifies them (postal-reading.ts): the first
+ * Content-Transfer-Encoding header, comments stripped, its first word; the first Content-Type,
+ * comments stripped. Multiparts: the ranges postal-mime reads and drops (preamble, epilogue, a
+ * body without delimiters) are cut from its input (`unread`).
+ *
+ * Line-read leaves (text, calendars (text/calendar, application/ics) in any encoding, and any
+ * 7bit, 8bit, binary or quoted-printable leaf of any type, message/* included): postal-mime spends about 10 µs per line, and a line can be one byte, so what
  * bounds its time is the number of body bytes it reads, summed over all leaves (a per-leaf
  * threshold alone would let 800 leaves of just under 64 KB through, 26 million lines). So the
  * leaves are read in order and postal-mime keeps them while their bodies total under
  * `largePart` bytes (64 KB: at most 64k lines, well under a second); a leaf of `largePart` bytes
  * or more, and every leaf once the budget is spent, is decoded here. Damaged base64 text is decoded
  * with {@link decodePostalBase64} (postal-mime's bytes), clean base64 text with the fast decoder. Ordinary mail (a text
- * under 64 KB) is read by postal-mime exactly as before. Calendar parts (postal-mime rewrites
- * their line breaks) and message/* other than an attached message stay with postal-mime.
+ * under 64 KB) is read by postal-mime exactly as before. A calendar attachment gets postal-mime's
+ * calendar bytes of the decoded text ({@link calendarBytes}), decided by the type postal-mime gives it.
  */
 function takenParts(raw: Uint8Array, largePart: number, scratch: boolean): Taken {
 	const taken: Taken = { large: [], lines: [], cut: [] };
@@ -214,49 +220,6 @@ function takenParts(raw: Uint8Array, largePart: number, scratch: boolean): Taken
 		return { large: [], lines: [], cut: [] }; // nested too deeply: postal-mime decides (within its line cap)
 	}
 	return taken;
-}
-
-/**
- * The byte ranges of a multipart body that postal-mime reads and drops: the preamble before the
- * first delimiter line, the epilogue after the close delimiter line, or the whole body when no
- * delimiter was found (or there is no boundary). postal-mime gives every line of them to the
- * multipart's own decoder, whose content it never uses, at its usual cost per line. A range with
- * a line starting "--" is kept: were its boundary read otherwise by postal-mime, that line could
- * be a delimiter to it (such a range, if huge, meets the line cap of {@link toDisplay} instead).
- * @param start - the body's offset in `raw`
- */
-function unread(raw: Uint8Array, start: number, length: number, children: readonly MimeEntity[]): { start: number; end: number }[] {
-	const end = start + length;
-	const first = children[0];
-	const last = children[children.length - 1];
-	const out: { start: number; end: number }[] = [];
-	const push = (from: number, to: number): void => {
-		if (to > from && !hasDashLine(raw, from, to)) out.push({ start: from, end: to });
-	};
-	if (!first || !last) {
-		push(start, end);
-		return out;
-	}
-	// The first delimiter line ends just before the first part: the preamble ends where that line starts.
-	const firstAt = first.raw.byteOffset - raw.byteOffset;
-	const lineStart = Math.max(start, raw.lastIndexOf(10, firstAt - 2) + 1);
-	push(start, lineStart);
-	// The last part ends at the line break before the close delimiter; the epilogue starts after that line.
-	const lastEnd = last.raw.byteOffset - raw.byteOffset + last.raw.length;
-	if (lastEnd < end) {
-		const before = raw.indexOf(10, lastEnd);
-		const after = before === -1 || before >= end ? -1 : raw.indexOf(10, before + 1);
-		if (after !== -1) push(after + 1, end);
-	}
-	return out;
-}
-
-/** True when a line of `raw[from, to)` starts with "--" (`from` counts as a line start). One pass, no native call per line. */
-function hasDashLine(raw: Uint8Array, from: number, to: number): boolean {
-	for (let i = from; i + 1 < to; i++) {
-		if (raw[i] === 45 && raw[i + 1] === 45 && (i === from || raw[i - 1] === 10)) return true;
-	}
-	return false;
 }
 
 /** `f`, called at most once: later calls give its first result. */

@@ -1,10 +1,10 @@
 /**
- * How postal-mime 4 reads a leaf's headers and a calendar part, repeated here so that display.ts
- * classifies each leaf as postal-mime does (node_modules/postal-mime/src/mime-node.ts,
+ * How postal-mime 4 reads a leaf's headers, a calendar part and a multipart's unused lines,
+ * repeated here so that display.ts classifies each leaf as postal-mime does (node_modules/postal-mime/src/mime-node.ts,
  * postal-mime.ts). When the two disagree on a leaf's transfer encoding, the placeholder that
  * display.ts puts in its place does not come back, and the message is read the slow way.
  */
-import { parseContentType, type ContentType, type Header } from './entity';
+import { parseContentType, type ContentType, type Header, type MimeEntity } from './entity';
 
 /**
  * postal-mime's `stripComments`: removes RFC 822 comments from a structured header value. A
@@ -127,4 +127,48 @@ export function afterLines(bytes: Uint8Array, max: number): number {
 		if (at === -1) return -1;
 	}
 	return bytes.indexOf(10, at + 1) === -1 ? -1 : at + 1;
+}
+
+/**
+ * The byte ranges of a multipart body that postal-mime reads and drops: the preamble before the
+ * first delimiter line, the epilogue after the close delimiter line, or the whole body when no
+ * delimiter was found (or there is no boundary). postal-mime gives every line of them to the
+ * multipart's own decoder, whose content it never uses, at its usual cost per line. A range with
+ * a line starting "--" is kept: were its boundary read otherwise by postal-mime, that line could
+ * be a delimiter to it (such a range, if huge, meets display.ts's line cap instead).
+ * @param start - the body's offset in `raw`
+ * @param children - the multipart's parts, as split from `raw` (subarrays of it)
+ */
+export function unread(raw: Uint8Array, start: number, length: number, children: readonly MimeEntity[]): { start: number; end: number }[] {
+	const end = start + length;
+	const first = children[0];
+	const last = children[children.length - 1];
+	const out: { start: number; end: number }[] = [];
+	const push = (from: number, to: number): void => {
+		if (to > from && !hasDashLine(raw, from, to)) out.push({ start: from, end: to });
+	};
+	if (!first || !last) {
+		push(start, end);
+		return out;
+	}
+	// The first delimiter line ends just before the first part: the preamble ends where that line starts.
+	const firstAt = first.raw.byteOffset - raw.byteOffset;
+	const lineStart = Math.max(start, raw.lastIndexOf(10, firstAt - 2) + 1);
+	push(start, lineStart);
+	// The last part ends at the line break before the close delimiter; the epilogue starts after that line.
+	const lastEnd = last.raw.byteOffset - raw.byteOffset + last.raw.length;
+	if (lastEnd < end) {
+		const before = raw.indexOf(10, lastEnd);
+		const after = before === -1 || before >= end ? -1 : raw.indexOf(10, before + 1);
+		if (after !== -1) push(after + 1, end);
+	}
+	return out;
+}
+
+/** True when a line of `raw[from, to)` starts with "--" (`from` counts as a line start). One pass, no native call per line. */
+function hasDashLine(raw: Uint8Array, from: number, to: number): boolean {
+	for (let i = from; i + 1 < to; i++) {
+		if (raw[i] === 45 && raw[i + 1] === 45 && (i === from || raw[i - 1] === 10)) return true;
+	}
+	return false;
 }
