@@ -82,6 +82,10 @@ describe('honest message/* parts display as postal-mime alone displays them', ()
 		await expectSameAsPostal(withHeaders(`Content-Type: multipart/mixed; boundary="b"\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nParts.\r\n${leaves.map((l) => `--b\r\n${l}\r\n`).join('')}--b--\r\n`));
 	});
 
+	test('a multipart/digest, whose parts without Content-Type are message/rfc822 to postal-mime (text/plain to us)', async () => {
+		await expectSameAsPostal(withHeaders(`Content-Type: multipart/digest; boundary="b"\r\n\r\n--b\r\n\r\n${original}\r\n--b\r\nContent-Type: text/plain\r\n\r\nA text.\r\n--b--\r\n`));
+	});
+
 	test('message/rfc822 in base64', async () => {
 		await expectSameAsPostal(withHeaders(`Content-Type: multipart/mixed; boundary="b"\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nSee.\r\n--b\r\nContent-Type: message/rfc822\r\nContent-Transfer-Encoding: base64\r\n\r\n${Buffer.from(original).toString('base64')}\r\n--b--\r\n`));
 	});
