@@ -1,6 +1,6 @@
 /** Byte-exact MIME entity parsing: headers, Content-Type, multipart children, body decoding. */
 import { decodeBase64 } from './base64-decode';
-import { bytesToLatin1, indexOfBytes, latin1ToBytes } from './bytes';
+import { bytesToLatin1, latin1ToBytes } from './bytes';
 import { MimeError } from './errors';
 
 /** One header field: raw name and raw (unfolded, not RFC 2047-decoded) value. */
@@ -30,6 +30,40 @@ export interface MimeEntity {
 	body: Uint8Array;
 	/** Nesting depth (0 for the top entity). */
 	depth: number;
+	/**
+	 * The splitting work left for the whole tree this entity belongs to: shared by the top entity
+	 * and every part split from it (see {@link SPLIT_UNITS_PER_BYTE}).
+	 */
+	budget: SplitBudget;
+}
+
+/** Splitting work still allowed for one parsed tree, in units (see {@link SPLIT_UNITS_PER_BYTE}). */
+export interface SplitBudget {
+	left: number;
+}
+
+/**
+ * The splitting work one parsed tree may do, in units per byte of the top entity. Every multipart
+ * level searches its whole body for its delimiter, so a body of 50 MB nested 32 levels deep was
+ * searched 32 times over: with empty lines (each one a place where a delimiter could start) that
+ * took several seconds a pass. A unit is one line start examined, or 1,024 bytes scanned for one.
+ * One unit a byte lets any message be split at least two levels deep even if it is nothing but
+ * empty lines (CRLF: half a unit a byte a level); a 50 MB attachment of 76-byte lines costs 0.7
+ * million units a level (of the 50 million its message gets), so honest mail, nested as deep as
+ * mail is, stays far below it. Past it,
+ * splitting stops with {@link TOO_COSTLY}.
+ */
+export const SPLIT_UNITS_PER_BYTE = 1;
+
+/** The least budget a tree gets, however small its top entity. */
+export const MIN_SPLIT_BUDGET = 1_000_000;
+
+/** The sentence when a message would cost more than its budget to take apart. */
+export const TOO_COSTLY = 'The message has too many lines in nested parts to be taken apart.';
+
+/** A fresh budget for a tree whose top entity has `size` bytes. */
+export function splitBudget(size: number): SplitBudget {
+	return { left: Math.max(MIN_SPLIT_BUDGET, SPLIT_UNITS_PER_BYTE * size) };
 }
 
 /** Maximum nesting depth accepted by {@link parts}. */
@@ -171,7 +205,7 @@ export function parseContentType(value: string | undefined): ContentType {
  * Parses one MIME entity (or a whole message) without copying: `body` is a
  * subarray of `raw`. Never throws; missing headers give text/plain.
  */
-export function parseEntity(raw: Uint8Array, depth = 0): MimeEntity {
+export function parseEntity(raw: Uint8Array, depth = 0, budget: SplitBudget = splitBudget(raw.length)): MimeEntity {
 	const [hEnd, bodyStart] = findHeaderEnd(raw);
 	const headers = parseHeaderBlock(bytesToLatin1(raw.subarray(0, Math.min(hEnd, MAX_HEADER_BYTES))));
 	const header = (name: string): string | undefined => {
@@ -186,6 +220,7 @@ export function parseEntity(raw: Uint8Array, depth = 0): MimeEntity {
 		headerEnd: bodyStart,
 		body: raw.subarray(bodyStart),
 		depth,
+		budget,
 	};
 }
 
@@ -203,15 +238,51 @@ export interface MultipartSplit {
  *   false). A caller that only needs to know whether there are more than N passes N + 1, so a
  *   hostile body of a million parts costs no more than N + 1 of them.
  */
-export function splitMultipart(body: Uint8Array, boundary: string, limit = Infinity): MultipartSplit {
+export function splitMultipart(body: Uint8Array, boundary: string, limit = Infinity, budget: SplitBudget = splitBudget(body.length)): MultipartSplit {
 	const delim = latin1ToBytes('--' + boundary);
-	// A delimiter starts a line: search for LF + delimiter (and the very start), not for '-', so a
-	// hostile body of 50 MB of dashes is one native scan for LF instead of a check at every byte.
-	const lineDelim = latin1ToBytes('\n--' + boundary);
+	// A delimiter starts a line: look at line starts only (a native scan for LF), not at every '-',
+	// so a hostile body of 50 MB of dashes is one scan. Each line start looked at, and every 256
+	// bytes scanned, is charged to the tree's budget.
+	const startsDelimiter = (at: number): boolean => {
+		for (let j = 0; j < delim.length; j++) if (body[at + j] !== delim[j]) return false;
+		return true;
+	};
 	const nextDelimiter = (at: number): number => {
-		if (at === 0 && indexOfBytes(body.subarray(0, delim.length), delim) === 0) return 0;
-		const k = indexOfBytes(body, lineDelim, Math.max(at - 1, 0));
-		return k === -1 ? -1 : k + 1;
+		if (at === 0 && startsDelimiter(0)) return 0;
+		// One tight loop over line starts: a flood of empty lines is 25 million of them in 50 MB, so
+		// no call is made per line unless it starts with "--"; runs without LF go to a native scan.
+		const n = body.length;
+		let units = 0;
+		let found = -1;
+		for (let i = Math.max(at - 1, 0); i < n; ) {
+			let lf = -1;
+			const near = Math.min(i + 64, n);
+			for (let k = i; k < near; k++) {
+				if (body[k] === 10) {
+					lf = k;
+					break;
+				}
+			}
+			if (lf === -1 && near < n) {
+				lf = body.indexOf(10, near);
+				units += ((lf === -1 ? n : lf) - near) / 1024;
+			}
+			// Charged as it goes, so the level that runs out stops there instead of at its end.
+			if (++units >= 65_536) {
+				budget.left -= units;
+				units = 0;
+				if (budget.left < 0) throw new MimeError(TOO_COSTLY);
+			}
+			if (lf === -1) break;
+			if (body[lf + 1] === 45 && body[lf + 2] === 45 && startsDelimiter(lf + 1)) {
+				found = lf + 1;
+				break;
+			}
+			i = lf + 1;
+		}
+		budget.left -= units;
+		if (budget.left < 0) throw new MimeError(TOO_COSTLY);
+		return found;
 	};
 	const found: { start: number; lineStart: number; end: number; close: boolean }[] = [];
 	let from = 0;
@@ -256,7 +327,8 @@ export function splitMultipart(body: Uint8Array, boundary: string, limit = Infin
 
 /**
  * Returns the children of a multipart entity with their exact bytes, or [] when the
- * entity is not multipart. Throws MimeError when nesting exceeds {@link MAX_DEPTH}.
+ * entity is not multipart. Throws MimeError when nesting exceeds {@link MAX_DEPTH}, or when the
+ * tree's splitting budget runs out ({@link TOO_COSTLY}).
  * @param limit - at most this many children are split off and parsed (see {@link splitMultipart})
  */
 export function parts(entity: MimeEntity, limit = Infinity): MimeEntity[] {
@@ -264,7 +336,7 @@ export function parts(entity: MimeEntity, limit = Infinity): MimeEntity[] {
 	const boundary = entity.contentType.params.boundary;
 	if (!boundary) return [];
 	if (entity.depth + 1 > MAX_DEPTH) throw new MimeError('The message is nested too deeply.');
-	return splitMultipart(entity.body, boundary, limit).parts.map((p) => parseEntity(p, entity.depth + 1));
+	return splitMultipart(entity.body, boundary, limit, entity.budget).parts.map((p) => parseEntity(p, entity.depth + 1, entity.budget));
 }
 
 function decodeQuotedPrintable(src: Uint8Array): Uint8Array {

@@ -25,7 +25,7 @@ export function hasTooManyParts(raw: Uint8Array, max = MAX_PARTS): boolean {
 		} catch {
 			return false;
 		}
-		if (children.length === 0 && isAttachedMessage(entity)) children = [parseEntity(entity.body, entity.depth + 1)];
+		if (children.length === 0 && isAttachedMessage(entity)) children = [parseEntity(entity.body, entity.depth + 1, entity.budget)];
 		budget -= children.length;
 		if (budget < 0) return true;
 		for (const child of children) if (visit(child)) return true;

@@ -17,6 +17,7 @@ import { classifySmime, splitSigned } from '../mime/smime';
 import { isWellFormedEntity } from '../mime/well-formed';
 import { hasTooManyParts } from '../mime/part-count';
 import { readHeaders } from '../mime/display';
+import { MimeError } from '../mime/errors';
 import type { MimeEntity } from '../mime/entity';
 import { NESTED_ENCRYPTED_PART, TOO_DEEP, TOO_LARGE, TOO_MANY_PARTS, VERIFY_ERROR, WITHHELD_INVALID } from './comments';
 import { readSignatureLayer, type SignatureLayer, type SignaturePolicy } from './incoming-sign';
@@ -75,8 +76,8 @@ export async function readIncoming(o: ReadIncomingOptions): Promise<IncomingResu
 	} else if (content) {
 		const scan = scanCleartext(content, walk.levels);
 		if (scan.tooDeep) {
-			security.sign = noteDeep(security.sign);
-			security.encryption = noteDeep(security.encryption);
+			security.sign = noteDeep(security.sign, scan.reason);
+			security.encryption = noteDeep(security.encryption, scan.reason);
 		} else if (scan.encryptedPart && security.encryption.status === 'none') {
 			security.encryption = { status: 'none', comment: NESTED_ENCRYPTED_PART };
 		}
@@ -145,8 +146,8 @@ function learnedOf(o: ReadIncomingOptions): { learned?: Uint8Array[] } {
 }
 
 /** Adds the too-deep sentence: it replaces the comment of a 'none' status, and follows any other. */
-function noteDeep<T extends { status: string; comment: string }>(r: T): T {
-	return note(r, TOO_DEEP);
+function noteDeep<T extends { status: string; comment: string }>(r: T, sentence = TOO_DEEP): T {
+	return note(r, sentence);
 }
 
 /** Adds the too-many-parts sentence, as {@link noteDeep} does. */
@@ -265,8 +266,8 @@ function withheld(layers: FoundLayer[]): boolean {
 }
 
 /** Looks through the cleartext tree for encrypted parts (never opened) and for excessive nesting. */
-function scanCleartext(raw: Uint8Array, levels: number): { encryptedPart: boolean; tooDeep: boolean } {
-	const out = { encryptedPart: false, tooDeep: false };
+function scanCleartext(raw: Uint8Array, levels: number): { encryptedPart: boolean; tooDeep: boolean; reason: string } {
+	const out = { encryptedPart: false, tooDeep: false, reason: TOO_DEEP };
 	let visited = 0;
 	const visit = (entity: MimeEntity, level: number): void => {
 		if (out.tooDeep || ++visited > 10_000) return;
@@ -282,8 +283,10 @@ function scanCleartext(raw: Uint8Array, levels: number): { encryptedPart: boolea
 		let children: MimeEntity[];
 		try {
 			children = parts(entity);
-		} catch {
+		} catch (error) {
 			out.tooDeep = true;
+			// Too deep, or too costly to split (entity.ts): the MIME layer's own sentence says which.
+			if (error instanceof MimeError) out.reason = error.message;
 			return;
 		}
 		for (const child of children) visit(child, level + 1);
