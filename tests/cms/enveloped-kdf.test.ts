@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { sha224 } from '../../src/lib/cms/kdf-sha224';
 import { x963Kdf } from '../../src/lib/cms/kdf';
-import { bs, concat } from '../../src/lib/cms/enveloped-asn1';
+import { concatBytes, exact } from '../../src/lib/base/bytes';
 import { openssl, tmpFile } from './enveloped-helpers';
 
 describe('sha224', () => {
@@ -18,8 +18,8 @@ describe('x963Kdf', () => {
 		const z = crypto.getRandomValues(new Uint8Array(32));
 		const info = new Uint8Array([1, 2, 3]);
 		const k = await x963Kdf(crypto, 'SHA-256', z, info, 40);
-		const b1 = new Uint8Array(await crypto.subtle.digest('SHA-256', bs(concat(z, new Uint8Array([0, 0, 0, 1]), info))));
-		const b2 = new Uint8Array(await crypto.subtle.digest('SHA-256', bs(concat(z, new Uint8Array([0, 0, 0, 2]), info))));
-		expect(k).toEqual(concat(b1, b2).subarray(0, 40));
+		const b1 = new Uint8Array(await crypto.subtle.digest('SHA-256', exact(concatBytes([z, new Uint8Array([0, 0, 0, 1]), info]))));
+		const b2 = new Uint8Array(await crypto.subtle.digest('SHA-256', exact(concatBytes([z, new Uint8Array([0, 0, 0, 2]), info]))));
+		expect(k).toEqual(concatBytes([b1, b2]).subarray(0, 40));
 	});
 });

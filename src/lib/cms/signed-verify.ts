@@ -4,6 +4,7 @@
  */
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
+import { equalBytes, toHex } from '../base/bytes';
 import { parseSmimeCapabilities } from './attributes';
 import type { SmimeCapability } from './attributes';
 import { lookupDigest, resolveVerifier, verifyWith } from './algorithms';
@@ -321,15 +322,4 @@ function dedupe(certs: ParsedCert[]): ParsedCert[] {
 		seen.add(k);
 		return true;
 	});
-}
-
-function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
-	if (a.length !== b.length) return false;
-	let d = 0;
-	for (let i = 0; i < a.length; i++) d |= (a[i] ?? 0) ^ (b[i] ?? 0);
-	return d === 0;
-}
-
-function toHex(b: Uint8Array): string {
-	return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
 }

@@ -4,7 +4,7 @@
  * or (DES-EDE3 / DES)-CBC. MD5 and DES are not in WebCrypto, so this runs on node-forge.
  */
 import forge from 'node-forge';
-import { fromBinary, fromHex, toBinary } from '../pki/bytes';
+import { fromBinary, fromHex, toBinary } from '../base/bytes';
 
 const CIPHERS: Record<string, { forge: 'AES-CBC' | '3DES-CBC' | 'DES-CBC'; keyLength: number; ivLength: number }> = {
 	'AES-128-CBC': { forge: 'AES-CBC', keyLength: 16, ivLength: 16 },

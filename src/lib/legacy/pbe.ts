@@ -3,7 +3,7 @@
  * friends) that WebCrypto cannot run, through node-forge.
  */
 import forge from 'node-forge';
-import { fromBinary, toBinary } from '../pki/bytes';
+import { fromBinary, toBinary } from '../base/bytes';
 import type { KdfCost } from '../pki/kdf-limits';
 import { KdfLimitError, withKdfLimits } from './kdf-guard';
 

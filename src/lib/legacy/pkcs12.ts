@@ -4,7 +4,7 @@
  * PBE, RC2 and 3DES WebCrypto lacks.
  */
 import forge from 'node-forge';
-import { fromBinary, toBinary } from '../pki/bytes';
+import { fromBinary, toBinary } from '../base/bytes';
 import type { KdfCost } from '../pki/kdf-limits';
 import { KdfLimitError, withKdfLimits } from './kdf-guard';
 

@@ -1,6 +1,7 @@
 /** Byte-exact MIME entity parsing: headers, Content-Type, multipart children, body decoding. */
 import { decodeBase64 } from './base64-decode';
-import { bytesToLatin1, indexOfBytes, latin1ToBytes } from './bytes';
+import { fromBinary } from '../base/bytes';
+import { bytesToLatin1, indexOfBytes } from './bytes';
 import { MimeError } from './errors';
 
 /** One header field: raw name and raw (unfolded, not RFC 2047-decoded) value. */
@@ -204,10 +205,10 @@ export interface MultipartSplit {
  *   hostile body of a million parts costs no more than N + 1 of them.
  */
 export function splitMultipart(body: Uint8Array, boundary: string, limit = Infinity): MultipartSplit {
-	const delim = latin1ToBytes('--' + boundary);
+	const delim = fromBinary('--' + boundary);
 	// A delimiter starts a line: search for LF + delimiter (and the very start), not for '-', so a
 	// hostile body of 50 MB of dashes is one native scan for LF instead of a check at every byte.
-	const lineDelim = latin1ToBytes('\n--' + boundary);
+	const lineDelim = fromBinary('\n--' + boundary);
 	const nextDelimiter = (at: number): number => {
 		if (at === 0 && indexOfBytes(body.subarray(0, delim.length), delim) === 0) return 0;
 		const k = indexOfBytes(body, lineDelim, Math.max(at - 1, 0));

@@ -4,7 +4,7 @@
  * (PBES2 with PBKDF2 and AES-CBC through WebCrypto; PKCS#12 PBE through the legacy module).
  */
 import * as asn1js from 'asn1js';
-import { exact } from './bytes';
+import { exact } from '../base/bytes';
 import { identifyKey, type KeyKindResult } from './key-algorithm';
 import { ImportError, wrongPassphrase } from './errors';
 import { checkKdfCosts, integerValue } from './kdf-limits';
