@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { concatBytes, equalBytes, exact, fromBase64, fromBinary, fromHex, toBase64, toBinary, toHex } from '../../src/lib/base/bytes';
+import { bufferSource, concatBytes, equalBytes, exact, fromBase64, fromBinary, fromHex, toBase64, toBinary, toHex } from '../../src/lib/base/bytes';
 
 const bytes = fc.uint8Array({ maxLength: 300 });
 
@@ -93,6 +93,18 @@ describe('base/bytes concat, equality, exact copies', () => {
 		differsFirst[0] = 8;
 		expect(reads(a, differsFirst)).toBe(64);
 		expect(reads(a, a.slice())).toBe(64);
+	});
+
+	it('gives WebCrypto a view of the same memory, copying only shared memory', () => {
+		const backing = Uint8Array.of(9, 1, 2, 3, 9);
+		const view = bufferSource(backing.subarray(1, 4));
+		expect(view.buffer).toBe(backing.buffer);
+		expect([view.byteOffset, view.byteLength]).toEqual([1, 3]);
+		const shared = new Uint8Array(new SharedArrayBuffer(3));
+		shared.set([1, 2, 3]);
+		const copied = bufferSource(shared);
+		expect(copied.buffer).toBeInstanceOf(ArrayBuffer);
+		expect(copied).toEqual(Uint8Array.of(1, 2, 3));
 	});
 
 	it('copies into a fresh ArrayBuffer of exactly the length', () => {

@@ -95,6 +95,16 @@ export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
 }
 
 /**
+ * The same bytes as a view WebCrypto's BufferSource accepts: the view itself when it sits in
+ * an ordinary ArrayBuffer (no copy, so large content is not doubled), a copy only when the
+ * memory is a SharedArrayBuffer. Use {@link exact} instead when the callee needs a buffer of
+ * exactly the bytes' length (asn1js, transfer lists) or must not see later writes.
+ */
+export function bufferSource(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
+	return bytes.buffer instanceof ArrayBuffer ? new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) : new Uint8Array(bytes);
+}
+
+/**
  * A copy of the bytes in a fresh ArrayBuffer of exactly their length, as WebCrypto's
  * BufferSource and asn1js want (a view into a larger or shared buffer would not do).
  */

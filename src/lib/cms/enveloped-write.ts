@@ -13,7 +13,7 @@
  * slices reuse memory where one call would touch two fresh buffers the size of the message.
  * AES-GCM is one call (its tag covers everything).
  */
-import { concatBytes } from '../base/bytes';
+import { bufferSource, concatBytes } from '../base/bytes';
 import { algId, der, derInt, derOid, octetString, seq } from './enveloped-asn1';
 import { OID_AES256_CBC, OID_AES256_GCM, OID_AUTH_ENVELOPED_DATA, OID_DATA, OID_ENVELOPED_DATA } from './oids';
 import { buildRecipientInfo, type EncryptRecipient } from './recipients-encrypt';
@@ -165,9 +165,4 @@ function sortDer(items: Uint8Array[]): Uint8Array[] {
 		}
 		return a.length - b.length;
 	});
-}
-
-/** The same bytes as a view WebCrypto accepts, without copying unless the memory is shared. */
-function bufferSource(b: Uint8Array): Uint8Array<ArrayBuffer> {
-	return b.buffer instanceof ArrayBuffer ? new Uint8Array(b.buffer, b.byteOffset, b.byteLength) : new Uint8Array(b);
 }

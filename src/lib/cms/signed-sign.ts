@@ -5,7 +5,7 @@
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import type { PrivateKeySet } from '../pki/keyset';
-import { concatBytes, equalBytes, toHex } from '../base/bytes';
+import { bufferSource, concatBytes, equalBytes, toHex } from '../base/bytes';
 import { buildSignedAttributes, encodeDerSet, encodeLength } from './attributes';
 import type { SmimeCapability } from './attributes';
 import { ecdsaRawToDer } from './algorithms';
@@ -177,9 +177,4 @@ function oid(value: string): Uint8Array {
 
 function algId(value: string, params?: Uint8Array): Uint8Array {
 	return params ? tlv(0x30, oid(value), params) : tlv(0x30, oid(value));
-}
-
-/** The same bytes as a view WebCrypto accepts, without copying unless the memory is shared. */
-function bufferSource(b: Uint8Array): Uint8Array<ArrayBuffer> {
-	return b.buffer instanceof ArrayBuffer ? new Uint8Array(b.buffer, b.byteOffset, b.byteLength) : new Uint8Array(b);
 }
