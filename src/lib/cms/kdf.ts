@@ -4,7 +4,7 @@
  */
 import { concatBytes, exact } from '../base/bytes';
 import { algId, der, octetString, seq } from './enveloped-asn1';
-import { sha224 } from './kdf-sha224';
+import { sha224 } from '@noble/hashes/sha2.js';
 
 /** Hash names the KDFs accept. */
 export type KdfHash = 'SHA-1' | 'SHA-224' | 'SHA-256' | 'SHA-384' | 'SHA-512';
@@ -22,7 +22,7 @@ export function eccCmsSharedInfo(wrapAlgorithm: string | Uint8Array, kekBytes: n
 
 /**
  * ANSI X9.63 KDF: Hash(Z || counter || sharedInfo) for counter = 1, 2, ... until `length`
- * bytes. SHA-224, which WebCrypto lacks, is computed in JavaScript. Throws only on WebCrypto failure.
+ * bytes. SHA-224, which WebCrypto lacks, comes from @noble/hashes. Throws only on WebCrypto failure.
  */
 export async function x963Kdf(
 	crypto: Crypto,

@@ -1,7 +1,9 @@
 /**
  * 3DES-CBC (des-ede3-cbc) content decryption for old mail, through node-forge. Loaded lazily.
  */
-import forge from 'node-forge';
+import forge from 'node-forge/lib/forge.js';
+import 'node-forge/lib/des.js';
+import 'node-forge/lib/util.js';
 import { fromBinary, toBinary } from '../base/bytes';
 
 /**

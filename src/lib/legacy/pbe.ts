@@ -2,7 +2,9 @@
  * Encrypted PKCS#8 under the PKCS#12 PBE schemes (pbeWithSHAAnd3-KeyTripleDES-CBC and
  * friends) that WebCrypto cannot run, through node-forge.
  */
-import forge from 'node-forge';
+import forge from 'node-forge/lib/forge.js';
+import 'node-forge/lib/asn1.js';
+import 'node-forge/lib/pbe.js';
 import { fromBinary, toBinary } from '../base/bytes';
 import type { KdfCost } from '../pki/kdf-limits';
 import { KdfLimitError, withKdfLimits } from './kdf-guard';

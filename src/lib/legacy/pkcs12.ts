@@ -3,7 +3,12 @@
  * legacy pbeWithSHAAnd3-KeyTripleDES-CBC / RC2-40 bags. Read with node-forge, whose PKCS#12
  * PBE, RC2 and 3DES WebCrypto lacks.
  */
-import forge from 'node-forge';
+import forge from 'node-forge/lib/forge.js';
+import 'node-forge/lib/asn1.js';
+import 'node-forge/lib/oids.js';
+import 'node-forge/lib/pkcs12.js';
+import 'node-forge/lib/rsa.js';
+import 'node-forge/lib/x509.js';
 import { fromBinary, toBinary } from '../base/bytes';
 import type { KdfCost } from '../pki/kdf-limits';
 import { KdfLimitError, withKdfLimits } from './kdf-guard';

@@ -15,7 +15,9 @@
  *
  * Loaded lazily by the CMS layer through a dynamic import().
  */
-import forge from 'node-forge';
+import forge from 'node-forge/lib/forge.js';
+import 'node-forge/lib/asn1.js';
+import 'node-forge/lib/rsa.js';
 import { fromBinary, fromHex, toBinary, toHex } from '../base/bytes';
 
 /**
