@@ -27,19 +27,6 @@ export type Pkcs12Result =
 	| { ok: false; reason: 'wrong-passphrase' | 'malformed'; cause?: unknown }
 	| { ok: false; reason: 'too-costly'; cost: KdfCost | null; total: bigint };
 
-/** True when the DER parses as a PFX (version 3, then authSafe ContentInfo). */
-export function isPkcs12(der: Uint8Array): boolean {
-	try {
-		const asn = forge.asn1.fromDer(toBinary(der), true);
-		const items = asn.value;
-		if (!Array.isArray(items) || items.length < 2) return false;
-		const version = items[0];
-		return version !== undefined && version.type === forge.asn1.Type.INTEGER && forge.asn1.derToInteger(version.value as string) === 3;
-	} catch {
-		return false;
-	}
-}
-
 function derOf(node: forge.asn1.Asn1): Uint8Array {
 	return fromBinary(forge.asn1.toDer(node).getBytes());
 }

@@ -85,8 +85,3 @@ export function primaryImportAlgorithm(kind: KeyKind): RsaHashedImportParams | E
 			return { name: 'X25519' };
 	}
 }
-
-/** The key-set algorithm name of this kind. */
-export function algorithmName(kind: KeyKind): KeyAlgorithmName {
-	return kind.algorithm;
-}
