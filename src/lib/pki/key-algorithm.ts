@@ -3,7 +3,6 @@
  * exact refusal for the ones WebCrypto cannot use (DSA, P-192, Ed448, ...).
  */
 import * as asn1js from 'asn1js';
-import type { KeyAlgorithmName } from './keyset';
 
 /** A supported key algorithm, as WebCrypto will import it. */
 export type KeyKind =
