@@ -10,7 +10,7 @@ import forge from 'node-forge/lib/forge.js';
 import 'node-forge/lib/pbe.js';
 import 'node-forge/lib/pbkdf2.js';
 import 'node-forge/lib/pkcs12.js';
-import { MAX_KDF_ITERATIONS, MAX_KDF_ITERATIONS_PER_FILE, type KdfCost, type KdfUse } from '../pki/kdf-limits';
+import { MAX_KDF_ITERATIONS, MAX_KDF_ITERATIONS_PER_FILE, type KdfCost, type KdfUse } from './kdf-cost';
 
 /** A derivation above the limits: `cost` the one refused, or null when the file's total was. */
 export class KdfLimitError extends Error {

@@ -6,7 +6,7 @@ import forge from 'node-forge/lib/forge.js';
 import 'node-forge/lib/asn1.js';
 import 'node-forge/lib/pbe.js';
 import { fromBinary, toBinary } from '../base/bytes';
-import type { KdfCost } from '../pki/kdf-limits';
+import type { KdfCost } from './kdf-cost';
 import { KdfLimitError, withKdfLimits } from './kdf-guard';
 
 /** The outcome of decrypting an EncryptedPrivateKeyInfo. */

@@ -10,7 +10,7 @@ import 'node-forge/lib/pkcs12.js';
 import 'node-forge/lib/rsa.js';
 import 'node-forge/lib/x509.js';
 import { fromBinary, toBinary } from '../base/bytes';
-import type { KdfCost } from '../pki/kdf-limits';
+import type { KdfCost } from './kdf-cost';
 import { KdfLimitError, withKdfLimits } from './kdf-guard';
 
 /** What a PKCS#12 file holds, as DER. */
