@@ -22,7 +22,7 @@ export interface SmimeCapability {
  * Compares two DER encodings the way X.690 §11.6 orders the members of a SET OF:
  * octet by octet, a shorter encoding that is a prefix of the other sorts first.
  */
-export function compareDer(a: Uint8Array, b: Uint8Array): number {
+function compareDer(a: Uint8Array, b: Uint8Array): number {
 	const n = Math.min(a.length, b.length);
 	for (let i = 0; i < n; i++) {
 		const d = (a[i] ?? 0) - (b[i] ?? 0);
@@ -32,7 +32,7 @@ export function compareDer(a: Uint8Array, b: Uint8Array): number {
 }
 
 /** Returns the DER encodings sorted for a SET OF. Does not modify its input. */
-export function sortDerSet(elements: readonly Uint8Array[]): Uint8Array[] {
+function sortDerSet(elements: readonly Uint8Array[]): Uint8Array[] {
 	return [...elements].sort(compareDer);
 }
 

@@ -47,7 +47,7 @@ function readLength(b: Uint8Array, pos: number): { len: number | null; pos: numb
  * Reads one TLV at `pos`. Throws BerError on malformed or truncated input.
  * @returns the TLV and the offset just after it
  */
-export function readTlv(b: Uint8Array, pos = 0): { tlv: Tlv; next: number } {
+function readTlv(b: Uint8Array, pos = 0): { tlv: Tlv; next: number } {
 	const tag = b[pos];
 	if (tag === undefined) throw new BerError('The encoding ends before a tag.');
 	if ((tag & 0x1f) === 0x1f) throw new BerError('High tag numbers are not supported.');

@@ -109,7 +109,7 @@ function parseRi(t: Tlv): ParsedRi {
 }
 
 /** Recipients named at most in the labels; the rest are counted. */
-export const MAX_LABELS = 20;
+const MAX_LABELS = 20;
 
 /**
  * Matches RecipientInfos against the candidates. Returns the readable recipient labels (the

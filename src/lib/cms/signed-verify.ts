@@ -28,9 +28,9 @@ const MAX_SIGNERS = 16;
  * RFC 8551 §3.5.3 forbids it, and the signature covers that embedded copy, not the content shown
  * (a reused opaque signature, issue 15). It is never verified, whatever the embedded bytes are.
  */
-export const EMBEDDED_CONTENT_REASON = 'It does not cover the content shown, because it carries content of its own (RFC 8551 §3.5.3).';
+const EMBEDDED_CONTENT_REASON = 'It does not cover the content shown, because it carries content of its own (RFC 8551 §3.5.3).';
 /** The reason every signer gets when there is no content at all (an opaque signed-data without eContent). */
-export const CONTENT_MISSING_REASON = 'The signed content is missing.';
+const CONTENT_MISSING_REASON = 'The signed content is missing.';
 
 /** Options of {@link verifySignedData}. */
 export interface VerifySignedDataOptions {

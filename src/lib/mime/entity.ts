@@ -57,7 +57,7 @@ function findHeaderEnd(raw: Uint8Array): [number, number] {
 }
 
 /** Parses a raw header block into fields. Lines without a colon are skipped. */
-export function parseHeaderBlock(text: string): Header[] {
+function parseHeaderBlock(text: string): Header[] {
 	const out: Header[] = [];
 	const lines = text.split(/\r?\n/);
 	for (const line of lines) {

@@ -134,7 +134,7 @@ function parse(bytes: Uint8Array): asn1js.AsnType | undefined {
  * The derivation an AlgorithmIdentifier asks for: PBES2 (its PBKDF2 count), PBMAC1, or a
  * PKCS#12 PBE / PBES1 scheme (its PBEParameter count). None for other algorithms.
  */
-export function algorithmKdfCost(algorithm: asn1js.AsnType | undefined, use: KdfUse): KdfCost | null {
+function algorithmKdfCost(algorithm: asn1js.AsnType | undefined, use: KdfUse): KdfCost | null {
 	const alg = items(algorithm);
 	const oid = oidOf(alg?.[0]);
 	if (oid === PBES2 || oid === PBMAC1) {

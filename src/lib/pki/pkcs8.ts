@@ -103,7 +103,7 @@ export function isEncryptedPkcs8(bytes: Uint8Array): boolean {
 }
 
 /** The encryption algorithm OID of an EncryptedPrivateKeyInfo (for choosing the decryptor). */
-export function encryptedPkcs8Algorithm(bytes: Uint8Array): string {
+function encryptedPkcs8Algorithm(bytes: Uint8Array): string {
 	const items = seq(der(bytes) ?? undefined);
 	const alg = seq(items?.[0]);
 	const oid = alg?.[0];

@@ -56,7 +56,7 @@ export interface SignaturePolicy {
 }
 
 /** How far a signature's signingTime may be from the message's Date header: one hour. */
-export const MAX_CLOCK_SKEW_MS = 60 * 60 * 1000;
+const MAX_CLOCK_SKEW_MS = 60 * 60 * 1000;
 
 /** Options of {@link readSignatureLayer}. */
 export interface ReadSignatureOptions {

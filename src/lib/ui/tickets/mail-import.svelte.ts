@@ -10,7 +10,7 @@ import type { ImportLine } from '$lib/ui/import-line';
 export type MailImportState = 'working' | 'done' | 'failed';
 
 /** Largest message accepted from the page, in bytes (the desk refuses bigger ones to process). */
-export const MAX_MAIL_SIZE = 50 * 1024 * 1024;
+const MAX_MAIL_SIZE = 50 * 1024 * 1024;
 
 /** The import state of the tickets page. */
 export class MailImport {
