@@ -20,7 +20,6 @@ export default defineConfig({
 		environment: 'node',
 		testTimeout: 30_000,
 		hookTimeout: 60_000,
-		setupFiles: ['tests/setup.ts'],
 		// One throwaway Cyrus for the run (scripts/mailserver.mjs), for the mailbox tests.
 		globalSetup: ['tests/mailbox/global-setup.ts']
 	}

@@ -10,7 +10,8 @@ import {
 	STRICT_CUSTODY_COMMENT,
 	type KeyTransport
 } from '../../src/lib/cms/enveloped';
-import { algId, bs, der, derInt, derNull, derOid, octetString, seq } from '../../src/lib/cms/enveloped-asn1';
+import { exact } from '../../src/lib/base/bytes';
+import { algId, der, derInt, derNull, derOid, octetString, seq } from '../../src/lib/cms/enveloped-asn1';
 import { parseRecipientCert } from '../../src/lib/cms/recipients-cert';
 import { CONTENT, PKI, candidateFrom, editEnvelope, pkiCandidate, readPem } from './enveloped-helpers';
 
@@ -91,8 +92,8 @@ describe('AES-GCM tag lengths 12 to 16 bytes (hand-built AuthEnvelopedData)', ()
 		const cek = crypto.getRandomValues(new Uint8Array(16));
 		const nonce = crypto.getRandomValues(new Uint8Array(12));
 		const k = await crypto.subtle.importKey('raw', cek, 'AES-GCM', false, ['encrypt']);
-		const out = new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-GCM', iv: nonce, tagLength: icv * 8 }, k, bs(CONTENT)));
-		const pub = await crypto.subtle.importKey('spki', bs(bob.spki), { name: 'RSA-OAEP', hash: 'SHA-1' }, false, ['encrypt']);
+		const out = new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-GCM', iv: nonce, tagLength: icv * 8 }, k, exact(CONTENT)));
+		const pub = await crypto.subtle.importKey('spki', exact(bob.spki), { name: 'RSA-OAEP', hash: 'SHA-1' }, false, ['encrypt']);
 		const ek = new Uint8Array(await crypto.subtle.encrypt({ name: 'RSA-OAEP' }, pub, cek));
 		const ktri = seq(derInt(0), seq(bob.issuer, der(0x02, bob.serial)), algId('1.2.840.113549.1.1.7', seq()), octetString(ek));
 		const eci = seq(

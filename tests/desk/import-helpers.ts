@@ -19,7 +19,8 @@ export function vector(path: string): Uint8Array {
 /** A fresh desk on its own fake IndexedDB, S/MIME enabled unless told otherwise. */
 export async function freshDesk(enabled = true, onImportWrite?: (i: number) => void): Promise<{ desk: Desk; factory: IDBFactory }> {
 	const factory = new IDBFactory();
-	const desk = await openDesk({ indexedDB: factory, name: 'test', ...(onImportWrite ? { onImportWrite } : {}) });
+	const desk = await openDesk({ indexedDB: factory, name: 'test' });
+	if (onImportWrite) desk.context.onImportWrite = onImportWrite;
 	if (enabled) await desk.setEnabled(true);
 	return { desk, factory };
 }

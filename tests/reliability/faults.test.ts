@@ -37,7 +37,8 @@ function sabotage(storeName: string, act: (store: IDBObjectStore) => never): voi
 
 /** A desk with some of everything in it: certificates, a key, a ticket with an article, logs. */
 async function populated(onImportWrite?: (i: number) => void): Promise<Desk> {
-	const desk = await openDesk({ indexedDB: new IDBFactory(), name: 'faults', now: () => NOW, ...(onImportWrite ? { onImportWrite } : {}) });
+	const desk = await openDesk({ indexedDB: new IDBFactory(), name: 'faults', now: () => NOW });
+	if (onImportWrite) desk.context.onImportWrite = onImportWrite;
 	await desk.setEnabled(true);
 	await desk.importFile({ name: 'root-ca.pem', data: pem('root-ca.pem') });
 	await desk.importFile({ name: 'bob.pem', data: pem('bob.pem') + pem('bob.key') });

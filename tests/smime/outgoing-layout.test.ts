@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { signData } from '../../src/lib/cms/signed-sign';
 import { buildAttachmentEntity, buildMessage, buildMultipartSigned, buildPkcs7Mime, buildTextEntity, makeBoundary, type BytesAttachment, type OutAttachment } from '../../src/lib/mime/build';
 import { base64LinesLength } from '../../src/lib/mime/base64-encode';
-import { concatBytes } from '../../src/lib/mime/bytes';
+import { concatBytes } from '../../src/lib/base/bytes';
 import { ourCapabilities } from '../../src/lib/smime/algorithm-policy';
 import { buildOutgoing, type OutgoingOptions } from '../../src/lib/smime/outgoing';
 import { BlobCopier, COPY_PART } from '../../src/lib/mime/blob-copy';

@@ -21,14 +21,6 @@ const DIGESTS: Record<string, DigestName> = {
 	[O.OID_SHA512]: 'SHA-512'
 };
 
-/** OID of a WebCrypto digest. */
-export const DIGEST_OIDS: Record<DigestName, string> = {
-	'SHA-1': O.OID_SHA1,
-	'SHA-256': O.OID_SHA256,
-	'SHA-384': O.OID_SHA384,
-	'SHA-512': O.OID_SHA512
-};
-
 /** Looks up a digest algorithm OID. Never throws. */
 export function lookupDigest(oid: string): DigestLookup {
 	if (oid === O.OID_MD5) return { ok: false, refused: true, reason: 'MD5 signatures are refused.' };
@@ -170,7 +162,7 @@ export function resolveVerifier(
  * Converts a DER Ecdsa-Sig-Value to WebCrypto's raw r||s.
  * Returns null when the DER is malformed or an integer does not fit the field.
  */
-export function ecdsaDerToRaw(der: Uint8Array, fieldBytes: number): Uint8Array<ArrayBuffer> | null {
+function ecdsaDerToRaw(der: Uint8Array, fieldBytes: number): Uint8Array<ArrayBuffer> | null {
 	const parsed = asn1js.fromBER(der.slice());
 	if (parsed.offset !== der.length || !(parsed.result instanceof asn1js.Sequence)) return null;
 	const parts = parsed.result.valueBlock.value;

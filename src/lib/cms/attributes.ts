@@ -3,6 +3,7 @@
  * SMIMECapabilities attribute (RFC 8551 §2.5.2).
  */
 import * as asn1js from 'asn1js';
+import { concatBytes } from '../base/bytes';
 import {
 	OID_ATTR_CONTENT_TYPE,
 	OID_ATTR_MESSAGE_DIGEST,
@@ -21,7 +22,7 @@ export interface SmimeCapability {
  * Compares two DER encodings the way X.690 §11.6 orders the members of a SET OF:
  * octet by octet, a shorter encoding that is a prefix of the other sorts first.
  */
-export function compareDer(a: Uint8Array, b: Uint8Array): number {
+function compareDer(a: Uint8Array, b: Uint8Array): number {
 	const n = Math.min(a.length, b.length);
 	for (let i = 0; i < n; i++) {
 		const d = (a[i] ?? 0) - (b[i] ?? 0);
@@ -31,7 +32,7 @@ export function compareDer(a: Uint8Array, b: Uint8Array): number {
 }
 
 /** Returns the DER encodings sorted for a SET OF. Does not modify its input. */
-export function sortDerSet(elements: readonly Uint8Array[]): Uint8Array[] {
+function sortDerSet(elements: readonly Uint8Array[]): Uint8Array[] {
 	return [...elements].sort(compareDer);
 }
 
@@ -47,8 +48,8 @@ export function isDerSorted(elements: readonly Uint8Array[]): boolean {
 
 /** Encodes a SET OF from already-encoded members, sorting them into DER order. */
 export function encodeDerSet(elements: readonly Uint8Array[]): Uint8Array<ArrayBuffer> {
-	const body = concat(sortDerSet(elements));
-	return concat([Uint8Array.of(0x31), encodeLength(body.length), body]);
+	const body = concatBytes(sortDerSet(elements));
+	return concatBytes([Uint8Array.of(0x31), encodeLength(body.length), body]);
 }
 
 /** DER encoding of SMIMECapabilities (a SEQUENCE OF SMIMECapability), in the given order (preference order). */
@@ -129,15 +130,4 @@ export function encodeLength(length: number): Uint8Array {
 	const bytes: number[] = [];
 	for (let n = length; n > 0; n = Math.floor(n / 256)) bytes.unshift(n & 0xff);
 	return Uint8Array.of(0x80 | bytes.length, ...bytes);
-}
-
-/** Concatenates byte arrays. */
-export function concat(parts: readonly Uint8Array[]): Uint8Array<ArrayBuffer> {
-	const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-	let o = 0;
-	for (const p of parts) {
-		out.set(p, o);
-		o += p.length;
-	}
-	return out;
 }

@@ -4,7 +4,8 @@
  * tag, truncated ciphertext) so that callers cannot tell them apart.
  */
 import { chacha20poly1305 } from '@noble/ciphers/chacha.js';
-import { bs, children, concat, intOf, octets, oidOf, type Tlv } from './enveloped-asn1';
+import { concatBytes, exact } from '../base/bytes';
+import { children, intOf, octets, oidOf, type Tlv } from './enveloped-asn1';
 import { release } from './release';
 import {
 	OID_AES128_CBC,
@@ -88,11 +89,11 @@ export async function decryptWithCek(crypto: Crypto, cek: Uint8Array, input: Cip
 				const icvLen = icvT ? intOf(icvT) : 12;
 				const mac = input.mac ?? new Uint8Array();
 				if (icvLen < 12 || icvLen > 16 || mac.length !== icvLen || nonce.length === 0) return null;
-				const key = await crypto.subtle.importKey('raw', bs(cek), 'AES-GCM', false, ['decrypt']);
+				const key = await crypto.subtle.importKey('raw', exact(cek), 'AES-GCM', false, ['decrypt']);
 				// concat gives a fresh ArrayBuffer, which is what WebCrypto wants; no further copy.
-				const sealed = concat(ciphertext, mac) as Uint8Array<ArrayBuffer>;
+				const sealed = concatBytes([ciphertext, mac]);
 				try {
-					return new Uint8Array(await crypto.subtle.decrypt({ name: 'AES-GCM', iv: bs(nonce), tagLength: icvLen * 8, additionalData: bs(input.aad ?? new Uint8Array()) }, key, sealed));
+					return new Uint8Array(await crypto.subtle.decrypt({ name: 'AES-GCM', iv: exact(nonce), tagLength: icvLen * 8, additionalData: exact(input.aad ?? new Uint8Array()) }, key, sealed));
 				} finally {
 					release(sealed.buffer);
 				}
@@ -101,7 +102,7 @@ export async function decryptWithCek(crypto: Crypto, cek: Uint8Array, input: Cip
 				const nonce = params ? octets(params) : new Uint8Array();
 				const mac = input.mac ?? new Uint8Array();
 				if (nonce.length !== 12 || mac.length !== 16) return null;
-				return chacha20poly1305(cek, nonce, input.aad ?? new Uint8Array()).decrypt(concat(ciphertext, mac));
+				return chacha20poly1305(cek, nonce, input.aad ?? new Uint8Array()).decrypt(concatBytes([ciphertext, mac]));
 			}
 		}
 	} catch {
@@ -132,16 +133,16 @@ async function decryptAesCbc(crypto: Crypto, cek: Uint8Array, iv: Uint8Array, ci
 	const n = ciphertext.length;
 	const buffer = (c: Uint8Array): Uint8Array<ArrayBuffer> => c as Uint8Array<ArrayBuffer>;
 	if (n <= CBC_SLICE) {
-		const key = await crypto.subtle.importKey('raw', bs(cek), 'AES-CBC', false, ['decrypt']);
-		return new Uint8Array(await crypto.subtle.decrypt({ name: 'AES-CBC', iv: bs(iv) }, key, buffer(ciphertext)));
+		const key = await crypto.subtle.importKey('raw', exact(cek), 'AES-CBC', false, ['decrypt']);
+		return new Uint8Array(await crypto.subtle.decrypt({ name: 'AES-CBC', iv: exact(iv) }, key, buffer(ciphertext)));
 	}
-	const key = await crypto.subtle.importKey('raw', bs(cek), 'AES-CBC', false, ['encrypt', 'decrypt']);
+	const key = await crypto.subtle.importKey('raw', exact(cek), 'AES-CBC', false, ['encrypt', 'decrypt']);
 	const lastStart = Math.floor((n - 1) / CBC_SLICE) * CBC_SLICE;
 	const lastIv = ciphertext.slice(lastStart - 16, lastStart);
 	const last = new Uint8Array(await crypto.subtle.decrypt({ name: 'AES-CBC', iv: lastIv }, key, buffer(ciphertext.subarray(lastStart))));
 	const out = inPlace ? ciphertext : new Uint8Array(lastStart + last.length);
 	const input = new Uint8Array(CBC_SLICE + 16);
-	let sliceIv = bs(iv);
+	let sliceIv = exact(iv);
 	for (let start = 0; start < lastStart; start += CBC_SLICE) {
 		const slice = ciphertext.subarray(start, start + CBC_SLICE);
 		const nextIv = slice.slice(CBC_SLICE - 16);

@@ -3,6 +3,7 @@
  * It reads definite and indefinite lengths (OpenSSL streams indefinite-length BER) and
  * writes DER only.
  */
+import { concatBytes } from '../base/bytes';
 
 /** One decoded TLV. */
 export interface Tlv {
@@ -46,7 +47,7 @@ function readLength(b: Uint8Array, pos: number): { len: number | null; pos: numb
  * Reads one TLV at `pos`. Throws BerError on malformed or truncated input.
  * @returns the TLV and the offset just after it
  */
-export function readTlv(b: Uint8Array, pos = 0): { tlv: Tlv; next: number } {
+function readTlv(b: Uint8Array, pos = 0): { tlv: Tlv; next: number } {
 	const tag = b[pos];
 	if (tag === undefined) throw new BerError('The encoding ends before a tag.');
 	if ((tag & 0x1f) === 0x1f) throw new BerError('High tag numbers are not supported.');
@@ -122,7 +123,7 @@ export function gatherOctets(t: Tlv, inPlace: boolean): Uint8Array {
 		else for (const child of children(node)) collect(child);
 	};
 	collect(t);
-	if (!inPlace) return concat(...pieces);
+	if (!inPlace) return concatBytes(pieces);
 	let at = 0;
 	for (const piece of pieces) {
 		t.value.copyWithin(at, piece.byteOffset - t.value.byteOffset, piece.byteOffset - t.value.byteOffset + piece.length);
@@ -157,20 +158,9 @@ export function intOf(t: Tlv): number {
 	return v;
 }
 
-/** Concatenates byte arrays. */
-export function concat(...parts: Uint8Array[]): Uint8Array {
-	const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-	let o = 0;
-	for (const p of parts) {
-		out.set(p, o);
-		o += p.length;
-	}
-	return out;
-}
-
 /** Encodes one DER TLV with the given identifier octet. */
 export function der(tag: number, ...content: Uint8Array[]): Uint8Array {
-	const body = concat(...content);
+	const body = concatBytes(content);
 	const n = body.length;
 	let head: number[];
 	if (n < 0x80) head = [tag, n];
@@ -179,7 +169,7 @@ export function der(tag: number, ...content: Uint8Array[]): Uint8Array {
 		for (let x = n; x > 0; x = Math.floor(x / 256)) bytes.unshift(x & 0xff);
 		head = [tag, 0x80 | bytes.length, ...bytes];
 	}
-	return concat(new Uint8Array(head), body);
+	return concatBytes([new Uint8Array(head), body]);
 }
 
 /** DER SEQUENCE. */
@@ -215,20 +205,3 @@ export function algId(oid: string, params?: Uint8Array): Uint8Array {
 	return params ? seq(derOid(oid), params) : seq(derOid(oid));
 }
 
-/** Lower-case hex of bytes. */
-export function hex(b: Uint8Array): string {
-	return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
-}
-
-/** Constant-time-ish equality of two byte arrays (length is not secret). */
-export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
-	if (a.length !== b.length) return false;
-	let d = 0;
-	for (let i = 0; i < a.length; i++) d |= (a[i] ?? 0) ^ (b[i] ?? 0);
-	return d === 0;
-}
-
-/** A copy backed by a plain ArrayBuffer, as WebCrypto's BufferSource wants. */
-export function bs(b: Uint8Array): Uint8Array<ArrayBuffer> {
-	return new Uint8Array(b);
-}

@@ -13,7 +13,8 @@
  * slices reuse memory where one call would touch two fresh buffers the size of the message.
  * AES-GCM is one call (its tag covers everything).
  */
-import { algId, concat, der, derInt, derOid, octetString, seq } from './enveloped-asn1';
+import { bufferSource, concatBytes } from '../base/bytes';
+import { algId, der, derInt, derOid, octetString, seq } from './enveloped-asn1';
 import { OID_AES256_CBC, OID_AES256_GCM, OID_AUTH_ENVELOPED_DATA, OID_DATA, OID_ENVELOPED_DATA } from './oids';
 import { buildRecipientInfo, type EncryptRecipient } from './recipients-encrypt';
 import { release } from './release';
@@ -90,7 +91,7 @@ export async function prepareEnvelope(o: EncryptContentOptions): Promise<Envelop
 	const macHead = Uint8Array.of(0x04, TAG);
 	const version = derInt(gcm ? 0 : ris.some((r) => r.version !== 0) ? 2 : 0);
 	// EncryptedContentInfo up to the [0] IMPLICIT OCTET STRING header of the ciphertext.
-	const eciHead = concat(derOid(OID_DATA), algorithm, tagLength(0x80, ciphertextLength));
+	const eciHead = concatBytes([derOid(OID_DATA), algorithm, tagLength(0x80, ciphertextLength)]);
 	const eciLength = eciHead.length + ciphertextLength;
 	const eciTl = tagLength(0x30, eciLength);
 	const innerLength = version.length + riSet.length + eciTl.length + eciLength + (gcm ? macHead.length + TAG : 0);
@@ -99,7 +100,7 @@ export async function prepareEnvelope(o: EncryptContentOptions): Promise<Envelop
 	const type = derOid(gcm ? OID_AUTH_ENVELOPED_DATA : OID_ENVELOPED_DATA);
 	const outerLength = type.length + explicitTl.length + innerTl.length + innerLength;
 	const outerTl = tagLength(0x30, outerLength);
-	const head = concat(outerTl, type, explicitTl, innerTl, version, riSet, eciTl, eciHead);
+	const head = concatBytes([outerTl, type, explicitTl, innerTl, version, riSet, eciTl, eciHead]);
 	let used = false;
 	return {
 		length: outerTl.length + outerLength,
@@ -164,9 +165,4 @@ function sortDer(items: Uint8Array[]): Uint8Array[] {
 		}
 		return a.length - b.length;
 	});
-}
-
-/** The same bytes as a view WebCrypto accepts, without copying unless the memory is shared. */
-function bufferSource(b: Uint8Array): Uint8Array<ArrayBuffer> {
-	return b.buffer instanceof ArrayBuffer ? new Uint8Array(b.buffer, b.byteOffset, b.byteLength) : new Uint8Array(b);
 }

@@ -51,7 +51,7 @@ export const NO_KEY_COMMENT = 'The private key for decryption could not be found
 /** The comment of a 'strict-custody' result. */
 export const STRICT_CUSTODY_COMMENT = 'The sender used RSA PKCS#1 v1.5, which strict key custody does not allow.';
 /** The comment when the content cipher is unknown (public information, not an oracle). */
-export const UNSUPPORTED_CIPHER_COMMENT = 'The message uses a content encryption algorithm that Sealdesk does not support.';
+const UNSUPPORTED_CIPHER_COMMENT = 'The message uses a content encryption algorithm that Sealdesk does not support.';
 
 const FAILED = { status: 'failed', comment: DECRYPT_FAILED_COMMENT } as const;
 

@@ -2,8 +2,9 @@
  * Key derivation for CMS key agreement: the ANSI X9.63 KDF (RFC 5753) and HKDF (RFC 8418),
  * both fed with the DER of ECC-CMS-SharedInfo.
  */
-import { algId, bs, concat, der, octetString, seq } from './enveloped-asn1';
-import { sha224 } from './kdf-sha224';
+import { concatBytes, exact } from '../base/bytes';
+import { algId, der, octetString, seq } from './enveloped-asn1';
+import { sha224 } from '@noble/hashes/sha2.js';
 
 /** Hash names the KDFs accept. */
 export type KdfHash = 'SHA-1' | 'SHA-224' | 'SHA-256' | 'SHA-384' | 'SHA-512';
@@ -21,7 +22,7 @@ export function eccCmsSharedInfo(wrapAlgorithm: string | Uint8Array, kekBytes: n
 
 /**
  * ANSI X9.63 KDF: Hash(Z || counter || sharedInfo) for counter = 1, 2, ... until `length`
- * bytes. SHA-224, which WebCrypto lacks, is computed in JavaScript. Throws only on WebCrypto failure.
+ * bytes. SHA-224, which WebCrypto lacks, comes from @noble/hashes. Throws only on WebCrypto failure.
  */
 export async function x963Kdf(
 	crypto: Crypto,
@@ -34,8 +35,8 @@ export async function x963Kdf(
 	let filled = 0;
 	for (let counter = 1; filled < length; counter++) {
 		const c = new Uint8Array([(counter >>> 24) & 0xff, (counter >>> 16) & 0xff, (counter >>> 8) & 0xff, counter & 0xff]);
-		const input = concat(z, c, sharedInfo);
-		const block = hash === 'SHA-224' ? sha224(input) : new Uint8Array(await crypto.subtle.digest(hash, bs(input)));
+		const input = concatBytes([z, c, sharedInfo]);
+		const block = hash === 'SHA-224' ? sha224(input) : new Uint8Array(await crypto.subtle.digest(hash, exact(input)));
 		input.fill(0);
 		const take = Math.min(block.length, length - filled);
 		out.set(block.subarray(0, take), filled);
@@ -53,7 +54,7 @@ export async function hkdf(
 	info: Uint8Array,
 	length: number
 ): Promise<Uint8Array> {
-	const key = await crypto.subtle.importKey('raw', bs(ikm), 'HKDF', false, ['deriveBits']);
-	const bits = await crypto.subtle.deriveBits({ name: 'HKDF', hash, salt: bs(salt), info: bs(info) }, key, length * 8);
+	const key = await crypto.subtle.importKey('raw', exact(ikm), 'HKDF', false, ['deriveBits']);
+	const bits = await crypto.subtle.deriveBits({ name: 'HKDF', hash, salt: exact(salt), info: exact(info) }, key, length * 8);
 	return new Uint8Array(bits);
 }

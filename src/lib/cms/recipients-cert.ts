@@ -77,13 +77,6 @@ export function parseRecipientCert(certDer: Uint8Array): RecipientCert {
 	};
 }
 
-/** The raw public key bits (BIT STRING content without the unused-bits octet) of an SPKI. */
-export function spkiPublicKeyBits(spki: Uint8Array): Uint8Array {
-	const bits = children(parseOne(spki))[1];
-	if (bits?.tag !== 0x03) throw new Error('The public key is malformed.');
-	return bits.value.subarray(1);
-}
-
 const NAME_KEYS: Record<string, string> = {
 	'2.5.4.3': 'CN',
 	'2.5.4.10': 'O',

@@ -4,7 +4,8 @@
  * X9.63 KDF, X25519 with HKDF or X9.63, all with AES key wrap for key agreement).
  */
 import type { LegacyKeyOpener, OaepHash, PrivateKeySet } from '../pki/keyset';
-import { bs, bytesEqual, children, hex, octets, oidOf, type Tlv } from './enveloped-asn1';
+import { equalBytes, exact, toHex } from '../base/bytes';
+import { children, octets, oidOf, type Tlv } from './enveloped-asn1';
 import { eccCmsSharedInfo, hkdf, x963Kdf, type KdfHash } from './kdf';
 import * as O from './oids';
 import { parseRecipientCert, readableName, type RecipientCert } from './recipients-cert';
@@ -55,13 +56,13 @@ function readRid(t: Tlv): Rid | null {
 }
 
 function ridMatches(rid: Rid, cert: RecipientCert): boolean {
-	if ('ski' in rid) return cert.ski !== null && bytesEqual(rid.ski, cert.ski);
-	return bytesEqual(rid.issuer, cert.issuer) && bytesEqual(rid.serial, cert.serial);
+	if ('ski' in rid) return cert.ski !== null && equalBytes(rid.ski, cert.ski);
+	return equalBytes(rid.issuer, cert.issuer) && equalBytes(rid.serial, cert.serial);
 }
 
 function ridText(rid: Rid): string {
-	if ('ski' in rid) return `subject key identifier ${hex(rid.ski)}`;
-	return `${readableName(rid.issuer)}, serial ${hex(rid.serial)}`;
+	if ('ski' in rid) return `subject key identifier ${toHex(rid.ski)}`;
+	return `${readableName(rid.issuer)}, serial ${toHex(rid.serial)}`;
 }
 
 interface ParsedRi {
@@ -108,7 +109,7 @@ function parseRi(t: Tlv): ParsedRi {
 }
 
 /** Recipients named at most in the labels; the rest are counted. */
-export const MAX_LABELS = 20;
+const MAX_LABELS = 20;
 
 /**
  * Matches RecipientInfos against the candidates. Returns the readable recipient labels (the
@@ -181,7 +182,7 @@ async function unwrapOaep(crypto: Crypto, m: RecipientMatch, params: Tlv | undef
 	}
 	const key = hash ? m.candidate.keys.decrypt.oaep?.[hash] : undefined;
 	if (!hash || hash !== mgfHash || !key) return { status: 'failed' };
-	const cek = new Uint8Array(await crypto.subtle.decrypt({ name: 'RSA-OAEP', label: bs(label) }, key, bs(m.encryptedKey)));
+	const cek = new Uint8Array(await crypto.subtle.decrypt({ name: 'RSA-OAEP', label: exact(label) }, key, exact(m.encryptedKey)));
 	return { status: 'cek', cek, keyTransport: `RSA-OAEP (${hash})` };
 }
 
@@ -204,7 +205,7 @@ async function sharedSecret(crypto: Crypto, m: RecipientMatch): Promise<Uint8Arr
 	if (m.originator?.tag !== 0xa1) return null;
 	const pubBits = children(m.originator)[1];
 	if (pubBits?.tag !== 0x03) return null;
-	const point = bs(pubBits.value.subarray(1));
+	const point = exact(pubBits.value.subarray(1));
 	const keys = m.candidate.keys;
 	if (keys.algorithm === 'X25519' && keys.decrypt.x25519) {
 		const pub = await crypto.subtle.importKey('raw', point, { name: 'X25519' }, false, []);
@@ -238,13 +239,13 @@ async function unwrapAgreement(crypto: Crypto, m: RecipientMatch, oid: string, p
 	if (wrapOid === O.OID_DES3_WRAP) {
 		// OpenSSL's choice for EC recipients of 3DES mail; WebCrypto has no 3DES.
 		const { des3KeyUnwrap } = await import('../legacy/des');
-		const cek = await des3KeyUnwrap(kekBytes, m.encryptedKey, async (data) => new Uint8Array(await crypto.subtle.digest('SHA-1', bs(data))));
+		const cek = await des3KeyUnwrap(kekBytes, m.encryptedKey, async (data) => new Uint8Array(await crypto.subtle.digest('SHA-1', exact(data))));
 		kekBytes.fill(0);
 		return cek ? { status: 'cek', cek, keyTransport: `${dh} (${kdfName}, 3DES wrap)` } : { status: 'failed' };
 	}
-	const kek = await crypto.subtle.importKey('raw', bs(kekBytes), 'AES-KW', false, ['unwrapKey']);
+	const kek = await crypto.subtle.importKey('raw', exact(kekBytes), 'AES-KW', false, ['unwrapKey']);
 	kekBytes.fill(0);
-	const unwrapped = await crypto.subtle.unwrapKey('raw', bs(m.encryptedKey), kek, 'AES-KW', { name: 'HMAC', hash: 'SHA-256' }, true, ['sign']);
+	const unwrapped = await crypto.subtle.unwrapKey('raw', exact(m.encryptedKey), kek, 'AES-KW', { name: 'HMAC', hash: 'SHA-256' }, true, ['sign']);
 	const cek = new Uint8Array(await crypto.subtle.exportKey('raw', unwrapped));
 	return { status: 'cek', cek, keyTransport: `${dh} (${kdfName}, AES-${String(kekLength * 8)} wrap)` };
 }

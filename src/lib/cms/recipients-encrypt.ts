@@ -4,7 +4,8 @@
  * (dhSinglePass-stdDH-sha256kdf-scheme with AES-256 key wrap) and X25519 with HKDF-SHA256
  * (RFC 8418). Recipients are identified by issuer and serial.
  */
-import { algId, bs, concat, der, derInt, derNull, octetString, seq } from './enveloped-asn1';
+import { concatBytes, exact } from '../base/bytes';
+import { algId, der, derInt, derNull, octetString, seq } from './enveloped-asn1';
 import { eccCmsSharedInfo, hkdf, x963Kdf } from './kdf';
 import * as O from './oids';
 import { parseRecipientCert, type RecipientCert } from './recipients-cert';
@@ -31,8 +32,8 @@ function issuerAndSerial(cert: RecipientCert): Uint8Array {
 
 async function ktri(crypto: Crypto, cert: RecipientCert, cek: Uint8Array, kt: KeyTransport): Promise<Uint8Array> {
 	if (kt === 'rsa-oaep-sha256') {
-		const pub = await crypto.subtle.importKey('spki', bs(cert.spki), { name: 'RSA-OAEP', hash: 'SHA-256' }, false, ['encrypt']);
-		const ek = new Uint8Array(await crypto.subtle.encrypt({ name: 'RSA-OAEP' }, pub, bs(cek)));
+		const pub = await crypto.subtle.importKey('spki', exact(cert.spki), { name: 'RSA-OAEP', hash: 'SHA-256' }, false, ['encrypt']);
+		const ek = new Uint8Array(await crypto.subtle.encrypt({ name: 'RSA-OAEP' }, pub, exact(cek)));
 		const sha256 = algId(O.OID_SHA256, derNull());
 		const params = seq(der(0xa0, sha256), der(0xa1, algId(O.OID_MGF1, sha256)));
 		return seq(derInt(0), issuerAndSerial(cert), algId(O.OID_RSAES_OAEP, params), octetString(ek));
@@ -52,18 +53,18 @@ async function kari(crypto: Crypto, cert: RecipientCert, cek: Uint8Array): Promi
 	if (cert.keyType === 'EC') {
 		const curve = cert.namedCurve;
 		if (!curve) throw new RecipientKeyError('The recipient uses an elliptic curve that Sealdesk does not support.');
-		const peer = await crypto.subtle.importKey('spki', bs(cert.spki), { name: 'ECDH', namedCurve: curve }, false, []);
+		const peer = await crypto.subtle.importKey('spki', exact(cert.spki), { name: 'ECDH', namedCurve: curve }, false, []);
 		const eph = await crypto.subtle.generateKey({ name: 'ECDH', namedCurve: curve }, true, ['deriveBits']);
 		z = new Uint8Array(await crypto.subtle.deriveBits({ name: 'ECDH', public: peer }, eph.privateKey, CURVE_BITS[curve]));
 		const point = new Uint8Array(await crypto.subtle.exportKey('raw', eph.publicKey));
-		originatorKey = concat(algId(O.OID_EC_PUBLIC_KEY), der(0x03, new Uint8Array([0]), point));
+		originatorKey = concatBytes([algId(O.OID_EC_PUBLIC_KEY), der(0x03, new Uint8Array([0]), point)]);
 		kdfOid = O.OID_DH_SINGLE_PASS_SHA256KDF;
 	} else {
-		const peer = await crypto.subtle.importKey('spki', bs(cert.spki), { name: 'X25519' }, false, []);
+		const peer = await crypto.subtle.importKey('spki', exact(cert.spki), { name: 'X25519' }, false, []);
 		const eph = await crypto.subtle.generateKey({ name: 'X25519' }, true, ['deriveBits']);
 		z = new Uint8Array(await crypto.subtle.deriveBits({ name: 'X25519', public: peer }, eph.privateKey, 256));
 		const point = new Uint8Array(await crypto.subtle.exportKey('raw', eph.publicKey));
-		originatorKey = concat(algId(O.OID_X25519), der(0x03, new Uint8Array([0]), point));
+		originatorKey = concatBytes([algId(O.OID_X25519), der(0x03, new Uint8Array([0]), point)]);
 		kdfOid = O.OID_DH_SINGLE_PASS_HKDF_SHA256;
 	}
 	const info = eccCmsSharedInfo(O.OID_AES256_WRAP, 32, null);
@@ -72,9 +73,9 @@ async function kari(crypto: Crypto, cert: RecipientCert, cek: Uint8Array): Promi
 			? await x963Kdf(crypto, 'SHA-256', z, info, 32)
 			: await hkdf(crypto, 'SHA-256', z, new Uint8Array(), info, 32);
 	z.fill(0);
-	const kek = await crypto.subtle.importKey('raw', bs(kekBytes), 'AES-KW', false, ['wrapKey']);
+	const kek = await crypto.subtle.importKey('raw', exact(kekBytes), 'AES-KW', false, ['wrapKey']);
 	kekBytes.fill(0);
-	const cekKey = await crypto.subtle.importKey('raw', bs(cek), { name: 'HMAC', hash: 'SHA-256' }, true, ['sign']);
+	const cekKey = await crypto.subtle.importKey('raw', exact(cek), { name: 'HMAC', hash: 'SHA-256' }, true, ['sign']);
 	const wrapped = new Uint8Array(await crypto.subtle.wrapKey('raw', cekKey, kek, 'AES-KW'));
 	return der(
 		0xa1,

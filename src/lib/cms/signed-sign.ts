@@ -5,7 +5,8 @@
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import type { PrivateKeySet } from '../pki/keyset';
-import { buildSignedAttributes, concat, encodeDerSet, encodeLength } from './attributes';
+import { bufferSource, concatBytes, equalBytes, toHex } from '../base/bytes';
+import { buildSignedAttributes, encodeDerSet, encodeLength } from './attributes';
 import type { SmimeCapability } from './attributes';
 import { ecdsaRawToDer } from './algorithms';
 import * as O from './oids';
@@ -61,7 +62,7 @@ export async function signData(o: SignDataOptions): Promise<Uint8Array> {
 		signingTime: o.now,
 		capabilities: o.capabilities
 	});
-	const signedAttrsSet = concat([encodeDerSet(attrs)]);
+	const signedAttrsSet = concatBytes([encodeDerSet(attrs)]);
 	let signature: Uint8Array;
 	try {
 		const raw = new Uint8Array(await crypto.subtle.sign(plan.algorithm, plan.key, signedAttrsSet));
@@ -80,20 +81,20 @@ export async function signData(o: SignDataOptions): Promise<Uint8Array> {
 		Uint8Array.of(0x02, 0x01, 0x01),
 		sid,
 		digestAlg,
-		concat([Uint8Array.of(0xa0), signedAttrsSet.subarray(1)]),
+		concatBytes([Uint8Array.of(0xa0), signedAttrsSet.subarray(1)]),
 		plan.signatureAlgorithm,
 		tlv(0x04, signature)
 	);
 	const encap = o.detached
 		? tlv(0x30, oid(O.OID_DATA))
 		: tlv(0x30, oid(O.OID_DATA), tlv(0xa0, tlv(0x04, o.content)));
-	const certs = encodeDerSet([o.certificate, ...o.chain.filter((c) => !equal(c, o.certificate))]);
+	const certs = encodeDerSet([o.certificate, ...o.chain.filter((c) => !equalBytes(c, o.certificate))]);
 	const signedData = tlv(
 		0x30,
 		Uint8Array.of(0x02, 0x01, 0x01),
 		encodeDerSet([digestAlg]),
 		encap,
-		concat([Uint8Array.of(0xa0), certs.subarray(1)]),
+		concatBytes([Uint8Array.of(0xa0), certs.subarray(1)]),
 		encodeDerSet([signerInfo])
 	);
 	return tlv(0x30, oid(O.OID_SIGNED_DATA), tlv(0xa0, signedData));
@@ -166,8 +167,8 @@ function signingPlan(keys: PrivateKeySet, scheme: SignatureScheme): SigningPlan 
 }
 
 function tlv(tag: number, ...parts: Uint8Array[]): Uint8Array<ArrayBuffer> {
-	const body = concat(parts);
-	return concat([Uint8Array.of(tag), encodeLength(body.length), body]);
+	const body = concatBytes(parts);
+	return concatBytes([Uint8Array.of(tag), encodeLength(body.length), body]);
 }
 
 function oid(value: string): Uint8Array {
@@ -176,17 +177,4 @@ function oid(value: string): Uint8Array {
 
 function algId(value: string, params?: Uint8Array): Uint8Array {
 	return params ? tlv(0x30, oid(value), params) : tlv(0x30, oid(value));
-}
-
-/** The same bytes as a view WebCrypto accepts, without copying unless the memory is shared. */
-function bufferSource(b: Uint8Array): Uint8Array<ArrayBuffer> {
-	return b.buffer instanceof ArrayBuffer ? new Uint8Array(b.buffer, b.byteOffset, b.byteLength) : new Uint8Array(b);
-}
-
-function equal(a: Uint8Array, b: Uint8Array): boolean {
-	return a.length === b.length && a.every((x, i) => x === b[i]);
-}
-
-function toHex(b: Uint8Array): string {
-	return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
 }

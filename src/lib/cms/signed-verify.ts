@@ -4,6 +4,7 @@
  */
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
+import { equalBytes, toHex } from '../base/bytes';
 import { parseSmimeCapabilities } from './attributes';
 import type { SmimeCapability } from './attributes';
 import { lookupDigest, resolveVerifier, verifyWith } from './algorithms';
@@ -27,9 +28,9 @@ const MAX_SIGNERS = 16;
  * RFC 8551 §3.5.3 forbids it, and the signature covers that embedded copy, not the content shown
  * (a reused opaque signature, issue 15). It is never verified, whatever the embedded bytes are.
  */
-export const EMBEDDED_CONTENT_REASON = 'It does not cover the content shown, because it carries content of its own (RFC 8551 §3.5.3).';
+const EMBEDDED_CONTENT_REASON = 'It does not cover the content shown, because it carries content of its own (RFC 8551 §3.5.3).';
 /** The reason every signer gets when there is no content at all (an opaque signed-data without eContent). */
-export const CONTENT_MISSING_REASON = 'The signed content is missing.';
+const CONTENT_MISSING_REASON = 'The signed content is missing.';
 
 /** Options of {@link verifySignedData}. */
 export interface VerifySignedDataOptions {
@@ -321,15 +322,4 @@ function dedupe(certs: ParsedCert[]): ParsedCert[] {
 		seen.add(k);
 		return true;
 	});
-}
-
-function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
-	if (a.length !== b.length) return false;
-	let d = 0;
-	for (let i = 0; i < a.length; i++) d |= (a[i] ?? 0) ^ (b[i] ?? 0);
-	return d === 0;
-}
-
-function toHex(b: Uint8Array): string {
-	return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
 }

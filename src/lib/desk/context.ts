@@ -36,7 +36,10 @@ export interface DeskContext {
 	vault: { unlocked: CryptoKey | null; lastUsed: number; timer: unknown };
 	/** The timers the idle auto-lock uses (injectable for tests). */
 	timers: DeskTimers;
-	/** Test hook: called before each write of an import; throwing from it aborts the import. */
+	/**
+	 * Test hook, not an openDesk option: called before each write of an import; throwing from
+	 * it aborts the import. Fault tests set it on `desk.context` after opening the desk.
+	 */
 	onImportWrite?: (index: number) => void;
 	/** Largest raw mail processed by receive, in bytes (default: the S/MIME layer's 50 MB). */
 	maxMessageSize?: number;

@@ -37,8 +37,6 @@ export interface OpenDeskOptions {
 	now?: () => Date;
 	/** Defaults to globalThis.crypto. */
 	crypto?: Crypto;
-	/** Test hook: called before each write of an import; throw from it to simulate a fault. */
-	onImportWrite?: (index: number) => void;
 	/** Largest raw mail receive() processes, in bytes; larger mail is stored unprocessed with a comment. Defaults to 50 MB. */
 	maxMessageSize?: number;
 	/** Another tab upgraded the database: this desk's connection was closed; ask the user to reload. */
@@ -70,7 +68,7 @@ export interface ImportFileInput {
 	passphrase?: string;
 }
 
-const KNOWN_OPTIONS = new Set(['indexedDB', 'name', 'now', 'crypto', 'onImportWrite', 'maxMessageSize', 'onVersionChange', 'onBlocked', 'timers', 'fetch', 'base']);
+const KNOWN_OPTIONS = new Set(['indexedDB', 'name', 'now', 'crypto', 'maxMessageSize', 'onVersionChange', 'onBlocked', 'timers', 'fetch', 'base']);
 
 /** The desk: every operation a user performs. */
 export class Desk {
@@ -439,7 +437,6 @@ export async function openDesk(options: OpenDeskOptions = {}): Promise<Desk> {
 		vault: { unlocked: null, lastUsed: 0, timer: null },
 		timers: options.timers ?? platformTimers,
 		legacy: defaultLegacyReaders(),
-		...(options.onImportWrite ? { onImportWrite: options.onImportWrite } : {}),
 		...(options.maxMessageSize !== undefined ? { maxMessageSize: options.maxMessageSize } : {}),
 		fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
 		...(options.base !== undefined ? { base: options.base } : defaultBase()),

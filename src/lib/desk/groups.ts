@@ -3,6 +3,7 @@
  * (Zammad's per-group "default sign" and "default encrypt"). Both default to on; the composer
  * turns an option on by default only where it is also possible (see compose.securityOptions).
  */
+import { toHex } from '../base/bytes';
 import { abortAndSettle } from '../store/transaction';
 import { isValidAddress } from '../mime/display';
 import { announce, type DeskContext } from './context';
@@ -112,5 +113,5 @@ export async function deleteGroup(ctx: DeskContext, id: string): Promise<void> {
 }
 
 function randomId(crypto: Crypto): string {
-	return Array.from(crypto.getRandomValues(new Uint8Array(8)), (b) => b.toString(16).padStart(2, '0')).join('');
+	return toHex(crypto.getRandomValues(new Uint8Array(8)));
 }

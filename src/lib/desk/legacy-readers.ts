@@ -45,7 +45,7 @@ function inWorker(request: LegacyRequest): Promise<LegacyResponse | typeof UNAVA
 }
 
 /** Legacy readers that run each call in a fresh worker, falling back to this thread. */
-export const workerLegacyReaders: LegacyReaders = {
+const workerLegacyReaders: LegacyReaders = {
 	async readPkcs12(der, passphrase) {
 		const response = await inWorker({ op: 'pkcs12', der, passphrase });
 		if (response !== UNAVAILABLE && response.op === 'pkcs12') return response.result;

@@ -6,6 +6,7 @@
  * receive() never throws for a hostile mail: problems are statuses with comments. While
  * S/MIME is off, the mail is stored unprocessed (statuses 'none' with a comment that says so).
  */
+import { toHex } from '../base/bytes';
 import { abortAndSettle } from '../store/transaction';
 import type { DecryptCandidate } from '../cms/recipients-decrypt';
 import { readHeaders, toDisplay } from '../mime/display';
@@ -305,7 +306,7 @@ async function learnCapabilities(ctx: DeskContext, p: Processed, messageId: stri
 	for (const s of p.trustedSigners) {
 		if (s.capabilities.length === 0) continue;
 		const fp = new Uint8Array(await ctx.crypto.subtle.digest('SHA-256', s.certificate.slice()));
-		const fingerprint = Array.from(fp, (b) => b.toString(16).padStart(2, '0')).join('');
+		const fingerprint = toHex(fp);
 		try {
 			await recordCapabilities(ctx, fingerprint, s.capabilities);
 		} catch {

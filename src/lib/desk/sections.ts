@@ -4,7 +4,7 @@
  * messages inside attached messages follow their parent, their path saying where they are.
  */
 import { readHeaders, toDisplay } from '../mime/display';
-import type { NestedResult } from '../smime/incoming-nested';
+import type { NestedResult } from '../smime/incoming-types';
 import type { SecurityResult } from '../smime/incoming-types';
 import { articleHeaders, toStoredBytes, type ArticleHeaders, type AttachmentInfo, type StoredAttachment } from './tickets';
 

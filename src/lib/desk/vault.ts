@@ -5,7 +5,7 @@
  * once unlocked. Strict key custody keeps no sealed copy at all.
  */
 import { ImportError, wrongPassphrase } from '../pki/errors';
-import { exact } from '../pki/bytes';
+import { exact, toHex } from '../base/bytes';
 import type { LegacyKeyOpener } from '../pki/keyset';
 import type { KeyRecord, MailAccountRecord, SealedKey } from '../store/schema';
 import { abortAndSettle } from '../store/transaction';
@@ -107,7 +107,7 @@ export function vaultId(setting: VaultSetting | undefined): string {
 }
 
 function newVaultId(crypto: Crypto): string {
-	return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
+	return toHex(crypto.getRandomValues(new Uint8Array(16)));
 }
 
 /** How keys must be kept at one moment: what an import or a re-seal checks again inside its write transaction. */

@@ -4,7 +4,6 @@
  * decrypted and built here, so the page stays responsive, and the sealed RSA keys of the
  * legacy path are only ever opened in this worker.
  */
-import 'reflect-metadata';
 import { openDesk, type Desk } from './desk';
 import { RELOAD_NEEDED, handedOver, toRpcError, type RpcRequest, type RpcResponse } from './rpc';
 

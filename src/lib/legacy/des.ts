@@ -1,13 +1,10 @@
 /**
  * 3DES-CBC (des-ede3-cbc) content decryption for old mail, through node-forge. Loaded lazily.
  */
-import forge from 'node-forge';
-
-function toBinary(b: Uint8Array): string {
-	let s = '';
-	for (const x of b) s += String.fromCharCode(x);
-	return s;
-}
+import forge from 'node-forge/lib/forge.js';
+import 'node-forge/lib/des.js';
+import 'node-forge/lib/util.js';
+import { fromBinary, toBinary } from '../base/bytes';
 
 /**
  * Decrypts 3DES-CBC with PKCS#7 padding.
@@ -19,10 +16,7 @@ export function des3CbcDecrypt(key: Uint8Array, iv: Uint8Array, ciphertext: Uint
 	d.start({ iv: toBinary(iv) });
 	d.update(forge.util.createBuffer(toBinary(ciphertext)));
 	if (!d.finish()) return null;
-	const s = d.output.getBytes();
-	const out = new Uint8Array(s.length);
-	for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i) & 0xff;
-	return out;
+	return fromBinary(d.output.getBytes());
 }
 
 const WRAP_IV = new Uint8Array([0x4a, 0xdd, 0xa2, 0x2c, 0x79, 0xe8, 0x21, 0x05]);
@@ -35,10 +29,7 @@ function des3CbcRaw(key: Uint8Array, iv: Uint8Array, data: Uint8Array): Uint8Arr
 	// type declarations omit; one that accepts the output as it is keeps every block.
 	const finish = d.finish.bind(d) as (unpad: () => boolean) => boolean;
 	if (!finish(() => true)) return null;
-	const s = d.output.getBytes();
-	const out = new Uint8Array(s.length);
-	for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i) & 0xff;
-	return out;
+	return fromBinary(d.output.getBytes());
 }
 
 /**

@@ -6,8 +6,11 @@
  * (`p12.generateKey`, `pki.pbe.generatePkcs12Key`, `forge.pkcs5.pbkdf2`), so wrapping those
  * properties covers every path of its MAC, PKCS#12 PBE and PBES2 code.
  */
-import forge from 'node-forge';
-import { MAX_KDF_ITERATIONS, MAX_KDF_ITERATIONS_PER_FILE, type KdfCost, type KdfUse } from '../pki/kdf-limits';
+import forge from 'node-forge/lib/forge.js';
+import 'node-forge/lib/pbe.js';
+import 'node-forge/lib/pbkdf2.js';
+import 'node-forge/lib/pkcs12.js';
+import { MAX_KDF_ITERATIONS, MAX_KDF_ITERATIONS_PER_FILE, type KdfCost, type KdfUse } from './kdf-cost';
 
 /** A derivation above the limits: `cost` the one refused, or null when the file's total was. */
 export class KdfLimitError extends Error {

@@ -3,8 +3,12 @@
  * from EVP_BytesToKey (MD5, one iteration, salt = first 8 IV bytes), the cipher is AES-CBC
  * or (DES-EDE3 / DES)-CBC. MD5 and DES are not in WebCrypto, so this runs on node-forge.
  */
-import forge from 'node-forge';
-import { fromBinary, fromHex, toBinary } from '../pki/bytes';
+import forge from 'node-forge/lib/forge.js';
+import 'node-forge/lib/aes.js';
+import 'node-forge/lib/des.js';
+import 'node-forge/lib/md5.js';
+import 'node-forge/lib/util.js';
+import { fromBinary, fromHex, toBinary } from '../base/bytes';
 
 const CIPHERS: Record<string, { forge: 'AES-CBC' | '3DES-CBC' | 'DES-CBC'; keyLength: number; ivLength: number }> = {
 	'AES-128-CBC': { forge: 'AES-CBC', keyLength: 16, ivLength: 16 },

@@ -2,9 +2,11 @@
  * Encrypted PKCS#8 under the PKCS#12 PBE schemes (pbeWithSHAAnd3-KeyTripleDES-CBC and
  * friends) that WebCrypto cannot run, through node-forge.
  */
-import forge from 'node-forge';
-import { fromBinary, toBinary } from '../pki/bytes';
-import type { KdfCost } from '../pki/kdf-limits';
+import forge from 'node-forge/lib/forge.js';
+import 'node-forge/lib/asn1.js';
+import 'node-forge/lib/pbe.js';
+import { fromBinary, toBinary } from '../base/bytes';
+import type { KdfCost } from './kdf-cost';
 import { KdfLimitError, withKdfLimits } from './kdf-guard';
 
 /** The outcome of decrypting an EncryptedPrivateKeyInfo. */

@@ -3,9 +3,14 @@
  * legacy pbeWithSHAAnd3-KeyTripleDES-CBC / RC2-40 bags. Read with node-forge, whose PKCS#12
  * PBE, RC2 and 3DES WebCrypto lacks.
  */
-import forge from 'node-forge';
-import { fromBinary, toBinary } from '../pki/bytes';
-import type { KdfCost } from '../pki/kdf-limits';
+import forge from 'node-forge/lib/forge.js';
+import 'node-forge/lib/asn1.js';
+import 'node-forge/lib/oids.js';
+import 'node-forge/lib/pkcs12.js';
+import 'node-forge/lib/rsa.js';
+import 'node-forge/lib/x509.js';
+import { fromBinary, toBinary } from '../base/bytes';
+import type { KdfCost } from './kdf-cost';
 import { KdfLimitError, withKdfLimits } from './kdf-guard';
 
 /** What a PKCS#12 file holds, as DER. */
@@ -21,19 +26,6 @@ export type Pkcs12Result =
 	| { ok: true; contents: Pkcs12Contents }
 	| { ok: false; reason: 'wrong-passphrase' | 'malformed'; cause?: unknown }
 	| { ok: false; reason: 'too-costly'; cost: KdfCost | null; total: bigint };
-
-/** True when the DER parses as a PFX (version 3, then authSafe ContentInfo). */
-export function isPkcs12(der: Uint8Array): boolean {
-	try {
-		const asn = forge.asn1.fromDer(toBinary(der), true);
-		const items = asn.value;
-		if (!Array.isArray(items) || items.length < 2) return false;
-		const version = items[0];
-		return version !== undefined && version.type === forge.asn1.Type.INTEGER && forge.asn1.derToInteger(version.value as string) === 3;
-	} catch {
-		return false;
-	}
-}
 
 function derOf(node: forge.asn1.Asn1): Uint8Array {
 	return fromBinary(forge.asn1.toDer(node).getBytes());

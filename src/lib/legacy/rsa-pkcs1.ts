@@ -15,19 +15,10 @@
  *
  * Loaded lazily by the CMS layer through a dynamic import().
  */
-import forge from 'node-forge';
-
-function toBinary(b: Uint8Array): string {
-	let s = '';
-	for (const x of b) s += String.fromCharCode(x);
-	return s;
-}
-
-function fromBinary(s: string): Uint8Array {
-	const out = new Uint8Array(s.length);
-	for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i) & 0xff;
-	return out;
-}
+import forge from 'node-forge/lib/forge.js';
+import 'node-forge/lib/asn1.js';
+import 'node-forge/lib/rsa.js';
+import { fromBinary, fromHex, toBinary, toHex } from '../base/bytes';
 
 /**
  * Encrypts `message` (a content-encryption key) to an RSA public key with EME-PKCS1-v1_5
@@ -115,12 +106,12 @@ export function rsaDecryptRaw(key: forge.pki.rsa.PrivateKey, ciphertext: Uint8Ar
 	const n = big(key.n);
 	const k = Math.ceil(key.n.bitLength() / 8);
 	if (ciphertext.length !== k) throw new Error('The ciphertext does not have the length of the modulus.');
-	const c = BigInt(`0x${hexOf(ciphertext)}`);
+	const c = BigInt(`0x${toHex(ciphertext)}`);
 	if (c >= n) throw new Error('The ciphertext is not below the modulus.');
 	let r = 0n;
 	let rInverse: bigint | null = null;
 	while (rInverse === null) {
-		r = BigInt(`0x${hexOf(crypto.getRandomValues(new Uint8Array(k)))}`) % n;
+		r = BigInt(`0x${toHex(crypto.getRandomValues(new Uint8Array(k)))}`) % n;
 		rInverse = r > 1n ? modInverse(r, n) : null;
 	}
 	const blinded = (c * modPow(r, big(key.e), n)) % n;
@@ -134,14 +125,9 @@ export function rsaDecryptRaw(key: forge.pki.rsa.PrivateKey, ciphertext: Uint8Ar
 	let h = (big(key.qInv) * (m1 - m2)) % p;
 	if (h < 0n) h += p;
 	const m = ((m2 + h * q) * rInverse) % n;
-	const hex = m.toString(16).padStart(2 * k, '0');
-	const out = new Uint8Array(k);
-	for (let i = 0; i < k; i++) out[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+	const out = fromHex(m.toString(16).padStart(2 * k, '0'));
+	if (out === null || out.length !== k) throw new Error('The RSA result does not fit the modulus.');
 	return out;
-}
-
-function hexOf(b: Uint8Array): string {
-	return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
 }
 
 async function syntheticKey(crypto: Crypto, pkcs8: Uint8Array, ciphertext: Uint8Array, length: number): Promise<Uint8Array> {

@@ -4,6 +4,7 @@
  * `crypto`, so it runs unchanged in a page, a Worker and Node tests. No DOM, no IndexedDB,
  * no state beyond the session: the desk owns sync state and the outbox.
  */
+import { toBase64 } from '../base/bytes';
 import { JmapMethodError, MailboxError } from './errors';
 import {
 	CORE_CAPABILITY,
@@ -44,9 +45,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 function authorization(username: string, password: string): string {
 	if (username === '') return `Bearer ${password}`;
 	const bytes = new TextEncoder().encode(`${username}:${password}`);
-	let binary = '';
-	for (const byte of bytes) binary += String.fromCharCode(byte);
-	return `Basic ${btoa(binary)}`;
+	return `Basic ${toBase64(bytes)}`;
 }
 
 function resolve(url: string, base: string | undefined): string {

@@ -1,6 +1,7 @@
 /** Builders for outgoing entities and messages (CRLF, 7-bit, random boundaries). */
 import { base64LinesLength, writeBase64Lines } from './base64-encode';
-import { concatBytes, indexOfBytes, latin1ToBytes } from './bytes';
+import { concatBytes, fromBinary, toHex } from '../base/bytes';
+import { indexOfBytes } from './bytes';
 import { encodeHeaderWord, encodeQuotedPrintable, filenameParam, formatAddress } from './encode';
 import { MimeError } from './errors';
 
@@ -32,23 +33,23 @@ export function makeBoundary(contents: readonly Uint8Array[]): string {
 	for (;;) {
 		const r = new Uint8Array(18);
 		globalThis.crypto.getRandomValues(r);
-		const b = '----=_sealdesk_' + Array.from(r, (x) => x.toString(16).padStart(2, '0')).join('');
-		const needle = latin1ToBytes(b);
+		const b = '----=_sealdesk_' + toHex(r);
+		const needle = fromBinary(b);
 		if (contents.every((c) => indexOfBytes(c, needle) === -1)) return b;
 	}
 }
 
 function headerBytes(lines: string[]): Uint8Array {
-	return latin1ToBytes(lines.join(CRLF) + CRLF + CRLF);
+	return fromBinary(lines.join(CRLF) + CRLF + CRLF);
 }
 
 function multipart(subtypeAndParams: (b: string) => string, children: Uint8Array[], preamble = ''): Uint8Array {
 	const b = makeBoundary(children);
-	const chunks: Uint8Array[] = [latin1ToBytes(`Content-Type: ${subtypeAndParams(b)}${CRLF}${CRLF}${preamble}`)];
+	const chunks: Uint8Array[] = [fromBinary(`Content-Type: ${subtypeAndParams(b)}${CRLF}${CRLF}${preamble}`)];
 	for (const c of children) {
-		chunks.push(latin1ToBytes(`--${b}${CRLF}`), c, latin1ToBytes(CRLF));
+		chunks.push(fromBinary(`--${b}${CRLF}`), c, fromBinary(CRLF));
 	}
-	chunks.push(latin1ToBytes(`--${b}--${CRLF}`));
+	chunks.push(fromBinary(`--${b}--${CRLF}`));
 	return concatBytes(chunks);
 }
 
@@ -57,7 +58,7 @@ export function buildTextEntity(text: string): Uint8Array {
 	const qp = encodeQuotedPrintable(text);
 	return concatBytes([
 		headerBytes(['Content-Type: text/plain; charset=utf-8', 'Content-Transfer-Encoding: quoted-printable']),
-		latin1ToBytes(qp + CRLF),
+		fromBinary(qp + CRLF),
 	]);
 }
 
@@ -103,7 +104,7 @@ export const SIGNATURE_PART_HEADERS: Uint8Array = headerBytes([
 
 /** The Content-Type header of a multipart/signed with `boundary`, blank line and preamble included. */
 export function multipartSignedHead(boundary: string, micalg = 'sha-256'): Uint8Array {
-	return latin1ToBytes(
+	return fromBinary(
 		`Content-Type: multipart/signed; protocol="application/pkcs7-signature"; micalg=${micalg};${CRLF} boundary="${boundary}"${CRLF}${CRLF}` +
 			'This is an S/MIME signed message' + CRLF + CRLF,
 	);
@@ -115,11 +116,11 @@ export function buildMultipartSigned(entity: Uint8Array, signatureDer: Uint8Arra
 	const b = makeBoundary([entity, sig]);
 	return concatBytes([
 		multipartSignedHead(b, micalg),
-		latin1ToBytes(`--${b}${CRLF}`),
+		fromBinary(`--${b}${CRLF}`),
 		entity,
-		latin1ToBytes(`${CRLF}--${b}${CRLF}`),
+		fromBinary(`${CRLF}--${b}${CRLF}`),
 		sig,
-		latin1ToBytes(`${CRLF}--${b}--${CRLF}`),
+		fromBinary(`${CRLF}--${b}--${CRLF}`),
 	]);
 }
 
@@ -187,7 +188,7 @@ export function messageHeaders(o: Omit<BuildMessageOptions, 'body'>): Uint8Array
 	if (o.inReplyTo) lines.push(`In-Reply-To: ${msgId(o.inReplyTo)}`);
 	if (o.references?.length) lines.push(`References: ${o.references.map(msgId).join(`${CRLF} `)}`);
 	lines.push('MIME-Version: 1.0');
-	return latin1ToBytes(lines.join(CRLF) + CRLF);
+	return fromBinary(lines.join(CRLF) + CRLF);
 }
 
 /**

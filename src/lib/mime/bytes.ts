@@ -1,17 +1,10 @@
-/** Byte helpers: linear scans, no whole-body strings. */
+/** MIME byte helpers: linear scans, no whole-body strings. The general ones are in `base/bytes`. */
 
 const latin1 = new TextDecoder('latin1');
 
 /** Decodes bytes as Latin-1 (one char per byte). Use only on header-sized slices. */
 export function bytesToLatin1(b: Uint8Array): string {
 	return latin1.decode(b);
-}
-
-/** Encodes an ASCII/Latin-1 string into bytes (one byte per char, masked to 8 bits). */
-export function latin1ToBytes(s: string): Uint8Array {
-	const out = new Uint8Array(s.length);
-	for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i) & 0xff;
-	return out;
 }
 
 /**
@@ -44,19 +37,6 @@ export function indexOfBytes(hay: Uint8Array, needle: Uint8Array, from = 0): num
 
 /** How far {@link indexOfBytes} looks for the next candidate byte by byte before a native scan. */
 const NEAR = 64;
-
-/** Concatenates byte arrays. */
-export function concatBytes(chunks: readonly Uint8Array[]): Uint8Array {
-	let n = 0;
-	for (const c of chunks) n += c.length;
-	const out = new Uint8Array(n);
-	let o = 0;
-	for (const c of chunks) {
-		out.set(c, o);
-		o += c.length;
-	}
-	return out;
-}
 
 /**
  * Converts bare LF to CRLF, leaving existing CRLF alone (RFC 8551 §3.1.1).

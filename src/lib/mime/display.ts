@@ -1,7 +1,8 @@
 /** Display and header reading for the ticket view and threading. */
 import PostalMime from 'postal-mime';
 import { decodeBase64, decodeCheckedBase64InPlace, decodeCleanBase64, decodePostalBase64, isCleanBase64 } from './base64-decode';
-import { bytesToLatin1, concatBytes, indexOfBytes, latin1ToBytes } from './bytes';
+import { concatBytes, fromBinary, toHex } from '../base/bytes';
+import { bytesToLatin1, indexOfBytes } from './bytes';
 import { parseEntity, parts, type MimeEntity } from './entity';
 import { decodeLines, stripTags, substitute, textAsHtml } from './line-decode';
 import { afterLines, calendarBytes, isCalendar, postalContentType, postalTransferEncoding, unread } from './postal-reading';
@@ -248,17 +249,17 @@ function leafText(leaf: LineLeaf): string {
  * `htmlToText`, and a charset TextDecoder does not know is read as UTF-8 (as in headers).
  */
 async function withPlaceholders(raw: Uint8Array, taken: Taken): Promise<DisplayContent | null> {
-	const nonce = Array.from(globalThis.crypto.getRandomValues(new Uint8Array(12)), (b) => b.toString(16).padStart(2, '0')).join('');
+	const nonce = toHex(globalThis.crypto.getRandomValues(new Uint8Array(12)));
 	const marker = `sealdesk-large-part-${nonce}-`;
 	// For 7bit and quoted-printable bodies: letters, digits and a dot (no '=', no '-': neither an escape nor a boundary).
 	const textMarker = `sealdeskLargeText${nonce}n`;
 	const tokens = taken.large.map((_, k) => `${marker}${String(k)}.`);
 	const textTokens = taken.lines.map((_, k) => `${textMarker}${String(k)}.`);
 	const replaced = [
-		...taken.large.map((p, k) => ({ start: p.start, end: p.end, body: latin1ToBytes(btoa(tokens[k] ?? '')) })),
+		...taken.large.map((p, k) => ({ start: p.start, end: p.end, body: fromBinary(btoa(tokens[k] ?? '')) })),
 		...taken.lines.map((l, k) => {
 			const token = textTokens[k] ?? '';
-			return { start: l.start, end: l.end, body: latin1ToBytes(l.base64 ? btoa(token) : token) };
+			return { start: l.start, end: l.end, body: fromBinary(l.base64 ? btoa(token) : token) };
 		}),
 		...taken.cut.map((c) => ({ start: c.start, end: c.end, body: new Uint8Array(0) })),
 	].sort((a, b) => a.start - b.start);
@@ -306,8 +307,8 @@ async function withPlaceholders(raw: Uint8Array, taken: Taken): Promise<DisplayC
 				);
 	if (!text || !html) return null;
 
-	const markerBytes = latin1ToBytes(marker);
-	const textMarkerBytes = latin1ToBytes(textMarker);
+	const markerBytes = fromBinary(marker);
+	const textMarkerBytes = fromBinary(textMarker);
 	const index = new Map(tokens.map((t, k) => [t, k]));
 	const textIndex = new Map(textTokens.map((t, k) => [t, k]));
 	// An attachment's content is the placeholder's decoded body: the token, plus the line break a
@@ -385,8 +386,8 @@ export function decodeHeaderWords(value: string): string {
 		const data = m[3] ?? '';
 		const bytes =
 			(m[2] ?? '').toLowerCase() === 'b'
-				? decodeBase64(latin1ToBytes(data))
-				: latin1ToBytes(data.replace(/_/g, ' ').replace(/=([0-9a-fA-F]{2})/g, (_s, h: string) => String.fromCharCode(parseInt(h, 16))));
+				? decodeBase64(fromBinary(data))
+				: fromBinary(data.replace(/_/g, ' ').replace(/=([0-9a-fA-F]{2})/g, (_s, h: string) => String.fromCharCode(parseInt(h, 16))));
 		const p = st.pend;
 		if (p && p.cs === cs) for (const b of bytes) p.bytes.push(b);
 		else {
@@ -470,7 +471,7 @@ function ids(v: string | undefined): string[] {
 /** Reads and decodes the top-level headers of a message. Never throws. */
 export function readHeaders(raw: Uint8Array): MessageHeaders {
 	const e = parseEntity(raw);
-	const utf = (v: string): string => new TextDecoder('utf-8').decode(latin1ToBytes(v));
+	const utf = (v: string): string => new TextDecoder('utf-8').decode(fromBinary(v));
 	const all = (n: string): string[] => e.headers.filter((h) => h.name.toLowerCase() === n).map((h) => utf(h.value));
 	const one = (n: string): string | undefined => all(n)[0];
 	const out: MessageHeaders = {

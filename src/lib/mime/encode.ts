@@ -1,4 +1,5 @@
 /** Encoders for outgoing mail: quoted-printable, RFC 2047 words, RFC 2231 parameters. */
+import { toBase64 } from '../base/bytes';
 
 const enc = new TextEncoder();
 const HEX = '0123456789ABCDEF';
@@ -41,11 +42,6 @@ export function isPrintableAscii(s: string): boolean {
 	return /^[\x20-\x7e]*$/.test(s);
 }
 
-function b64(bytes: Uint8Array): string {
-	let s = '';
-	for (const b of bytes) s += String.fromCharCode(b);
-	return btoa(s);
-}
 
 /**
  * Encodes a header text as RFC 2047 B encoded-words (UTF-8), each <= 75 chars, split
@@ -59,12 +55,12 @@ export function encodeHeaderWord(text: string): string {
 	for (const ch of text) {
 		const b = enc.encode(ch);
 		if (chunk.length + b.length > 45) {
-			words.push(`=?UTF-8?B?${b64(new Uint8Array(chunk))}?=`);
+			words.push(`=?UTF-8?B?${toBase64(new Uint8Array(chunk))}?=`);
 			chunk = [];
 		}
 		chunk.push(...b);
 	}
-	if (chunk.length) words.push(`=?UTF-8?B?${b64(new Uint8Array(chunk))}?=`);
+	if (chunk.length) words.push(`=?UTF-8?B?${toBase64(new Uint8Array(chunk))}?=`);
 	return words.join('\r\n ');
 }
 

@@ -1,6 +1,7 @@
 /** Byte-exact MIME entity parsing: headers, Content-Type, multipart children, body decoding. */
 import { decodeBase64 } from './base64-decode';
-import { bytesToLatin1, latin1ToBytes } from './bytes';
+import { fromBinary } from '../base/bytes';
+import { bytesToLatin1 } from './bytes';
 import { MimeError } from './errors';
 
 /** One header field: raw name and raw (unfolded, not RFC 2047-decoded) value. */
@@ -90,7 +91,7 @@ function findHeaderEnd(raw: Uint8Array): [number, number] {
 }
 
 /** Parses a raw header block into fields. Lines without a colon are skipped. */
-export function parseHeaderBlock(text: string): Header[] {
+function parseHeaderBlock(text: string): Header[] {
 	const out: Header[] = [];
 	const lines = text.split(/\r?\n/);
 	for (const line of lines) {
@@ -239,9 +240,9 @@ export interface MultipartSplit {
  *   hostile body of a million parts costs no more than N + 1 of them.
  */
 export function splitMultipart(body: Uint8Array, boundary: string, limit = Infinity, budget: SplitBudget = splitBudget(body.length)): MultipartSplit {
-	const delim = latin1ToBytes('--' + boundary);
+	const delim = fromBinary('--' + boundary);
 	// A delimiter starts a line: look at line starts only (a native scan for LF), not at every '-',
-	// so a hostile body of 50 MB of dashes is one scan. Each line start looked at, and every 256
+	// so a hostile body of 50 MB of dashes is one scan. Each line start looked at, and every 1,024
 	// bytes scanned, is charged to the tree's budget.
 	const startsDelimiter = (at: number): boolean => {
 		for (let j = 0; j < delim.length; j++) if (body[at + j] !== delim[j]) return false;

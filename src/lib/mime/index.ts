@@ -1,6 +1,6 @@
 /** Byte-exact MIME layer: parse, split, classify, build, display. */
 export { MimeError } from './errors';
-export { canonicalize, base64Lines, concatBytes, indexOfBytes } from './bytes';
+export { canonicalize, base64Lines, indexOfBytes } from './bytes';
 export { decodeBase64, decodeCleanBase64 } from './base64-decode';
 export { parseEntity, parts, decodeBody, splitMultipart, parseContentType, parseParams, MAX_DEPTH } from './entity';
 export type { MimeEntity, Header, ContentType, MultipartSplit } from './entity';

@@ -7,6 +7,7 @@
  */
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
+import { equalBytes, toHex } from '../base/bytes';
 
 /** Longest path considered, leaf and anchor included. */
 const MAX_PATH = 10;
@@ -157,7 +158,7 @@ async function build(ctx: Ctx, path: Node[]): Promise<Node[] | null> {
 function keyIdRank(aki: Uint8Array | null, cert: pkijs.Certificate): number {
 	const ski = subjectKeyId(cert);
 	if (!aki || !ski) return 0;
-	return equal(aki, ski) ? 1 : -1;
+	return equalBytes(aki, ski) ? 1 : -1;
 }
 
 async function signedBy(ctx: Ctx, child: Node, issuer: Node): Promise<boolean> {
@@ -245,12 +246,8 @@ function extension(cert: pkijs.Certificate, oid: string): unknown {
 function parse(der: Uint8Array): Node | null {
 	try {
 		const cert = pkijs.Certificate.fromBER(der.slice());
-		return { der, cert, hex: Array.from(der, (x) => x.toString(16).padStart(2, '0')).join('') };
+		return { der, cert, hex: toHex(der) };
 	} catch {
 		return null;
 	}
-}
-
-function equal(a: Uint8Array, b: Uint8Array): boolean {
-	return a.length === b.length && a.every((x, i) => x === b[i]);
 }

@@ -4,7 +4,7 @@
  */
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
-import { exact, toHex, toUpperHex } from './bytes';
+import { exact, toHex } from '../base/bytes';
 import { identifyKey, type KeyKindResult } from './key-algorithm';
 import type { KeyAlgorithmName } from './keyset';
 
@@ -182,7 +182,7 @@ export async function describeCertificate(der: Uint8Array, crypto: Crypto, parse
 		sha1: toHex(new Uint8Array(sha1)),
 		subject: nameToString(cert.subject),
 		issuer: nameToString(cert.issuer),
-		serial: toUpperHex(cert.serialNumber.valueBlock.valueHexView),
+		serial: toHex(cert.serialNumber.valueBlock.valueHexView).toUpperCase(),
 		emails,
 		notBefore: cert.notBefore.value.toISOString(),
 		notAfter: cert.notAfter.value.toISOString(),

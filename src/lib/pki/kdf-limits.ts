@@ -32,24 +32,12 @@
  * {@link MAX_ENCRYPTED_PEM_BODY}.
  */
 import * as asn1js from 'asn1js';
+import { MAX_KDF_ITERATIONS, MAX_KDF_ITERATIONS_PER_FILE, type KdfCost, type KdfUse } from '../legacy/kdf-cost';
 import { ImportError } from './errors';
 
-/** The most key-derivation iterations one derivation may ask for. */
-export const MAX_KDF_ITERATIONS = 5_000_000;
-/** The most key-derivation iterations one file may ask for, all derivations together. */
-export const MAX_KDF_ITERATIONS_PER_FILE = 2 * MAX_KDF_ITERATIONS;
+export { MAX_KDF_ITERATIONS, MAX_KDF_ITERATIONS_PER_FILE, type KdfCost, type KdfUse };
 /** The largest encrypted body of a traditional encrypted PEM key (a 16,384-bit RSA key is under 10 KB). */
 export const MAX_ENCRYPTED_PEM_BODY = 64 * 1024;
-
-/** Which derivation a count is for, as the refusal names it. */
-export type KdfUse = 'PKCS#12 MAC' | 'PKCS#12 encryption' | 'PBKDF2';
-
-/** One derivation a file asks for. */
-export interface KdfCost {
-	use: KdfUse;
-	/** The iteration count as the file states it (a bigint: it may be any size). */
-	iterations: bigint;
-}
 
 const PBES2 = '1.2.840.113549.1.5.13';
 const PBKDF2 = '1.2.840.113549.1.5.12';
@@ -146,7 +134,7 @@ function parse(bytes: Uint8Array): asn1js.AsnType | undefined {
  * The derivation an AlgorithmIdentifier asks for: PBES2 (its PBKDF2 count), PBMAC1, or a
  * PKCS#12 PBE / PBES1 scheme (its PBEParameter count). None for other algorithms.
  */
-export function algorithmKdfCost(algorithm: asn1js.AsnType | undefined, use: KdfUse): KdfCost | null {
+function algorithmKdfCost(algorithm: asn1js.AsnType | undefined, use: KdfUse): KdfCost | null {
 	const alg = items(algorithm);
 	const oid = oidOf(alg?.[0]);
 	if (oid === PBES2 || oid === PBMAC1) {

@@ -3,7 +3,6 @@
  * exact refusal for the ones WebCrypto cannot use (DSA, P-192, Ed448, ...).
  */
 import * as asn1js from 'asn1js';
-import type { KeyAlgorithmName } from './keyset';
 
 /** A supported key algorithm, as WebCrypto will import it. */
 export type KeyKind =
@@ -84,9 +83,4 @@ export function primaryImportAlgorithm(kind: KeyKind): RsaHashedImportParams | E
 		case 'X25519':
 			return { name: 'X25519' };
 	}
-}
-
-/** The key-set algorithm name of this kind. */
-export function algorithmName(kind: KeyKind): KeyAlgorithmName {
-	return kind.algorithm;
 }

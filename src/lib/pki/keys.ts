@@ -3,7 +3,7 @@
  * PrivateKeySet, and is matched to its certificate by public key.
  */
 import type * as pkijs from 'pkijs';
-import { exact, toHex } from './bytes';
+import { exact, toHex } from '../base/bytes';
 import { ImportError } from './errors';
 import { primaryImportAlgorithm, unsupportedKeyMessage, type KeyKind } from './key-algorithm';
 import { pkcs8Kind } from './pkcs8';

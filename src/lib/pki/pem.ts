@@ -2,7 +2,7 @@
  * PEM block extraction: any number of blocks, in any order, with text around them and
  * either line ending. Encapsulated headers (RFC 1421 `Proc-Type`, `DEK-Info`) are kept.
  */
-import { fromBase64 } from './bytes';
+import { fromBase64, toBase64 } from '../base/bytes';
 
 /** One PEM block. */
 export interface PemBlock {
@@ -52,8 +52,6 @@ export function parsePem(text: string): PemBlock[] {
 
 /** Encodes DER as one PEM block. */
 export function toPem(label: string, der: Uint8Array): string {
-	let bin = '';
-	for (const b of der) bin += String.fromCharCode(b);
-	const b64 = btoa(bin).replace(/.{1,64}/g, '$&\n');
+	const b64 = toBase64(der).replace(/.{1,64}/g, '$&\n');
 	return `-----BEGIN ${label}-----\n${b64}-----END ${label}-----\n`;
 }

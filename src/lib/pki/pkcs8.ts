@@ -4,7 +4,7 @@
  * (PBES2 with PBKDF2 and AES-CBC through WebCrypto; PKCS#12 PBE through the legacy module).
  */
 import * as asn1js from 'asn1js';
-import { exact } from './bytes';
+import { exact } from '../base/bytes';
 import { identifyKey, type KeyKindResult } from './key-algorithm';
 import { ImportError, wrongPassphrase } from './errors';
 import { checkKdfCosts, integerValue } from './kdf-limits';
@@ -103,7 +103,7 @@ export function isEncryptedPkcs8(bytes: Uint8Array): boolean {
 }
 
 /** The encryption algorithm OID of an EncryptedPrivateKeyInfo (for choosing the decryptor). */
-export function encryptedPkcs8Algorithm(bytes: Uint8Array): string {
+function encryptedPkcs8Algorithm(bytes: Uint8Array): string {
 	const items = seq(der(bytes) ?? undefined);
 	const alg = seq(items?.[0]);
 	const oid = alg?.[0];

@@ -4,7 +4,7 @@
  * traditional RSA/EC keys (plain and OpenSSL-encrypted) and PKCS#12.
  */
 import * as asn1js from 'asn1js';
-import { exact } from './bytes';
+import { exact } from '../base/bytes';
 import { ImportError, passphraseRequired, unrecognised, wrongPassphrase } from './errors';
 import { parsePem, looksLikePem, type PemBlock } from './pem';
 import { decryptPbes2, isEncryptedPkcs8, isPbes2, pkcs8Kind, wrapEcPrivateKey, wrapRsaPrivateKey } from './pkcs8';

@@ -14,7 +14,7 @@ import { children, oidOf, parseOne } from '../cms/enveloped-asn1';
 import { OID_SIGNED_DATA } from '../cms/oids';
 import { VERIFY_ERROR } from './comments';
 import { readSignatureLayer, type SignatureLayer, type SignaturePolicy } from './incoming-sign';
-import type { SecurityResult } from './incoming-types';
+import type { NestedResult, SecurityResult } from './incoming-types';
 import { layerSummaries, NOT_ENCRYPTED, signResult, type FoundLayer } from './incoming-verdict';
 
 /** Signed parts and attached messages read per message, at most; further ones stay attachments. */
@@ -30,33 +30,6 @@ const MAX_WALK_ENTITIES = 10_000;
 export const PARTLY_SIGNED = 'Only part of this message is signed; the rest is not. See the signed part.';
 /** The encryption comment of an attached message that is encrypted: it is never decrypted. */
 export const ATTACHED_ENCRYPTED = 'The attached message is encrypted. It was not decrypted: only a message received on its own is.';
-
-/** A part read apart from the message. */
-export type NestedResult =
-	| {
-			kind: 'signed-part';
-			/** MIME part number in the message (IMAP style, "2" or "1.2"); inside an attached message, after its path and "/". */
-			path: string;
-			/** The part's own verdict: its signature, never the message's. */
-			security: SecurityResult;
-			/** The signed content to show, or null when it cannot be read. */
-			content: Uint8Array | null;
-			/** Where the signed entity (signature included) lies in the content it was found in. */
-			start: number;
-			end: number;
-	  }
-	| {
-			kind: 'message';
-			path: string;
-			/** The attached message as it is (for its headers). */
-			raw: Uint8Array;
-			/** The attached message's own verdict. */
-			security: SecurityResult;
-			/** Its readable content, or null. */
-			content: Uint8Array | null;
-			/** Its own nested parts. */
-			nested: NestedResult[];
-	  };
 
 /** A nested part as found in the tree, before it is read. */
 interface Found {

@@ -3,6 +3,7 @@
  * against the imported certificates (pki/chain), and turn each into a verdict with the
  * agent's sentence. The sender check happens later, over all layers (incoming-verdict).
  */
+import { equalBytes, toHex } from '../base/bytes';
 import { verifySignedData } from '../cms/signed-verify';
 import type { SignerResult } from '../cms/signed-types';
 import type { SmimeCapability } from '../cms/attributes';
@@ -55,7 +56,7 @@ export interface SignaturePolicy {
 }
 
 /** How far a signature's signingTime may be from the message's Date header: one hour. */
-export const MAX_CLOCK_SKEW_MS = 60 * 60 * 1000;
+const MAX_CLOCK_SKEW_MS = 60 * 60 * 1000;
 
 /** Options of {@link readSignatureLayer}. */
 export interface ReadSignatureOptions {
@@ -142,7 +143,7 @@ async function judge(signer: SignerResult, bundled: Uint8Array[], o: ReadSignatu
  * outside its validity.
  */
 async function trustComment(anchor: Uint8Array, expired: ExpiredCertificate[], crypto: Crypto): Promise<string> {
-	const isExpired = (der: Uint8Array): ExpiredCertificate | undefined => expired.find((e) => sameBytes(e.certificate, der));
+	const isExpired = (der: Uint8Array): ExpiredCertificate | undefined => expired.find((e) => equalBytes(e.certificate, der));
 	const parts: string[] = [];
 	const describe = async (der: Uint8Array): Promise<string> => {
 		const subject = subjectOf(der);
@@ -151,7 +152,7 @@ async function trustComment(anchor: Uint8Array, expired: ExpiredCertificate[], c
 	};
 	parts.push(await describe(anchor));
 	for (const e of expired) {
-		if (sameBytes(e.certificate, anchor)) continue;
+		if (equalBytes(e.certificate, anchor)) continue;
 		parts.push(await describe(e.certificate));
 	}
 	return parts.join(', ');
@@ -175,9 +176,5 @@ function emailsOf(der: Uint8Array): string[] {
 
 async function sha1Hex(der: Uint8Array, crypto: Crypto): Promise<string> {
 	const d = new Uint8Array(await crypto.subtle.digest('SHA-1', der.slice()));
-	return Array.from(d, (b) => b.toString(16).padStart(2, '0')).join('');
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-	return a.length === b.length && a.every((x, i) => x === b[i]);
+	return toHex(d);
 }

@@ -4,7 +4,6 @@
  */
 import type { SmimeCapability } from '../cms/attributes';
 import type { DecryptCandidate } from '../cms/recipients-decrypt';
-import type { NestedResult } from './incoming-nested';
 
 /** The sign status; when several conditions hold, the first of invalid, untrusted, expired, sender-mismatch, valid. */
 export type SignStatus = 'none' | 'valid' | 'untrusted' | 'invalid' | 'expired' | 'sender-mismatch';
@@ -162,3 +161,30 @@ export interface IncomingResult {
 	/** Some nested parts were left unread (the limit per message was reached). */
 	nestedTruncated?: boolean;
 }
+
+/** A part read apart from the message. */
+export type NestedResult =
+	| {
+			kind: 'signed-part';
+			/** MIME part number in the message (IMAP style, "2" or "1.2"); inside an attached message, after its path and "/". */
+			path: string;
+			/** The part's own verdict: its signature, never the message's. */
+			security: SecurityResult;
+			/** The signed content to show, or null when it cannot be read. */
+			content: Uint8Array | null;
+			/** Where the signed entity (signature included) lies in the content it was found in. */
+			start: number;
+			end: number;
+	  }
+	| {
+			kind: 'message';
+			path: string;
+			/** The attached message as it is (for its headers). */
+			raw: Uint8Array;
+			/** The attached message's own verdict. */
+			security: SecurityResult;
+			/** Its readable content, or null. */
+			content: Uint8Array | null;
+			/** Its own nested parts. */
+			nested: NestedResult[];
+	  };

@@ -11,9 +11,10 @@ export type {
 	ReadIncomingOptions,
 	IncomingResult,
 	SignerCertificate,
-	SignedPartResult
+	SignedPartResult,
+	NestedResult
 } from './incoming-types';
-export { findNested, readNested, MAX_NESTED_PARTS, MAX_ATTACHED_DEPTH, PARTLY_SIGNED, ATTACHED_ENCRYPTED, type NestedResult, type NestedContext } from './incoming-nested';
+export { findNested, readNested, MAX_NESTED_PARTS, MAX_ATTACHED_DEPTH, PARTLY_SIGNED, ATTACHED_ENCRYPTED, type NestedContext } from './incoming-nested';
 export { readSignatureLayer, type SignatureLayer, type SignerVerdict, type ReadSignatureOptions } from './incoming-sign';
 export { signResult, encryptionResult, layerSummaries, untrustedSigner, NOT_SIGNED, NOT_ENCRYPTED, type FoundLayer } from './incoming-verdict';
 export { describeSignerCertificate, fitForEmailSigning } from './signer-certificate';

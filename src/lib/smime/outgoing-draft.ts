@@ -2,6 +2,7 @@
  * Reading the addresses of a draft strictly (an invalid address is an error, not skipped),
  * and making Message-IDs.
  */
+import { toHex } from '../base/bytes';
 import { parseAddressList } from '../mime/display';
 import type { OutAddress } from '../mime/build';
 
@@ -75,7 +76,7 @@ export function parseDraftAddresses(input: string | readonly string[] | undefine
 
 /** A fresh Message-ID in angle brackets, on the domain of the sender's address. */
 export function makeMessageId(fromAddress: string, crypto: Crypto): string {
-	const random = Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
+	const random = toHex(crypto.getRandomValues(new Uint8Array(16)));
 	const domain = fromAddress.slice(fromAddress.lastIndexOf('@') + 1) || 'sealdesk.invalid';
 	return `<${random}@${domain}>`;
 }

@@ -8,7 +8,8 @@
 import { Base64LineWriter, base64LinesLength, totalLength } from '../mime/base64-encode';
 import { release } from '../cms/release';
 import type { BlobCopier } from '../mime/blob-copy';
-import { indexOfBytes, latin1ToBytes } from '../mime/bytes';
+import { fromBinary, toHex } from '../base/bytes';
+import { indexOfBytes } from '../mime/bytes';
 
 /**
  * Literal bytes; the base64 lines (76 columns, CRLF) of the concatenation of some chunks; or
@@ -212,15 +213,15 @@ export function boundaryFor(pieces: readonly Piece[]): string {
 	for (;;) {
 		const r = new Uint8Array(18);
 		globalThis.crypto.getRandomValues(r);
-		const b = '----=_sealdesk_' + Array.from(r, (x) => x.toString(16).padStart(2, '0')).join('');
-		const needle = latin1ToBytes(b);
+		const b = '----=_sealdesk_' + toHex(r);
+		const needle = fromBinary(b);
 		if (literals.every((c) => indexOfBytes(c, needle) === -1)) return b;
 	}
 }
 
 /** ASCII text as bytes (header lines, delimiters). */
 export function ascii(s: string): Uint8Array {
-	return latin1ToBytes(s);
+	return fromBinary(s);
 }
 
 /** Input bytes of base64 encoded per batch by {@link PieceReader}: whole lines (57 bytes each). */

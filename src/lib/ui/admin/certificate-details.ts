@@ -7,6 +7,7 @@
  */
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
+import { equalBytes } from '$lib/base/bytes';
 import type { CertificateInfo } from '$lib/pki/describe';
 import { parseCertificate } from '$lib/pki/describe';
 import { parsePem } from '$lib/pki/pem';
@@ -106,7 +107,7 @@ export async function certificateExtras(info: CertificateInfo, pem: string, othe
 	const result = await evaluateTrust({ leaf: der, untrusted: [], anchors: anchors.map((a) => a.der), now, crypto, purpose: info.usage.sign ? 'sign' : 'encrypt' });
 	if (result.status === 'trusted') {
 		const anchorDer = result.anchor;
-		const anchor = anchors.find((a) => a.der.length === anchorDer.length && a.der.every((b, i) => b === anchorDer[i]))?.subject ?? info.issuer;
+		const anchor = anchors.find((a) => equalBytes(a.der, anchorDer))?.subject ?? info.issuer;
 		return { ...extras, chain: { status: 'chained', anchor, sentence: `Chains to the imported certificate ${anchor}.` } };
 	}
 	if (result.status === 'invalid') return { ...extras, chain: { status: 'unfit', sentence: result.reason } };

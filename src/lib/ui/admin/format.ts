@@ -15,7 +15,7 @@ export interface Badge {
 const DAY = 24 * 60 * 60 * 1000;
 
 /** The common name of a slash-form subject, or null when it has none. */
-export function commonName(subject: string): string | null {
+function commonName(subject: string): string | null {
 	const match = /\/CN=([^/]*)/.exec(subject);
 	return match?.[1] ?? null;
 }
@@ -43,12 +43,12 @@ export function certificateBadges(info: CertificateInfo, now: Date): Badge[] {
 }
 
 /** Whether a certificate has expired at `now`. */
-export function isExpired(info: Pick<CertificateInfo, 'notAfter'>, now: Date): boolean {
+function isExpired(info: Pick<CertificateInfo, 'notAfter'>, now: Date): boolean {
 	return now.getTime() > Date.parse(info.notAfter);
 }
 
 /** Whether a certificate is valid at `now` and expires within 30 days of it. */
-export function expiresSoon(info: Pick<CertificateInfo, 'notAfter' | 'notBefore'>, now: Date): boolean {
+function expiresSoon(info: Pick<CertificateInfo, 'notAfter' | 'notBefore'>, now: Date): boolean {
 	const to = Date.parse(info.notAfter);
 	const t = now.getTime();
 	return t <= to && t >= Date.parse(info.notBefore) && to - t <= 30 * DAY;

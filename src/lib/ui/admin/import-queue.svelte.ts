@@ -5,19 +5,11 @@
  */
 import { desk } from '$lib/ui/desk-client';
 import type { CertificateInfo } from '$lib/pki/describe';
+import type { ImportLine } from '$lib/ui/import-line';
 import { importSummaryText } from './format';
 
 /** Where an input stands. */
 export type ImportState = 'working' | 'imported' | 'failed' | 'needs-passphrase';
-
-/** One input's result line. */
-export interface ImportLine {
-	id: number;
-	name: string;
-	state: ImportState;
-	/** The result sentence. */
-	message: string;
-}
 
 interface Pending {
 	name: string;
@@ -29,7 +21,7 @@ const PASSPHRASE_CODES = new Set(['passphrase-required', 'wrong-passphrase']);
 
 /** The import results of one dialog. */
 export class ImportQueue {
-	lines = $state<ImportLine[]>([]);
+	lines = $state<ImportLine<ImportState>[]>([]);
 	#next = 1;
 	// The inputs drive no rendering, so a plain Map is right here.
 	// eslint-disable-next-line svelte/prefer-svelte-reactivity

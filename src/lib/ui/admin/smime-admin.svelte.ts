@@ -36,7 +36,7 @@ export class SmimeAdmin {
 	vault = $state.raw<VaultStatus | null>(null);
 	logs = $state.raw<LogEntry[]>([]);
 	groups = $state.raw<GroupDefaults[]>([]);
-	/** Why groups could not be loaded (for example, the desk has no group API yet), or null. */
+	/** Why the groups could not be loaded (the desk's error sentence), or null. */
 	groupsError = $state<string | null>(null);
 	storage = $state.raw<StorageState>({ persisted: null, usage: null, quota: null });
 	/** The last load failure, shown on the page, or null. */

@@ -8,7 +8,7 @@ import type { SyncProgress } from '$lib/desk/mailbox-sync';
 import { desk } from '$lib/ui/desk-client';
 
 /** How often the mailbox is polled (Debian's Cyrus has no push). */
-export const POLL_MS = 30_000;
+const POLL_MS = 30_000;
 
 /** The mailbox sync state the shell shows. */
 export class MailboxSync {

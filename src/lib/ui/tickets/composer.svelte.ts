@@ -32,7 +32,7 @@ export interface SentMessage {
 }
 
 /** Where the browser remembers the group of the last message sent (a preference, not a secret). */
-export const LAST_GROUP_KEY = 'sealdesk:last-group';
+const LAST_GROUP_KEY = 'sealdesk:last-group';
 
 function lastGroup(): string | null {
 	try {

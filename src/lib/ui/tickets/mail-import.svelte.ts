@@ -4,23 +4,17 @@
  * worker; each gets a line in the results, read out by a live region.
  */
 import { desk } from '$lib/ui/desk-client';
+import type { ImportLine } from '$lib/ui/import-line';
 
-/** The outcome of importing one message. */
-export interface ImportLine {
-	id: number;
-	name: string;
-	state: 'working' | 'done' | 'failed';
-	message: string;
-	/** The ticket it landed on, when done. */
-	ticketId?: number;
-}
+/** Where the import of one message stands. */
+export type MailImportState = 'working' | 'done' | 'failed';
 
 /** Largest message accepted from the page, in bytes (the desk refuses bigger ones to process). */
-export const MAX_MAIL_SIZE = 50 * 1024 * 1024;
+const MAX_MAIL_SIZE = 50 * 1024 * 1024;
 
 /** The import state of the tickets page. */
 export class MailImport {
-	lines = $state<ImportLine[]>([]);
+	lines = $state<ImportLine<MailImportState>[]>([]);
 	#next = 1;
 
 	/** Whether any import is still running. */

@@ -34,7 +34,7 @@ export interface BannerLine {
  * Why an untrusted signer is not trusted, in words: from the certificate in the message when
  * there is one, otherwise the desk's sentence.
  */
-export function untrustedReason(sign: SecurityResult['sign']): string {
+function untrustedReason(sign: SecurityResult['sign']): string {
 	const c = sign.certificate;
 	if (!c) return sign.comment;
 	if (/cannot be used/.test(sign.comment)) return sign.comment;

@@ -13,7 +13,7 @@ export type { TicketRow } from '$lib/desk/ticket-overview';
 export type StateFilter = TicketState | 'all';
 
 /** Rows per page read from the desk. */
-export const PAGE_SIZE = 50;
+const PAGE_SIZE = 50;
 
 /** The list's state; call {@link TicketList.start} from the page and its cleanup on leave. */
 export class TicketList {
