@@ -10,7 +10,7 @@ export {
 	sortDerSet
 } from './attributes';
 export type { SignedAttributeInput } from './attributes';
-export * from './oids';
+export * from '../base/oids';
 export { lookupDigest, resolveVerifier, ecdsaDerToRaw, ecdsaRawToDer } from './algorithms';
 export type { DigestName, SignatureVerifier } from './algorithms';
 export * from './enveloped';

@@ -6,7 +6,7 @@
  */
 import { algId, bs, concat, der, derInt, derNull, octetString, seq } from './enveloped-asn1';
 import { eccCmsSharedInfo, hkdf, x963Kdf } from './kdf';
-import * as O from './oids';
+import * as O from '../base/oids';
 import { parseRecipientCert, type RecipientCert } from './recipients-cert';
 
 /** Key transport for RSA recipients. */
