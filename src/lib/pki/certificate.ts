@@ -100,7 +100,7 @@ function ipText(bytes: Uint8Array): string {
 /** basicConstraints (RFC 5280 §4.2.1.9). */
 export interface BasicConstraints {
 	ca: boolean;
-	/** pathLenConstraint: how many CAs may follow this one; null when unlimited (absent). */
+	/** pathLenConstraint: how many CAs may follow this one; null when unlimited (absent); negative when malformed. */
 	pathLength: number | null;
 }
 
@@ -374,18 +374,22 @@ export class Certificate {
 }
 
 /**
- * pathLenConstraint as a number. pkijs gives a number, or an asn1js Integer for a value it did
- * not convert; asn1js's `valueDec` is only exact up to four bytes, so a longer value counts as
- * unlimited in practice (no path is that long), never as 0.
+ * pathLenConstraint as a number. pkijs gives a number up to three bytes, and from four bytes on
+ * an asn1js Integer whose `valueDec` is 0: reading that would turn pathlen:2147483647 into
+ * pathlen:0. So the value is read from its bytes: capped at Number.MAX_SAFE_INTEGER (no path is
+ * that long), and a negative (malformed) value is kept, so that no path fits under it.
  */
 function pathLength(value: unknown): number | null {
 	if (typeof value === 'number') return value;
-	if (value instanceof asn1js.Integer) {
-		const bytes = value.valueBlock.valueHexView;
-		if (bytes.length > 4) return Number.MAX_SAFE_INTEGER;
-		return value.valueBlock.valueDec;
+	if (!(value instanceof asn1js.Integer)) return null;
+	const bytes = value.valueBlock.valueHexView;
+	if ((bytes[0] ?? 0) & 0x80) return -1;
+	let n = 0;
+	for (const b of bytes) {
+		n = n * 256 + b;
+		if (n > Number.MAX_SAFE_INTEGER) return Number.MAX_SAFE_INTEGER;
 	}
-	return null;
+	return n;
 }
 
 function rsaBits(cert: pkijs.Certificate): number | null {
