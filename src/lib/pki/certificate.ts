@@ -300,16 +300,16 @@ export class Certificate {
 		return this.basicConstraints?.ca === true;
 	}
 
-	/** The subjectKeyIdentifier, or null when absent. */
+	/** The subjectKeyIdentifier (a copy), or null when absent. */
 	get subjectKeyIdentifier(): Uint8Array | null {
 		const value = this.#extension(O.OID_EXT_SUBJECT_KEY_IDENTIFIER);
-		return value instanceof asn1js.OctetString ? value.valueBlock.valueHexView : null;
+		return value instanceof asn1js.OctetString ? value.valueBlock.valueHexView.slice() : null;
 	}
 
-	/** The keyIdentifier of authorityKeyIdentifier, or null when absent. */
+	/** The keyIdentifier of authorityKeyIdentifier (a copy), or null when absent. */
 	get authorityKeyIdentifier(): Uint8Array | null {
 		const value = this.#extension(O.OID_EXT_AUTHORITY_KEY_IDENTIFIER);
-		return value instanceof pkijs.AuthorityKeyIdentifier && value.keyIdentifier ? value.keyIdentifier.valueBlock.valueHexView : null;
+		return value instanceof pkijs.AuthorityKeyIdentifier && value.keyIdentifier ? value.keyIdentifier.valueBlock.valueHexView.slice() : null;
 	}
 
 	/** The key algorithm of the SubjectPublicKeyInfo, or the name of an unsupported one. */
