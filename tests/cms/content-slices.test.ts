@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { contentAlgorithm, decryptWithCek } from '../../src/lib/cms/content-cipher';
 import { decryptContent } from '../../src/lib/cms/enveloped';
 import { der, gatherOctets, octets, octetString, parseOne } from '../../src/lib/cms/enveloped-asn1';
-import { OID_AES256_CBC } from '../../src/lib/cms/oids';
+import { OID_AES256_CBC } from '../../src/lib/base/oids';
 import { PKI, openssl, pkiCandidate, tmpFile } from './enveloped-helpers';
 import { pattern } from '../bytes-helpers';
 

@@ -1,6 +1,6 @@
 /** Helpers of the sending tests: reproducible randomness, and the envelope as it was built before it was written piece by piece. */
 import { algId, der, derInt, derOid, octetString, seq } from '../../src/lib/cms/enveloped-asn1';
-import { OID_AES256_CBC, OID_AES256_GCM, OID_AUTH_ENVELOPED_DATA, OID_DATA, OID_ENVELOPED_DATA } from '../../src/lib/cms/oids';
+import { OID_AES256_CBC, OID_AES256_GCM, OID_AUTH_ENVELOPED_DATA, OID_DATA, OID_ENVELOPED_DATA } from '../../src/lib/base/oids';
 import { buildRecipientInfo, type EncryptRecipient } from '../../src/lib/cms/recipients-encrypt';
 
 /** A seeded xorshift filling of getRandomValues' argument. */

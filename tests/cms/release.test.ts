@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { contentAlgorithm, decryptWithCek } from '../../src/lib/cms/content-cipher';
 import { parseOne, octetString } from '../../src/lib/cms/enveloped-asn1';
 import { prepareEnvelope } from '../../src/lib/cms/enveloped';
-import { OID_AES256_CBC, OID_AES256_GCM } from '../../src/lib/cms/oids';
+import { OID_AES256_CBC, OID_AES256_GCM } from '../../src/lib/base/oids';
 import { release } from '../../src/lib/cms/release';
 import { PKI, readPem } from './enveloped-helpers';
 import { pattern } from '../bytes-helpers';

@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { signData, verifySignedData } from '../../src/lib/cms/signed';
 import type { SignatureScheme, SignerResult } from '../../src/lib/cms/signed';
 import { isDerSorted, parseSmimeCapabilities } from '../../src/lib/cms/attributes';
-import { OID_AES256_CBC, OID_AES256_GCM, OID_ATTR_SMIME_CAPABILITIES, OID_RSAES_OAEP } from '../../src/lib/cms/oids';
+import { OID_AES256_CBC, OID_AES256_GCM, OID_ATTR_SMIME_CAPABILITIES, OID_RSAES_OAEP } from '../../src/lib/base/oids';
 import { PKI, hex, keySet, openssl, opensslOk, pki, tempDir, write } from './signed-helpers';
 
 const { dir, cleanup } = tempDir();

@@ -147,6 +147,18 @@ test('a duplicate and garbage each get their exact error, and nothing is added',
 });
 
 test('the list shows fingerprints, dates and badges, sorts, filters, gives details and downloads PEM', async ({ page }) => {
+	// Every call the page makes to the desk worker, by method name.
+	await page.addInitScript(() => {
+		const calls: string[] = [];
+		(globalThis as unknown as { deskCalls: string[] }).deskCalls = calls;
+		const post: unknown = Reflect.get(Worker.prototype, 'postMessage');
+		Worker.prototype.postMessage = function (this: Worker, ...args: unknown[]): void {
+			const method = (args[0] as { method?: unknown } | null)?.method;
+			if (typeof method === 'string') calls.push(method);
+			Reflect.apply(post as (...a: unknown[]) => void, this, args);
+		};
+	});
+	const deskCalls = (): Promise<string[]> => page.evaluate(() => [...(globalThis as unknown as { deskCalls: string[] }).deskCalls]);
 	await openEnabled(page);
 	const dialog = await openDialog(page, 'Add Certificate');
 	await dialog.getByLabel('Choose files').setInputFiles([pki('chain.pem'), pki('alice.pem'), pki('expired.pem'), pki('future.pem')]);
@@ -179,6 +191,17 @@ test('the list shows fingerprints, dates and badges, sorts, filters, gives detai
 	await expect(details.getByTestId('chain-verdict')).toContainText('Chains to the imported certificate');
 	const serial = execFileSync('openssl', ['x509', '-in', pki('alice.pem'), '-noout', '-serial'], { encoding: 'utf8' }).trim().replace('serial=', '');
 	await expect(details).toContainText(serial);
+	// Issue 17: the details come from the desk in one call; the page fetches no PEM and parses nothing.
+	const calls = await deskCalls();
+	expect(calls.filter((m) => m === 'certificateDetails')).toHaveLength(1);
+	expect(calls).not.toContain('certificatePem');
+	await page.keyboard.press('Escape');
+	await expect(details).toBeHidden();
+	// Judged at the page's now: the expired leaf still chains, and the dialog says what has lapsed.
+	await certificateRow(page, 'expired@sealdesk.test').getByRole('button', { name: 'Details of expired@sealdesk.test' }).click();
+	await expect(details.getByTestId('chain-verdict')).toHaveText(
+		'Chains to the imported certificate /CN=Sealdesk Test Intermediate CA/O=Sealdesk Test. Not valid at this time: /CN=expired/emailAddress=expired@sealdesk.test/O=Sealdesk Test.'
+	);
 	await page.keyboard.press('Escape');
 	await expect(details).toBeHidden();
 

@@ -11,7 +11,7 @@ import type { Desk } from '../../src/lib/desk/desk';
 import type { Draft } from '../../src/lib/desk/compose';
 import { recordCapabilities } from '../../src/lib/desk/certificates';
 import { ourCapabilities } from '../../src/lib/smime/algorithm-policy';
-import * as O from '../../src/lib/cms/oids';
+import * as O from '../../src/lib/base/oids';
 import { deskWith, fingerprintOf, isCrlf7bit, openssl, opensslText, PKI, put, tempDir } from './outgoing-helpers';
 
 const ROOT = join(PKI, 'root-ca.pem');

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
-import { OID_MD5 } from '../../src/lib/cms/oids';
+import { OID_MD5 } from '../../src/lib/base/oids';
 import { describe, expect, it } from 'vitest';
 import { signData, verifySignedData } from '../../src/lib/cms/signed';
 import { evaluateTrust } from '../../src/lib/pki/chain';

@@ -3,7 +3,7 @@ import { describe, expect, test } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import * as O from '../../src/lib/cms/oids';
+import * as O from '../../src/lib/base/oids';
 import { encodeSmimeCapabilities, parseSmimeCapabilities } from '../../src/lib/cms/attributes';
 import { algId, derNull, seq } from '../../src/lib/cms/enveloped-asn1';
 import {

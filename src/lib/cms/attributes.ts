@@ -9,7 +9,7 @@ import {
 	OID_ATTR_MESSAGE_DIGEST,
 	OID_ATTR_SIGNING_TIME,
 	OID_ATTR_SMIME_CAPABILITIES
-} from './oids';
+} from '../base/oids';
 
 /** One entry of SMIMECapabilities: an algorithm the sender can handle, with DER parameters. */
 export interface SmimeCapability {

@@ -16,7 +16,7 @@ import {
 	OID_AES256_GCM,
 	OID_CHACHA20_POLY1305,
 	OID_DES_EDE3_CBC
-} from './oids';
+} from '../base/oids';
 
 /** A content-encryption algorithm we can read. */
 export interface ContentAlgorithm {

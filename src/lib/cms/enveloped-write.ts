@@ -15,7 +15,7 @@
  */
 import { bufferSource, concatBytes } from '../base/bytes';
 import { algId, der, derInt, derOid, octetString, seq } from './enveloped-asn1';
-import { OID_AES256_CBC, OID_AES256_GCM, OID_AUTH_ENVELOPED_DATA, OID_DATA, OID_ENVELOPED_DATA } from './oids';
+import { OID_AES256_CBC, OID_AES256_GCM, OID_AUTH_ENVELOPED_DATA, OID_DATA, OID_ENVELOPED_DATA } from '../base/oids';
 import { buildRecipientInfo, type EncryptRecipient } from './recipients-encrypt';
 import { release } from './release';
 

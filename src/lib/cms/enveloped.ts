@@ -10,7 +10,7 @@ import { contentAlgorithm, decryptWithCek, splitAlgId } from './content-cipher';
 import { prepareEnvelope } from './enveloped-write';
 
 export { prepareEnvelope, type EnvelopeWriter } from './enveloped-write';
-import { OID_AUTH_ENVELOPED_DATA, OID_ENVELOPED_DATA } from './oids';
+import { OID_AUTH_ENVELOPED_DATA, OID_ENVELOPED_DATA } from '../base/oids';
 import { matchRecipients, unwrapCek, type DecryptCandidate, type RecipientMatch } from './recipients-decrypt';
 import type { EncryptRecipient } from './recipients-encrypt';
 

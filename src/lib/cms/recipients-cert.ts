@@ -3,8 +3,22 @@
  * identifier and public key.
  */
 import { children, oidOf, parseOne, type Tlv } from './enveloped-asn1';
-import { OID_EC_PUBLIC_KEY, OID_EXT_SUBJECT_KEY_IDENTIFIER, OID_RSA_ENCRYPTION, OID_X25519 } from './oids';
-import { OID_CURVE_P256, OID_CURVE_P384, OID_CURVE_P521 } from './oids';
+import {
+	OID_AT_COMMON_NAME,
+	OID_AT_COUNTRY,
+	OID_AT_EMAIL_ADDRESS,
+	OID_AT_LOCALITY,
+	OID_AT_ORGANIZATION,
+	OID_AT_ORGANIZATIONAL_UNIT,
+	OID_AT_STATE,
+	OID_CURVE_P256,
+	OID_CURVE_P384,
+	OID_CURVE_P521,
+	OID_EC_PUBLIC_KEY,
+	OID_EXT_SUBJECT_KEY_IDENTIFIER,
+	OID_RSA_ENCRYPTION,
+	OID_X25519
+} from '../base/oids';
 
 /** The recipient-relevant parts of one certificate. */
 export interface RecipientCert {
@@ -78,13 +92,13 @@ export function parseRecipientCert(certDer: Uint8Array): RecipientCert {
 }
 
 const NAME_KEYS: Record<string, string> = {
-	'2.5.4.3': 'CN',
-	'2.5.4.10': 'O',
-	'2.5.4.11': 'OU',
-	'2.5.4.6': 'C',
-	'2.5.4.7': 'L',
-	'2.5.4.8': 'ST',
-	'1.2.840.113549.1.9.1': 'E'
+	[OID_AT_COMMON_NAME]: 'CN',
+	[OID_AT_ORGANIZATION]: 'O',
+	[OID_AT_ORGANIZATIONAL_UNIT]: 'OU',
+	[OID_AT_COUNTRY]: 'C',
+	[OID_AT_LOCALITY]: 'L',
+	[OID_AT_STATE]: 'ST',
+	[OID_AT_EMAIL_ADDRESS]: 'E'
 };
 
 /** A readable one-line form of a DER Name, e.g. "CN=Sealdesk Inter CA, O=Sealdesk". */

@@ -7,7 +7,7 @@ import type { LegacyKeyOpener, OaepHash, PrivateKeySet } from '../pki/keyset';
 import { equalBytes, exact, toHex } from '../base/bytes';
 import { children, octets, oidOf, type Tlv } from './enveloped-asn1';
 import { eccCmsSharedInfo, hkdf, x963Kdf, type KdfHash } from './kdf';
-import * as O from './oids';
+import * as O from '../base/oids';
 import { parseRecipientCert, readableName, type RecipientCert } from './recipients-cert';
 
 /** One certificate with its private key, as the S/MIME layer offers it. */

@@ -7,7 +7,7 @@
 import { concatBytes, exact } from '../base/bytes';
 import { algId, der, derInt, derNull, octetString, seq } from './enveloped-asn1';
 import { eccCmsSharedInfo, hkdf, x963Kdf } from './kdf';
-import * as O from './oids';
+import * as O from '../base/oids';
 import { parseRecipientCert, type RecipientCert } from './recipients-cert';
 
 /** Key transport for RSA recipients. */

@@ -9,7 +9,8 @@ import { bufferSource, concatBytes, equalBytes, toHex } from '../base/bytes';
 import { buildSignedAttributes, encodeDerSet, encodeLength } from './attributes';
 import type { SmimeCapability } from './attributes';
 import { ecdsaRawToDer } from './algorithms';
-import * as O from './oids';
+import * as O from '../base/oids';
+import { Certificate } from '../pki/certificate';
 
 /** RSA signature scheme: PKCS#1 v1.5 (default) or RSA-PSS. EC keys use ECDSA, Ed25519 keys Ed25519. */
 export type SignatureScheme = 'pkcs1' | 'pss';
@@ -49,7 +50,7 @@ export async function signData(o: SignDataOptions): Promise<Uint8Array> {
 		throw new Error('The private key does not belong to the signing certificate.');
 	let cert: pkijs.Certificate;
 	try {
-		cert = pkijs.Certificate.fromBER(o.certificate.slice());
+		cert = Certificate.parse(o.certificate).pkijs;
 	} catch (cause) {
 		throw new Error('The signing certificate cannot be read.', { cause });
 	}

@@ -16,9 +16,10 @@ import {
 	OID_ATTR_SMIME_CAPABILITIES,
 	OID_EXT_SUBJECT_KEY_IDENTIFIER,
 	OID_SIGNED_DATA
-} from './oids';
+} from '../base/oids';
 import { SignedDataFormatError } from './signed-types';
 import type { SignedDataResult, SignerIdentifier, SignerResult } from './signed-types';
+import { Certificate } from '../pki/certificate';
 
 /** At most this many SignerInfos are checked; the rest are reported unsupported. */
 const MAX_SIGNERS = 16;
@@ -70,12 +71,9 @@ export async function verifySignedData(o: VerifySignedDataOptions): Promise<Sign
 	}
 	const known: ParsedCert[] = [];
 	for (const der of o.knownCertificates ?? []) {
-		try {
-			const cert = pkijs.Certificate.fromBER(der.slice());
-			known.push({ der, cert });
-		} catch {
-			// A store certificate we cannot parse cannot be a signer; skip it.
-		}
+		// A store certificate we cannot parse cannot be a signer; skip it.
+		const cert = Certificate.tryParse(der)?.pkijs;
+		if (cert) known.push({ der, cert });
 	}
 	const candidates = dedupe([...bundled, ...known]);
 	const encap = sd.encapContentInfo;

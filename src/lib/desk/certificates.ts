@@ -7,13 +7,15 @@
  * that brings nothing new fails with "Fingerprint already taken".
  */
 import { abortAndSettle } from '../store/transaction';
-import type * as pkijs from 'pkijs';
 import { ImportError, unrecognised } from '../pki/errors';
 import { readInput, wipe, type ReadInput } from '../pki/read';
-import { certificateKeyKind, describeCertificate, parseCertificate, type CertificateInfo } from '../pki/describe';
+import { Certificate, extendedKeyUsageName } from '../pki/certificate';
+import { evaluateTrust } from '../pki/chain';
+import { describeCertificate, type CertificateInfo } from '../pki/describe';
 import { unsupportedCertificateMessage } from '../pki/key-algorithm';
 import { buildPrivateKeySet, certificatePublicId, identifyPrivateKey, type IdentifiedKey } from '../pki/keys';
 import { toPem } from '../pki/pem';
+import { equalBytes } from '../base/bytes';
 import type { PrivateKeySet } from '../pki/keyset';
 import type { CertificateRecord, KeyRecord } from '../store/schema';
 import { announce, type DeskContext } from './context';
@@ -68,15 +70,15 @@ async function prepareCertificates(ctx: DeskContext, name: string, ders: Uint8Ar
 	// Digests run concurrently (large bundles); the first failure in file order is reported.
 	const settled = await Promise.allSettled(
 		ders.map(async (der): Promise<CertificateRecord> => {
-			let cert: pkijs.Certificate;
+			let cert: Certificate;
 			try {
-				cert = parseCertificate(der);
+				cert = Certificate.parse(der);
 			} catch (cause) {
 				throw unrecognised(name, cause);
 			}
-			const kind = certificateKeyKind(cert);
+			const kind = cert.keyKind;
 			if (!kind.ok) throw new ImportError('unsupported-algorithm', unsupportedCertificateMessage(kind.name));
-			const [info, publicId] = await Promise.all([describeCertificate(der, ctx.crypto, cert), certificatePublicId(cert, ctx.crypto)]);
+			const [info, publicId] = await Promise.all([describeCertificate(cert, ctx.crypto), certificatePublicId(cert, ctx.crypto)]);
 			if (!info.smime) throw new ImportError('not-smime', NOT_SMIME_CERTIFICATE);
 			if (publicId === null) throw new ImportError('unsupported-algorithm', NOT_SMIME_CERTIFICATE);
 			return { fingerprint: info.fingerprint, der: new Uint8Array(der), info, emails: info.emails, publicId, importedAt };
@@ -337,4 +339,88 @@ export async function deletePrivateKey(ctx: DeskContext, fingerprint: string): P
 	await appendLog(tx, { direction: 'admin', operation: 'delete-key', status: 'success', detail: `private key for ${fp}`, messageId: null }, ctx.now());
 	await tx.done;
 	announce(ctx, ['keys', 'logs']);
+}
+
+/** Whether a certificate chains to another stored certificate, as the details view says it. */
+export type ChainVerdict =
+	/** A path leads to an imported certificate other than itself. */
+	| { status: 'chained'; anchor: string; sentence: string }
+	/** An imported certificate no other imported certificate vouches for: trusted as itself. */
+	| { status: 'anchor-only'; sentence: string }
+	/** Learned from mail: never an anchor, and no path to an imported certificate now. */
+	| { status: 'untrusted'; sentence: string }
+	/** Not fit for its purpose (EKU, key usage, unknown critical extension). */
+	| { status: 'unfit'; sentence: string };
+
+/** Everything the certificate details view shows, read from the DER in the desk: structured-cloneable. */
+export interface CertificateDetails {
+	info: CertificateInfo;
+	/** subjectAltName entries as "email: …", "DNS: …", "URI: …", "IP: …". */
+	subjectAltNames: string[];
+	/** keyUsage bit names; null when the extension is absent (not restricted). */
+	keyUsage: string[] | null;
+	/** extendedKeyUsage names (OpenSSL's short names, else the OID); null when absent. */
+	extendedKeyUsage: string[] | null;
+	chain: ChainVerdict;
+}
+
+/** The sentence for a CA certificate learned from mail. */
+export const LEARNED_CA = 'Learned from mail: it serves as an intermediate, never as a trust anchor.';
+/** The sentence for a learned end-entity certificate with no path to an imported one. */
+export const LEARNED_UNTRUSTED = 'Learned from mail, and no imported certificate vouches for it now: it is not trusted.';
+/** The sentence for an imported end-entity certificate no other imported certificate issued. */
+export const TRUSTED_AS_ITSELF = 'No imported CA issued it: it is trusted only as itself.';
+
+/**
+ * The details of one stored certificate: subjectAltName, key usage, extended key usage, and
+ * whether it chains to another imported certificate at `at`. Imported certificates other than
+ * this one are the anchors (never itself, or every one would "chain" to itself); learned ones
+ * serve only as intermediates.
+ * @param at - the instant validity is judged at (the page passes the `now` its badges use)
+ * @throws Error "No certificate has this fingerprint." when it is not stored
+ */
+export async function certificateDetails(ctx: DeskContext, fingerprint: string, at: Date): Promise<CertificateDetails> {
+	const fp = fingerprint.toLowerCase();
+	const tx = ctx.db.transaction(['certificates', 'keys']);
+	const [records, keyed] = await Promise.all([tx.objectStore('certificates').getAll(), tx.objectStore('keys').getAllKeys()]);
+	const record = records.find((r) => r.fingerprint === fp);
+	if (!record) throw new Error('No certificate has this fingerprint.');
+	const info = withKeyFlag(record, new Set(keyed));
+	const cert = Certificate.parse(record.der);
+	const keyUsage = cert.keyUsage;
+	const extendedKeyUsage = cert.extendedKeyUsage;
+	const others = records.filter((r) => r.fingerprint !== fp);
+	return {
+		info,
+		subjectAltNames: cert.subjectAltNames.map((n) => `${n.type}: ${n.value}`),
+		keyUsage: keyUsage ? [...keyUsage] : null,
+		extendedKeyUsage: extendedKeyUsage ? extendedKeyUsage.map(extendedKeyUsageName) : null,
+		chain: await chainVerdict(ctx, cert, info, others, at)
+	};
+}
+
+async function chainVerdict(ctx: DeskContext, cert: Certificate, info: CertificateInfo, others: CertificateRecord[], at: Date): Promise<ChainVerdict> {
+	const learned = info.source === 'mail';
+	if (info.isCA) {
+		if (learned) return { status: 'untrusted', sentence: LEARNED_CA };
+		const sentence = cert.selfIssued ? 'Self-signed CA: trusted because it is imported.' : 'Imported CA: trusted as an anchor for the certificates it issued.';
+		return { status: 'anchor-only', sentence };
+	}
+	const anchors = others.filter((r) => r.source !== 'mail');
+	const result = await evaluateTrust({
+		leaf: cert.der,
+		untrusted: [],
+		anchors: anchors.map((r) => r.der),
+		intermediates: others.filter((r) => r.source === 'mail').map((r) => r.der),
+		now: at,
+		crypto: ctx.crypto,
+		purpose: info.usage.sign ? 'sign' : 'encrypt'
+	});
+	if (result.status === 'invalid') return { status: 'unfit', sentence: result.reason };
+	if (result.status === 'untrusted') return learned ? { status: 'untrusted', sentence: LEARNED_UNTRUSTED } : { status: 'anchor-only', sentence: TRUSTED_AS_ITSELF };
+	const anchorDer = result.anchor;
+	const anchor = anchors.find((r) => equalBytes(r.der, anchorDer))?.info.subject ?? info.issuer;
+	const lapsed = result.expired.filter((e) => e.when.includes('now')).map((e) => Certificate.parse(e.certificate).subject);
+	const sentence = `Chains to the imported certificate ${anchor}.` + (lapsed.length > 0 ? ` Not valid at this time: ${lapsed.join(', ')}.` : '');
+	return { status: 'chained', anchor, sentence };
 }

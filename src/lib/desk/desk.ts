@@ -149,6 +149,17 @@ export class Desk {
 		return certificates.certificatePem(this.context, fingerprint);
 	}
 
+	/**
+	 * Everything the certificate details view shows about one stored certificate: its
+	 * description, subjectAltName, key usage, extended key usage, and whether it chains to
+	 * another imported certificate, judged in the desk.
+	 * @param at - the instant validity is judged at; the desk's clock when omitted
+	 * @throws Error "No certificate has this fingerprint." when it is not stored
+	 */
+	certificateDetails(fingerprint: string, at?: Date): Promise<certificates.CertificateDetails> {
+		return certificates.certificateDetails(this.context, fingerprint, at ?? this.context.now());
+	}
+
 	/** The log, newest first. */
 	logs(): Promise<LogEntry[]> {
 		return listLogs(this.context);

@@ -21,7 +21,13 @@ export {
 	NOT_SMIME_CERTIFICATE,
 	NO_MATCHING_CERTIFICATE,
 	ENABLE_FIRST,
-	type ImportSummary
+	certificateDetails,
+	LEARNED_CA,
+	LEARNED_UNTRUSTED,
+	TRUSTED_AS_ITSELF,
+	type ImportSummary,
+	type CertificateDetails,
+	type ChainVerdict
 } from './certificates';
 export {
 	legacyKeyOpenerFor,

@@ -6,7 +6,8 @@
  * newer certificate for the same address is stored beside an older one, never over it.
  */
 import type { CertificateRecord } from '../store/schema';
-import { certificateKeyKind, describeCertificate, parseCertificate } from '../pki/describe';
+import { Certificate } from '../pki/certificate';
+import { describeCertificate } from '../pki/describe';
 import { certificatePublicId } from '../pki/keys';
 import type { TrustedSigner } from '../smime/incoming-types';
 import { announce, type DeskContext } from './context';
@@ -16,9 +17,9 @@ import { abortAndSettle } from '../store/transaction';
 /** A record for a certificate learned from mail, or null when it is not one we would import (unreadable, unsupported, not for S/MIME). */
 async function learnedRecord(der: Uint8Array, ctx: DeskContext): Promise<CertificateRecord | null> {
 	try {
-		const cert = parseCertificate(der);
-		if (!certificateKeyKind(cert).ok) return null;
-		const [info, publicId] = await Promise.all([describeCertificate(der, ctx.crypto, cert), certificatePublicId(cert, ctx.crypto)]);
+		const cert = Certificate.parse(der);
+		if (!cert.keyKind.ok) return null;
+		const [info, publicId] = await Promise.all([describeCertificate(cert, ctx.crypto), certificatePublicId(cert, ctx.crypto)]);
 		if (!info.smime || publicId === null) return null;
 		const own = new Uint8Array(der);
 		return { fingerprint: info.fingerprint, der: own, info, emails: info.emails, publicId, importedAt: ctx.now().toISOString(), source: 'mail' };

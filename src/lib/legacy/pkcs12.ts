@@ -12,6 +12,7 @@ import 'node-forge/lib/x509.js';
 import { fromBinary, toBinary } from '../base/bytes';
 import type { KdfCost } from './kdf-cost';
 import { KdfLimitError, withKdfLimits } from './kdf-guard';
+import { OID_CERT_BAG, OID_KEY_BAG, OID_PKCS8_SHROUDED_KEY_BAG } from '../base/oids';
 
 /** What a PKCS#12 file holds, as DER. */
 export interface Pkcs12Contents {
@@ -55,10 +56,10 @@ export function readPkcs12(der: Uint8Array, passphrase: string): Pkcs12Result {
 		for (const safe of p12.safeContents) {
 			for (const bag of safe.safeBags) {
 				const extra = bag as { cert?: forge.pki.Certificate | null; key?: forge.pki.PrivateKey | null; asn1?: forge.asn1.Asn1 };
-				if (bag.type === forge.pki.oids.certBag) {
+				if (bag.type === OID_CERT_BAG) {
 					if (extra.cert) certificates.push(derOf(forge.pki.certificateToAsn1(extra.cert)));
 					else if (extra.asn1) certificates.push(derOf(extra.asn1));
-				} else if (bag.type === forge.pki.oids.keyBag || bag.type === forge.pki.oids.pkcs8ShroudedKeyBag) {
+				} else if (bag.type === OID_KEY_BAG || bag.type === OID_PKCS8_SHROUDED_KEY_BAG) {
 					if (extra.key) {
 						const rsa = forge.pki.privateKeyToAsn1(extra.key);
 						privateKeys.push(derOf(forge.pki.wrapRsaPrivateKey(rsa)));

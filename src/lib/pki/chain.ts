@@ -5,9 +5,9 @@
  * own leaf (like OpenSSL's PARTIAL_CHAIN). Anchors are matched by the exact certificate or
  * by an issuer whose key verifies the signature, never by subject name alone.
  */
-import * as asn1js from 'asn1js';
-import * as pkijs from 'pkijs';
+import * as O from '../base/oids';
 import { equalBytes, toHex } from '../base/bytes';
+import { Certificate } from './certificate';
 
 /** Longest path considered, leaf and anchor included. */
 const MAX_PATH = 10;
@@ -16,21 +16,19 @@ export const MAX_UNTRUSTED = 20;
 /** Signature checks allowed for one evaluation, to bound the work. */
 const MAX_SIGNATURE_CHECKS = 64;
 
-const EKU_EMAIL = '1.3.6.1.5.5.7.3.4';
 /** Extensions whose meaning we honour or which do not restrict a path; any other critical one stops it (RFC 5280 §4.2). */
 const UNDERSTOOD = new Set([
-	'2.5.29.14', // subjectKeyIdentifier
-	'2.5.29.15', // keyUsage
-	'2.5.29.17', // subjectAltName
-	'2.5.29.18', // issuerAltName
-	'2.5.29.19', // basicConstraints
-	'2.5.29.31', // cRLDistributionPoints
-	'2.5.29.32', // certificatePolicies (no policy is required)
-	'2.5.29.35', // authorityKeyIdentifier
-	'2.5.29.37', // extKeyUsage
-	'1.3.6.1.5.5.7.1.1' // authorityInfoAccess
+	O.OID_EXT_SUBJECT_KEY_IDENTIFIER,
+	O.OID_EXT_KEY_USAGE,
+	O.OID_EXT_SUBJECT_ALT_NAME,
+	O.OID_EXT_ISSUER_ALT_NAME,
+	O.OID_EXT_BASIC_CONSTRAINTS,
+	O.OID_EXT_CRL_DISTRIBUTION_POINTS,
+	O.OID_EXT_CERTIFICATE_POLICIES, // no policy is required
+	O.OID_EXT_AUTHORITY_KEY_IDENTIFIER,
+	O.OID_EXT_EXTENDED_KEY_USAGE,
+	O.OID_EXT_AUTHORITY_INFO_ACCESS
 ]);
-const EKU_ANY = '2.5.29.37.0';
 
 /** Options of {@link evaluateTrust}. */
 export interface EvaluateTrustOptions {
@@ -83,7 +81,7 @@ export type TrustResult =
 
 interface Node {
 	der: Uint8Array;
-	cert: pkijs.Certificate;
+	cert: Certificate;
 	hex: string;
 }
 
@@ -114,8 +112,7 @@ export async function evaluateTrust(o: EvaluateTrustOptions): Promise<TrustResul
 	if (!path) return { status: 'untrusted', reason: 'The certificate does not chain to an imported certificate.' };
 	const expired: ExpiredCertificate[] = [];
 	for (const n of path) {
-		const notBefore = n.cert.notBefore.value;
-		const notAfter = n.cert.notAfter.value;
+		const { notBefore, notAfter } = n.cert;
 		const when: ExpiredCertificate['when'] = [];
 		const outside = (t: Date): boolean => t < notBefore || t > notAfter;
 		if (o.signingTime && outside(o.signingTime)) when.push('signing-time');
@@ -141,9 +138,9 @@ async function build(ctx: Ctx, path: Node[]): Promise<Node[] | null> {
 	if (!current) return null;
 	if (ctx.anchorSet.has(current.hex)) return path;
 	if (path.length >= MAX_PATH) return null;
-	const aki = authorityKeyId(current.cert);
+	const aki = current.cert.authorityKeyIdentifier;
 	const candidates = [...ctx.anchors, ...ctx.untrusted]
-		.filter((c) => !path.some((p) => p.hex === c.hex) && current.cert.issuer.isEqual(c.cert.subject))
+		.filter((c) => !path.some((p) => p.hex === c.hex) && current.cert.issuedByName(c.cert))
 		.sort((a, b) => keyIdRank(aki, b.cert) - keyIdRank(aki, a.cert));
 	for (const cand of candidates) {
 		if (!canIssue(cand.cert, ctx.anchorSet.has(cand.hex), path.length - 1)) continue;
@@ -155,8 +152,8 @@ async function build(ctx: Ctx, path: Node[]): Promise<Node[] | null> {
 }
 
 /** 1 when the candidate's SKI equals the AKI, 0 when unknown, -1 when they differ. */
-function keyIdRank(aki: Uint8Array | null, cert: pkijs.Certificate): number {
-	const ski = subjectKeyId(cert);
+function keyIdRank(aki: Uint8Array | null, cert: Certificate): number {
+	const ski = cert.subjectKeyIdentifier;
 	if (!aki || !ski) return 0;
 	return equalBytes(aki, ski) ? 1 : -1;
 }
@@ -167,87 +164,46 @@ async function signedBy(ctx: Ctx, child: Node, issuer: Node): Promise<boolean> {
 	if (cached !== undefined) return cached;
 	if (ctx.checks >= MAX_SIGNATURE_CHECKS) return false;
 	ctx.checks++;
-	let ok: boolean;
-	try {
-		const engine = new pkijs.CryptoEngine({ name: 'sealdesk', crypto: ctx.crypto });
-		ok = await child.cert.verify(issuer.cert, engine);
-	} catch {
-		ok = false;
-	}
+	const ok = await child.cert.verifiedBy(issuer.cert, ctx.crypto);
 	ctx.cache.set(key, ok);
 	return ok;
 }
 
 /**
  * Whether a certificate may issue others: a v3 CA (basicConstraints CA:TRUE, keyCertSign if
- * keyUsage is present, pathLenConstraint respected with `below` CAs under it). An X.509 v1
- * certificate may only act as an anchor.
+ * keyUsage is present, pathLenConstraint respected with `below` CAs under it: pathLen 0 allows
+ * only end entities, an absent pathLen any number). An X.509 v1 certificate may only act as
+ * an anchor.
  */
-function canIssue(cert: pkijs.Certificate, isAnchor: boolean, below: number): boolean {
-	if (cert.version < 2) return isAnchor;
+function canIssue(cert: Certificate, isAnchor: boolean, below: number): boolean {
+	if (cert.version < 3) return isAnchor;
 	if (unknownCritical(cert)) return false;
-	const bc = extension(cert, '2.5.29.19');
-	if (!(bc instanceof pkijs.BasicConstraints) || !bc.cA) return false;
-	const pathLen: unknown = bc.pathLenConstraint;
-	const limit = typeof pathLen === 'number' ? pathLen : pathLen instanceof asn1js.Integer ? pathLen.valueBlock.valueDec : null;
-	if (limit !== null && below > limit) return false;
-	const ku = keyUsageBits(cert);
-	if (ku && !ku.has(5)) return false;
+	const bc = cert.basicConstraints;
+	if (!bc?.ca) return false;
+	if (bc.pathLength !== null && below > bc.pathLength) return false;
+	const ku = cert.keyUsage;
+	if (ku && !ku.has('keyCertSign')) return false;
 	return true;
 }
 
-function unknownCritical(cert: pkijs.Certificate): boolean {
-	return (cert.extensions ?? []).some((e) => e.critical && !UNDERSTOOD.has(e.extnID));
+function unknownCritical(cert: Certificate): boolean {
+	return cert.criticalExtensions.some((oid) => !UNDERSTOOD.has(oid));
 }
 
 /** Returns the reason the leaf does not fit the purpose, or null when it does. */
-function checkPurpose(cert: pkijs.Certificate, purpose: 'sign' | 'encrypt'): string | null {
-	const eku = extension(cert, '2.5.29.37');
-	if (eku instanceof pkijs.ExtKeyUsage) {
-		if (!eku.keyPurposes.includes(EKU_EMAIL) && !eku.keyPurposes.includes(EKU_ANY))
-			return 'The certificate is not meant for e-mail protection.';
-	}
-	const ku = keyUsageBits(cert);
+function checkPurpose(cert: Certificate, purpose: 'sign' | 'encrypt'): string | null {
+	if (!cert.emailProtection) return 'The certificate is not meant for e-mail protection.';
+	const ku = cert.keyUsage;
 	if (ku) {
-		if (purpose === 'sign' && !ku.has(0) && !ku.has(1))
+		if (purpose === 'sign' && !ku.has('digitalSignature') && !ku.has('nonRepudiation'))
 			return 'The certificate is not meant for signing.';
-		if (purpose === 'encrypt' && !ku.has(2) && !ku.has(4))
+		if (purpose === 'encrypt' && !ku.has('keyEncipherment') && !ku.has('keyAgreement'))
 			return 'The certificate is not meant for encryption.';
 	}
 	return null;
 }
 
-/** The set bit numbers of keyUsage (0 = digitalSignature), or null when absent. */
-function keyUsageBits(cert: pkijs.Certificate): Set<number> | null {
-	const ku = extension(cert, '2.5.29.15');
-	if (!(ku instanceof asn1js.BitString)) return null;
-	const bytes = ku.valueBlock.valueHexView;
-	const bits = new Set<number>();
-	for (let i = 0; i < bytes.length * 8; i++) if (((bytes[i >> 3] ?? 0) >> (7 - (i & 7))) & 1) bits.add(i);
-	return bits;
-}
-
-function authorityKeyId(cert: pkijs.Certificate): Uint8Array | null {
-	const aki = extension(cert, '2.5.29.35');
-	return aki instanceof pkijs.AuthorityKeyIdentifier && aki.keyIdentifier
-		? aki.keyIdentifier.valueBlock.valueHexView
-		: null;
-}
-
-function subjectKeyId(cert: pkijs.Certificate): Uint8Array | null {
-	const ski = extension(cert, '2.5.29.14');
-	return ski instanceof asn1js.OctetString ? ski.valueBlock.valueHexView : null;
-}
-
-function extension(cert: pkijs.Certificate, oid: string): unknown {
-	return cert.extensions?.find((e) => e.extnID === oid)?.parsedValue;
-}
-
 function parse(der: Uint8Array): Node | null {
-	try {
-		const cert = pkijs.Certificate.fromBER(der.slice());
-		return { der, cert, hex: toHex(der) };
-	} catch {
-		return null;
-	}
+	const cert = Certificate.tryParse(der);
+	return cert ? { der, cert, hex: toHex(der) } : null;
 }

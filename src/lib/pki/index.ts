@@ -5,7 +5,8 @@
  */
 export { ImportError, WRONG_PASSPHRASE, unrecognisedMessage, type ImportErrorCode } from './errors';
 export { readInput, wipe, type ReadInput, type ReadResult } from './read';
-export { describeCertificate, parseCertificate, certificateEmails, certificateKeyKind, nameToString, type CertificateInfo } from './describe';
+export { describeCertificate, type CertificateInfo, type CertificateSource } from './describe';
+export { Certificate, KEY_USAGE_NAMES, NOT_A_CERTIFICATE, extendedKeyUsageName, type AltName, type BasicConstraints, type Fingerprints, type KeyUsageName } from './certificate';
 export { identifyKey, unsupportedKeyMessage, unsupportedCertificateMessage, type KeyKind, type KeyKindResult } from './key-algorithm';
 export { buildPrivateKeySet, certificatePublicId, cryptoKeysOf, identifyPrivateKey, type IdentifiedKey } from './keys';
 export { parsePem, toPem, looksLikePem, type PemBlock } from './pem';

@@ -34,20 +34,21 @@
 import * as asn1js from 'asn1js';
 import { MAX_KDF_ITERATIONS, MAX_KDF_ITERATIONS_PER_FILE, type KdfCost, type KdfUse } from '../legacy/kdf-cost';
 import { ImportError } from './errors';
+import { OID_DATA, OID_ENCRYPTED_DATA, OID_PBES2, OID_PBKDF2, OID_PBMAC1, OID_PKCS8_SHROUDED_KEY_BAG, OID_PREFIX_PBES1, OID_PREFIX_PKCS12_PBE, OID_SAFE_CONTENTS_BAG } from '../base/oids';
 
 export { MAX_KDF_ITERATIONS, MAX_KDF_ITERATIONS_PER_FILE, type KdfCost, type KdfUse };
 /** The largest encrypted body of a traditional encrypted PEM key (a 16,384-bit RSA key is under 10 KB). */
 export const MAX_ENCRYPTED_PEM_BODY = 64 * 1024;
 
-const PBES2 = '1.2.840.113549.1.5.13';
-const PBKDF2 = '1.2.840.113549.1.5.12';
-const PBMAC1 = '1.2.840.113549.1.5.14';
+const PBES2 = OID_PBES2;
+const PBKDF2 = OID_PBKDF2;
+const PBMAC1 = OID_PBMAC1;
 /** PKCS#12 PBE (pbeWithSHAAnd…, RFC 7292 Appendix C) and PBES1 (RFC 8018 A.3): PBEParameter { salt, iterationCount }. */
-const PBE_PREFIXES = ['1.2.840.113549.1.12.1.', '1.2.840.113549.1.5.'];
-const DATA = '1.2.840.113549.1.7.1';
-const ENCRYPTED_DATA = '1.2.840.113549.1.7.6';
-const SHROUDED_KEY_BAG = '1.2.840.113549.1.12.10.1.2';
-const SAFE_CONTENTS_BAG = '1.2.840.113549.1.12.10.1.6';
+const PBE_PREFIXES = [OID_PREFIX_PKCS12_PBE, OID_PREFIX_PBES1];
+const DATA = OID_DATA;
+const ENCRYPTED_DATA = OID_ENCRYPTED_DATA;
+const SHROUDED_KEY_BAG = OID_PKCS8_SHROUDED_KEY_BAG;
+const SAFE_CONTENTS_BAG = OID_SAFE_CONTENTS_BAG;
 /** Nested SafeContents deeper than this are not followed (no exporter nests at all). */
 const MAX_DEPTH = 4;
 

@@ -3,6 +3,7 @@
  * exact refusal for the ones WebCrypto cannot use (DSA, P-192, Ed448, ...).
  */
 import * as asn1js from 'asn1js';
+import * as O from '../base/oids';
 
 /** A supported key algorithm, as WebCrypto will import it. */
 export type KeyKind =
@@ -15,27 +16,27 @@ export type KeyKind =
 export type KeyKindResult = { ok: true; kind: KeyKind } | { ok: false; name: string };
 
 const CURVES: Record<string, 'P-256' | 'P-384' | 'P-521'> = {
-	'1.2.840.10045.3.1.7': 'P-256',
-	'1.3.132.0.34': 'P-384',
-	'1.3.132.0.35': 'P-521'
+	[O.OID_CURVE_P256]: 'P-256',
+	[O.OID_CURVE_P384]: 'P-384',
+	[O.OID_CURVE_P521]: 'P-521'
 };
 
 const UNSUPPORTED_CURVES: Record<string, string> = {
-	'1.2.840.10045.3.1.1': 'the elliptic curve P-192',
-	'1.3.132.0.33': 'the elliptic curve P-224',
-	'1.3.132.0.10': 'the elliptic curve secp256k1',
-	'1.3.36.3.3.2.8.1.1.7': 'the elliptic curve brainpoolP256r1',
-	'1.3.36.3.3.2.8.1.1.11': 'the elliptic curve brainpoolP384r1',
-	'1.3.36.3.3.2.8.1.1.13': 'the elliptic curve brainpoolP512r1'
+	[O.OID_CURVE_P192]: 'the elliptic curve P-192',
+	[O.OID_CURVE_P224]: 'the elliptic curve P-224',
+	[O.OID_CURVE_SECP256K1]: 'the elliptic curve secp256k1',
+	[O.OID_CURVE_BRAINPOOL_P256R1]: 'the elliptic curve brainpoolP256r1',
+	[O.OID_CURVE_BRAINPOOL_P384R1]: 'the elliptic curve brainpoolP384r1',
+	[O.OID_CURVE_BRAINPOOL_P512R1]: 'the elliptic curve brainpoolP512r1'
 };
 
 const UNSUPPORTED: Record<string, string> = {
-	'1.2.840.10040.4.1': 'DSA',
-	'1.2.840.113549.1.1.10': 'RSASSA-PSS-only RSA',
-	'1.3.101.113': 'Ed448',
-	'1.3.101.111': 'X448',
-	'1.2.840.10046.2.1': 'Diffie-Hellman (X9.42)',
-	'1.2.643.7.1.1.1.1': 'GOST R 34.10-2012'
+	[O.OID_DSA]: 'DSA',
+	[O.OID_RSASSA_PSS]: 'RSASSA-PSS-only RSA',
+	[O.OID_ED448]: 'Ed448',
+	[O.OID_X448]: 'X448',
+	[O.OID_DH_X942]: 'Diffie-Hellman (X9.42)',
+	[O.OID_GOST_2012_256]: 'GOST R 34.10-2012'
 };
 
 /**
@@ -44,13 +45,13 @@ const UNSUPPORTED: Record<string, string> = {
  */
 export function identifyKey(oid: string, parameters: asn1js.AsnType | undefined): KeyKindResult {
 	switch (oid) {
-		case '1.2.840.113549.1.1.1':
+		case O.OID_RSA_ENCRYPTION:
 			return { ok: true, kind: { algorithm: 'RSA' } };
-		case '1.3.101.112':
+		case O.OID_ED25519:
 			return { ok: true, kind: { algorithm: 'Ed25519' } };
-		case '1.3.101.110':
+		case O.OID_X25519:
 			return { ok: true, kind: { algorithm: 'X25519' } };
-		case '1.2.840.10045.2.1': {
+		case O.OID_EC_PUBLIC_KEY: {
 			const curveOid = parameters instanceof asn1js.ObjectIdentifier ? parameters.valueBlock.toString() : '';
 			const curve = CURVES[curveOid];
 			if (curve) return { ok: true, kind: { algorithm: 'EC', curve } };

@@ -2,13 +2,12 @@
  * Key custody at import: a PKCS#8 private key becomes the non-extractable CryptoKeys of a
  * PrivateKeySet, and is matched to its certificate by public key.
  */
-import type * as pkijs from 'pkijs';
 import { exact, toHex } from '../base/bytes';
 import { ImportError } from './errors';
 import { primaryImportAlgorithm, unsupportedKeyMessage, type KeyKind } from './key-algorithm';
 import { pkcs8Kind } from './pkcs8';
 import type { OaepHash, PrivateKeySet } from './keyset';
-import { certificateKeyKind, parseCertificate } from './describe';
+import { Certificate } from './certificate';
 
 const OAEP_HASHES: OaepHash[] = ['SHA-1', 'SHA-256', 'SHA-384', 'SHA-512'];
 
@@ -23,10 +22,10 @@ async function spkiId(spki: ArrayBuffer | Uint8Array<ArrayBuffer>, crypto: Crypt
  * @returns null when the certificate's key algorithm is not supported
  * @throws Error when the DER is not a certificate
  */
-export async function certificatePublicId(der: Uint8Array | pkijs.Certificate, crypto: Crypto): Promise<string | null> {
-	const cert = der instanceof Uint8Array ? parseCertificate(der) : der;
-	if (!certificateKeyKind(cert).ok) return null;
-	return spkiId(cert.subjectPublicKeyInfo.toSchema().toBER(), crypto);
+export async function certificatePublicId(der: Uint8Array | Certificate, crypto: Crypto): Promise<string | null> {
+	const cert = der instanceof Certificate ? der : Certificate.parse(der);
+	if (!cert.keyKind.ok) return null;
+	return spkiId(cert.subjectPublicKeyInfo, crypto);
 }
 
 /** A private key read and identified, before it is bound to a certificate. */

@@ -8,24 +8,25 @@ import { exact } from '../base/bytes';
 import { identifyKey, type KeyKindResult } from './key-algorithm';
 import { ImportError, wrongPassphrase } from './errors';
 import { checkKdfCosts, integerValue } from './kdf-limits';
+import * as O from '../base/oids';
 
-const RSA_OID = '1.2.840.113549.1.1.1';
-const EC_OID = '1.2.840.10045.2.1';
-const PBES2_OID = '1.2.840.113549.1.5.13';
-const PBKDF2_OID = '1.2.840.113549.1.5.12';
+const RSA_OID = O.OID_RSA_ENCRYPTION;
+const EC_OID = O.OID_EC_PUBLIC_KEY;
+const PBES2_OID = O.OID_PBES2;
+const PBKDF2_OID = O.OID_PBKDF2;
 
 const PRFS: Record<string, string> = {
-	'1.2.840.113549.2.7': 'SHA-1',
-	'1.2.840.113549.2.8': 'SHA-224',
-	'1.2.840.113549.2.9': 'SHA-256',
-	'1.2.840.113549.2.10': 'SHA-384',
-	'1.2.840.113549.2.11': 'SHA-512'
+	[O.OID_HMAC_SHA1]: 'SHA-1',
+	[O.OID_HMAC_SHA224]: 'SHA-224',
+	[O.OID_HMAC_SHA256]: 'SHA-256',
+	[O.OID_HMAC_SHA384]: 'SHA-384',
+	[O.OID_HMAC_SHA512]: 'SHA-512'
 };
 
 const AES_CBC: Record<string, number> = {
-	'2.16.840.1.101.3.4.1.2': 16,
-	'2.16.840.1.101.3.4.1.22': 24,
-	'2.16.840.1.101.3.4.1.42': 32
+	[O.OID_AES128_CBC]: 16,
+	[O.OID_AES192_CBC]: 24,
+	[O.OID_AES256_CBC]: 32
 };
 
 function seq(node: asn1js.AsnType | undefined): asn1js.AsnType[] | null {

@@ -12,6 +12,7 @@ import { unsupportedKeyMessage } from './key-algorithm';
 import { MAX_ENCRYPTED_PEM_BODY, checkKdfCosts, encryptedPkcs8KdfCosts, pkcs12KdfCosts, tooCostlyInAllMessage, tooCostlyMessage, type KdfCost } from './kdf-limits';
 import type { Pkcs12Result } from '../legacy/pkcs12';
 import type { PbeResult } from '../legacy/pbe';
+import { OID_SIGNED_DATA } from '../base/oids';
 
 /**
  * The node-forge readers whose key derivations are slow and synchronous (PKCS#12 and the
@@ -61,7 +62,7 @@ export interface ReadResult {
 	privateKeys: Uint8Array[];
 }
 
-const SIGNED_DATA = '1.2.840.113549.1.7.2';
+const SIGNED_DATA = OID_SIGNED_DATA;
 
 /** Zeroes every plaintext private key in a read result. */
 export function wipe(result: ReadResult): void {

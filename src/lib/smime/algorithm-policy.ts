@@ -8,7 +8,7 @@
 import type { SmimeCapability } from '../cms/attributes';
 import type { ContentEncryption, KeyTransport } from '../cms/enveloped';
 import { algId, derNull, der, seq } from '../cms/enveloped-asn1';
-import * as O from '../cms/oids';
+import * as O from '../base/oids';
 import type { KeyAlgorithmName } from '../pki/keyset';
 
 /** The admin setting for content encryption: choose from capabilities, or force one. */

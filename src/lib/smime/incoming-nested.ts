@@ -11,7 +11,7 @@
 import { decodeBody, parseEntity, parts, type MimeEntity } from '../mime/entity';
 import { classifySmime, splitSigned } from '../mime/smime';
 import { children, oidOf, parseOne } from '../cms/enveloped-asn1';
-import { OID_SIGNED_DATA } from '../cms/oids';
+import { OID_SIGNED_DATA } from '../base/oids';
 import { VERIFY_ERROR } from './comments';
 import { readSignatureLayer, type SignatureLayer, type SignaturePolicy } from './incoming-sign';
 import type { NestedResult, SecurityResult } from './incoming-types';

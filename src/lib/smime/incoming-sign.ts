@@ -8,7 +8,7 @@ import { verifySignedData } from '../cms/signed-verify';
 import type { SignerResult } from '../cms/signed-types';
 import type { SmimeCapability } from '../cms/attributes';
 import { evaluateTrust, MAX_UNTRUSTED, type ExpiredCertificate } from '../pki/chain';
-import { certificateEmails, nameToString, parseCertificate } from '../pki/describe';
+import { Certificate } from '../pki/certificate';
 import {
 	CERTIFICATE_NOT_FOUND,
 	NO_SIGNERS,
@@ -160,7 +160,7 @@ async function trustComment(anchor: Uint8Array, expired: ExpiredCertificate[], c
 
 function subjectOf(der: Uint8Array): string {
 	try {
-		return nameToString(parseCertificate(der).subject);
+		return Certificate.parse(der).subject;
 	} catch {
 		return '(unreadable certificate)';
 	}
@@ -168,7 +168,7 @@ function subjectOf(der: Uint8Array): string {
 
 function emailsOf(der: Uint8Array): string[] {
 	try {
-		return certificateEmails(parseCertificate(der));
+		return [...Certificate.parse(der).emails];
 	} catch {
 		return [];
 	}

@@ -4,7 +4,7 @@
  * sender binding, and the encryption status of the top-level encryption.
  */
 import type { DecryptResult } from '../cms/enveloped';
-import { nameToString, parseCertificate } from '../pki/describe';
+import { Certificate } from '../pki/certificate';
 import {
 	DECRYPT_FAILED,
 	NOT_SIGNED_BY_SENDER,
@@ -125,7 +125,7 @@ export function layerSummaries(layers: FoundLayer[]): LayerSummary[] {
 
 function subjectOf(der: Uint8Array): string {
 	try {
-		return nameToString(parseCertificate(der).subject);
+		return Certificate.parse(der).subject;
 	} catch {
 		return 'Decrypted.';
 	}

@@ -11,7 +11,7 @@
 import { decryptContent } from '../cms/enveloped';
 import { children, derOid, oidOf, parseOne } from '../cms/enveloped-asn1';
 import { decodeBase64, decodeBase64InPlace } from '../mime/base64-decode';
-import { OID_AUTH_ENVELOPED_DATA, OID_ENVELOPED_DATA, OID_SIGNED_DATA } from '../cms/oids';
+import { OID_AUTH_ENVELOPED_DATA, OID_ENVELOPED_DATA, OID_SIGNED_DATA } from '../base/oids';
 import { decodeBody, parseEntity, parts } from '../mime/entity';
 import { classifySmime, splitSigned } from '../mime/smime';
 import { isWellFormedEntity } from '../mime/well-formed';

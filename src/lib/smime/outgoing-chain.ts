@@ -3,8 +3,7 @@
  * up to the root, as far as the admin imported them (Zammad includes chain@ + IntermediateCA +
  * RootCA). Issuers are matched by name and proven by their signature, never by name alone.
  */
-import * as pkijs from 'pkijs';
-import { parseCertificate } from '../pki/describe';
+import { Certificate } from '../pki/certificate';
 
 /** Longest chain followed, the signer excluded. */
 const MAX_DEPTH = 8;
@@ -16,32 +15,21 @@ const MAX_DEPTH = 8;
  * @throws Error when `leaf` is not a certificate
  */
 export async function issuerChain(leaf: Uint8Array, store: readonly Uint8Array[], crypto: Crypto): Promise<Uint8Array[]> {
-	const engine = new pkijs.CryptoEngine({ name: 'sealdesk', crypto });
-	const cas: { der: Uint8Array; cert: pkijs.Certificate }[] = [];
+	const cas: { der: Uint8Array; cert: Certificate }[] = [];
 	for (const der of store) {
-		try {
-			const cert = parseCertificate(der);
-			const bc = cert.extensions?.find((e) => e.extnID === '2.5.29.19')?.parsedValue as pkijs.BasicConstraints | undefined;
-			if (bc?.cA === true) cas.push({ der, cert });
-		} catch {
-			// An unreadable stored certificate is no issuer.
-		}
+		// An unreadable stored certificate is no issuer.
+		const cert = Certificate.tryParse(der);
+		if (cert?.isCA) cas.push({ der, cert });
 	}
 	const chain: Uint8Array[] = [];
-	let current = parseCertificate(leaf);
-	const seen = new Set<pkijs.Certificate>();
+	let current = Certificate.parse(leaf);
+	const seen = new Set<Certificate>();
 	for (let depth = 0; depth < MAX_DEPTH; depth++) {
-		if (depth > 0 && current.issuer.isEqual(current.subject)) break;
-		let next: { der: Uint8Array; cert: pkijs.Certificate } | undefined;
+		if (depth > 0 && current.selfIssued) break;
+		let next: { der: Uint8Array; cert: Certificate } | undefined;
 		for (const ca of cas) {
-			if (seen.has(ca.cert) || !current.issuer.isEqual(ca.cert.subject)) continue;
-			let ok: boolean;
-			try {
-				ok = await current.verify(ca.cert, engine);
-			} catch {
-				ok = false;
-			}
-			if (ok) {
+			if (seen.has(ca.cert) || !current.issuedByName(ca.cert)) continue;
+			if (await current.verifiedBy(ca.cert, crypto)) {
 				next = ca;
 				break;
 			}
