@@ -5,7 +5,7 @@
  */
 import { chacha20poly1305 } from '@noble/ciphers/chacha.js';
 import { bs, children, concat, intOf, octets, oidOf, type Tlv } from './enveloped-asn1';
-import { release } from './release';
+import { release } from '../base/memory';
 import {
 	OID_AES128_CBC,
 	OID_AES128_GCM,

@@ -16,7 +16,7 @@
 import { algId, concat, der, derInt, derOid, octetString, seq } from './enveloped-asn1';
 import { OID_AES256_CBC, OID_AES256_GCM, OID_AUTH_ENVELOPED_DATA, OID_DATA, OID_ENVELOPED_DATA } from './oids';
 import { buildRecipientInfo, type EncryptRecipient } from './recipients-encrypt';
-import { release } from './release';
+import { release } from '../base/memory';
 
 /** Content produced in order into the reader's buffer, for content never held whole. */
 export interface ContentSource {

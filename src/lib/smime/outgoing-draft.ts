@@ -3,7 +3,7 @@
  * and making Message-IDs.
  */
 import { parseAddressList } from '../mime/display';
-import type { OutAddress } from '../mime/build';
+import type { OutAddress } from '../mime/out-headers';
 
 /** Why a draft was refused. */
 export type DraftErrorCode =

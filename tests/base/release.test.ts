@@ -1,5 +1,5 @@
 /**
- * cms/release (issue 8): scratch ArrayBuffers are freed when they are done with, not at the
+ * base/memory release (issue 8; in cms/release before issue 17): scratch ArrayBuffers are freed when they are done with, not at the
  * next collection. Here: release detaches what it frees and never throws, and the AES loops
  * release every WebCrypto output they have copied away, and nothing they hand on.
  */
@@ -9,8 +9,8 @@ import { contentAlgorithm, decryptWithCek } from '../../src/lib/cms/content-ciph
 import { parseOne, octetString } from '../../src/lib/cms/enveloped-asn1';
 import { prepareEnvelope } from '../../src/lib/cms/enveloped';
 import { OID_AES256_CBC, OID_AES256_GCM } from '../../src/lib/cms/oids';
-import { release } from '../../src/lib/cms/release';
-import { PKI, readPem } from './enveloped-helpers';
+import { release } from '../../src/lib/base/memory';
+import { PKI, readPem } from '../cms/enveloped-helpers';
 import { pattern } from '../bytes-helpers';
 
 
