@@ -39,6 +39,16 @@ export class OwnedBytes {
 	subarray(start?: number, end?: number): OwnedBytes {
 		return new OwnedBytes(this.#bytes.subarray(start, end));
 	}
+
+	/**
+	 * `view`, a view of some of these bytes (such as a parsed part), owned along with them.
+	 * @throws RangeError when `view` does not lie within these bytes
+	 */
+	part(view: Uint8Array): OwnedBytes {
+		const start = view.byteOffset - this.#bytes.byteOffset;
+		if (view.buffer !== this.#bytes.buffer || start < 0 || start + view.length > this.#bytes.length) throw new RangeError('The view does not lie in the owned bytes.');
+		return new OwnedBytes(view);
+	}
 }
 
 /** Bytes that may be given owned (the holder may overwrite them) or borrowed (a plain array, read only). */
@@ -55,6 +65,14 @@ export function own(bytes: Uint8Array): OwnedBytes {
 /** The bytes of owned or borrowed input, to be read and never written. */
 export function borrow(bytes: MaybeOwned): Uint8Array {
 	return bytes instanceof OwnedBytes ? bytes.bytes : bytes;
+}
+
+/**
+ * `view`, which lies within `bytes`, owned when `bytes` is and borrowed when not.
+ * @throws RangeError when `bytes` is owned and `view` does not lie within it
+ */
+export function partOf(bytes: MaybeOwned, view: Uint8Array): MaybeOwned {
+	return bytes instanceof OwnedBytes ? bytes.part(view) : view;
 }
 
 /** True when the holder of `bytes` may overwrite them. */

@@ -1,5 +1,6 @@
 /** Display and header reading for the ticket view and threading. */
 import PostalMime from 'postal-mime';
+import { borrow, isOwned, type MaybeOwned, type OwnedBytes } from '../base/memory';
 import { decodeBase64, decodeCheckedBase64InPlace, decodeCleanBase64, decodePostalBase64, isCleanBase64 } from './base64-decode';
 import { bytesToLatin1, concatBytes, indexOfBytes, latin1ToBytes } from './bytes';
 import { parseEntity, parts, type MimeEntity } from './entity';
@@ -38,13 +39,15 @@ const LARGE_PART = 64 * 1024;
  * as postal-mime's over the whole message except as {@link withPlaceholders} documents (a
  * large format=flowed text is not unwrapped); when postal-mime does not give back every
  * placeholder exactly once, the whole message goes to postal-mime.
+ * @param input - the entity: borrowed (a plain array, left as it was), or owned ({@link own}):
+ *   then large base64 bodies are decoded over themselves, once postal-mime's result is taken, so
+ *   each attachment is a view of the input (no copies of attachment size); owned input is left
+ *   as it was whenever the whole message goes to postal-mime
  * @param largePart - leaf bodies from this many bytes on are decoded here (tests lower it)
- * @param scratch - `raw` is the caller's scratch: large base64 bodies are decoded over
- *   themselves, once postal-mime's result is taken, so each attachment is a view of `raw` (no
- *   copies of attachment size); `raw` is left as it was whenever the whole message goes to postal-mime
  */
-export async function toDisplay(raw: Uint8Array, largePart = LARGE_PART, scratch = false): Promise<DisplayContent> {
-	const taken = raw.length >= largePart ? takenParts(raw, largePart, scratch) : { large: [], lines: [] };
+export async function toDisplay(input: MaybeOwned, largePart = LARGE_PART): Promise<DisplayContent> {
+	const raw = borrow(input);
+	const taken = raw.length >= largePart ? takenParts(raw, largePart, isOwned(input) ? input : null) : { large: [], lines: [] };
 	if (taken.large.length > 0 || taken.lines.length > 0) {
 		const fast = await withPlaceholders(raw, taken);
 		if (fast) return fast;
@@ -76,7 +79,7 @@ async function parse(raw: Uint8Array): Promise<DisplayContent | null> {
 interface LargePart {
 	start: number;
 	end: number;
-	/** The decoded content; for scratch input this decodes the body over itself, so it is called once, last. */
+	/** The decoded content; for owned input this decodes the body over itself, so it is called once, last. */
 	content: () => Uint8Array;
 }
 
@@ -137,7 +140,7 @@ function lineEncoding(value: string | undefined): 'base64' | 'qp' | 'plain' | nu
  * under 64 KB) is read by postal-mime exactly as before. Calendar parts (postal-mime rewrites
  * their line breaks) and message/* other than an attached message stay with postal-mime.
  */
-function takenParts(raw: Uint8Array, largePart: number, scratch: boolean): Taken {
+function takenParts(raw: Uint8Array, largePart: number, owner: OwnedBytes | null): Taken {
 	const taken: Taken = { large: [], lines: [] };
 	let budget = largePart;
 	let base64Budget = largePart;
@@ -182,13 +185,15 @@ function takenParts(raw: Uint8Array, largePart: number, scratch: boolean): Taken
 			return;
 		}
 		if (!clean) {
-			// Decoded now, as postal-mime would: over itself for scratch input (only once taken), else into a fresh buffer.
+			// Decoded now, as postal-mime would: over itself for owned input (only once taken), else into a fresh buffer.
 			const end = start + body.length;
-			taken.large.push({ start, end, content: scratch ? () => decodePostalBase64(body, body) : once(() => decodePostalBase64(body)) });
+			const mine = owner?.part(body).bytes;
+			taken.large.push({ start, end, content: mine ? () => decodePostalBase64(mine, mine) : once(() => decodePostalBase64(body)) });
 			return;
 		}
-		if (scratch) {
-			taken.large.push({ start, end: start + body.length, content: () => decodeCheckedBase64InPlace(body) });
+		if (owner) {
+			const mine = owner.part(body).bytes;
+			taken.large.push({ start, end: start + body.length, content: () => decodeCheckedBase64InPlace(mine) });
 			return;
 		}
 		const content = decodeCleanBase64(body);
@@ -315,7 +320,7 @@ async function withPlaceholders(raw: Uint8Array, taken: Taken): Promise<DisplayC
 		const leaf = taken.lines[k];
 		if (leaf) a.content = leaf.bytes;
 	}
-	// Only now, with the result taken, may a scratch body be decoded over itself.
+	// Only now, with the result taken, may an owned body be decoded over itself.
 	for (const [k, a] of used) {
 		const part = taken.large[k];
 		if (part) a.content = part.content();
