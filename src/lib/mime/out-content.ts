@@ -1,9 +1,9 @@
 /**
  * The content entity of an outgoing mail, built so that the text comes back exactly as typed.
  *
- * A text entity whose quoted-printable body ended with a line break, which a reader
- * takes as part of the text (postal-mime also keeps the CRLF before a boundary, which RFC 2046
- * gives to the delimiter), so "Hello" came back as "Hello\n" or "Hello\n\n". Ending the body with
+ * A quoted-printable body that ends with a line break gives readers that line break as part of
+ * the text (postal-mime also keeps the CRLF before a boundary, which RFC 2046 gives to the
+ * delimiter), so "Hello" came back as "Hello\n" or "Hello\n\n". Ending the body with
  * a soft line break ("=", RFC 2045 §6.7 rule 5) and no CRLF says the text has no final line
  * break; the CRLF that follows (a boundary delimiter's, or the message's last one) is then
  * swallowed by the soft break in readers that take it as content, and belongs to the delimiter
@@ -30,8 +30,9 @@ export function buildExactTextEntity(text: string): Uint8Array {
 /**
  * The content entity as pieces to write (see {@link buildExactTextEntity} for how it ends): the
  * text alone, or multipart/mixed with the text first and the attachments (base64, RFC 2231
- * file names) after it, its boundary drawn from `crypto`. CRLF and 7-bit throughout. The attachment data is referenced, not
- * copied: bytes, or a Blob read when the pieces are written (labelled with the file name).
+ * file names) after it, its boundary drawn from `crypto`. CRLF and 7-bit throughout. The
+ * attachment data is referenced, not copied: bytes, or a Blob read when the pieces are written
+ * (labelled with the file name).
  */
 export function contentEntityPieces(o: { text: string; attachments?: readonly OutAttachment[] }, crypto: Crypto): Piece[] {
 	const text = buildExactTextEntity(o.text);
