@@ -3,7 +3,7 @@
 // same input Files. It is made of platform calls only:
 // - reading the input File (`arrayBuffer()`, as the app gets a dropped mail or a picked file);
 // - WebCrypto over the content: SHA-256 of the signed entity, AES-256-CBC (256 KB slices, as
-//   ours, each output released once copied, as ours: see src/lib/cms/release.ts) over what is
+//   ours, each output released once copied, as ours: see src/lib/base/memory.ts) over what is
 //   encrypted or decrypted;
 // - storing the article: a Blob of what must be kept (the sent message; for received mail the
 //   decoded attachment, the mail File itself being stored as is) and one IndexedDB transaction

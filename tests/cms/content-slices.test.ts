@@ -9,10 +9,11 @@ import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { contentAlgorithm, decryptWithCek } from '../../src/lib/cms/content-cipher';
 import { decryptContent } from '../../src/lib/cms/enveloped';
-import { der, gatherOctets, octets, octetString, parseOne } from '../../src/lib/cms/enveloped-asn1';
+import { der, gatherOwnedOctets, octets, octetString, parseOne } from '../../src/lib/cms/enveloped-asn1';
 import { OID_AES256_CBC } from '../../src/lib/base/oids';
 import { PKI, openssl, pkiCandidate, tmpFile } from './enveloped-helpers';
 import { pattern } from '../bytes-helpers';
+import { own, OwnedBytes } from '../../src/lib/base/memory';
 
 const SLICE = 64 * 1024;
 const hex = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.length).toString('hex');
@@ -38,7 +39,7 @@ describe('AES-CBC in slices', () => {
 			const fresh = await decryptWithCek(crypto, key, { alg, params, ciphertext });
 			expect(hex(fresh ?? new Uint8Array([1]))).toBe(hex(data));
 			expect(hex(ciphertext)).toBe(hex(copy));
-			const inPlace = await decryptWithCek(crypto, key, { alg, params, ciphertext, inPlace: true });
+			const inPlace = await decryptWithCek(crypto, key, { alg, params, ciphertext: own(ciphertext) });
 			expect(hex(inPlace ?? new Uint8Array([1]))).toBe(hex(data));
 			// Large content is decrypted over the ciphertext, not copied.
 			if (size > SLICE) expect(inPlace?.buffer).toBe(ciphertext.buffer);
@@ -49,12 +50,12 @@ describe('AES-CBC in slices', () => {
 		const data = pattern(3 * SLICE + 5, 9);
 		const ciphertext = await cbcEncrypt(key, iv, data);
 		const copy = ciphertext.slice();
-		expect(await decryptWithCek(crypto, pattern(32, 77), { alg, params, ciphertext, inPlace: true })).toBeNull();
+		expect(await decryptWithCek(crypto, pattern(32, 77), { alg, params, ciphertext: own(ciphertext) })).toBeNull();
 		expect(hex(ciphertext)).toBe(hex(copy));
 		const damaged = ciphertext.slice();
 		damaged[damaged.length - 20] = (damaged[damaged.length - 20] ?? 0) ^ 1;
 		const before = damaged.slice();
-		expect(await decryptWithCek(crypto, key, { alg, params, ciphertext: damaged, inPlace: true })).toBeNull();
+		expect(await decryptWithCek(crypto, key, { alg, params, ciphertext: own(damaged) })).toBeNull();
 		expect(hex(damaged)).toBe(hex(before));
 	});
 
@@ -63,7 +64,7 @@ describe('AES-CBC in slices', () => {
 		const ciphertext = await cbcEncrypt(key, iv, data);
 		ciphertext[SLICE + 7] = (ciphertext[SLICE + 7] ?? 0) ^ 0x80;
 		const whole = await crypto.subtle.decrypt({ name: 'AES-CBC', iv: new Uint8Array(iv) }, await crypto.subtle.importKey('raw', new Uint8Array(key), 'AES-CBC', false, ['decrypt']), new Uint8Array(ciphertext));
-		expect(hex((await decryptWithCek(crypto, key, { alg, params, ciphertext, inPlace: true })) ?? new Uint8Array())).toBe(hex(new Uint8Array(whole)));
+		expect(hex((await decryptWithCek(crypto, key, { alg, params, ciphertext: own(ciphertext) })) ?? new Uint8Array())).toBe(hex(new Uint8Array(whole)));
 	});
 });
 
@@ -75,9 +76,13 @@ describe('BER ciphertext pieces', () => {
 		const ber = der(0xa0, octetString(a), der(0x24, octetString(b), octetString(new Uint8Array())), octetString(c));
 		const joined = octets(parseOne(ber));
 		expect(hex(joined)).toBe(hex(new Uint8Array([...a, ...b, ...c])));
-		const inPlace = gatherOctets(parseOne(ber), true);
-		expect(hex(inPlace)).toBe(hex(joined));
-		expect(inPlace.buffer).toBe(ber.buffer);
+		const inPlace = gatherOwnedOctets(parseOne(ber), own(ber));
+		expect(inPlace).toBeInstanceOf(OwnedBytes);
+		expect(hex(inPlace.bytes)).toBe(hex(joined));
+		expect(inPlace.bytes.buffer).toBe(ber.buffer);
+		// Only octets that lie in the owned bytes can be gathered within them.
+		expect(() => gatherOwnedOctets(parseOne(ber.slice()), own(ber))).toThrow(RangeError);
+		expect(() => gatherOwnedOctets(parseOne(ber), own(ber.subarray(0, 10)))).toThrow(RangeError);
 	});
 
 	it.each([
@@ -93,7 +98,7 @@ describe('BER ciphertext pieces', () => {
 		const copy = der.slice();
 		const plain = await decryptContent({ der, candidates, crypto });
 		expect(hex(der)).toBe(hex(copy));
-		const inPlace = await decryptContent({ der, candidates, crypto, inPlace: true });
+		const inPlace = await decryptContent({ der: own(der), candidates, crypto });
 		for (const r of [plain, inPlace]) {
 			expect(r.status).toBe('decrypted');
 			if (r.status !== 'decrypted') return;

@@ -5,12 +5,14 @@
  */
 import { randomBytes } from 'node:crypto';
 import { describe, expect, test } from 'vitest';
-import { STORE_TIMING } from '../../src/lib/desk/context';
 import type { ArticleRecord } from '../../src/lib/desk/tickets';
 import { cms, encryptTo, loadPki, withHeaders } from '../smime/mail';
 import { storeSnapshot } from '../reliability/snapshot';
 import { freshDesk } from './receive-helpers';
 import { deskWith } from '../interop/outgoing-helpers';
+
+/** The User Timing measure of the article's IndexedDB transaction, as bench/messages.mjs reads it (desk/phases). */
+const STORE_TIMING = 'sealdesk:store';
 
 /** A multipart/mixed entity with a text part and one base64 attachment. */
 function withAttachment(text: string, data: Uint8Array, filename = 'data.bin'): string {

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildContentEntity, buildMessage } from '../../src/lib/mime/build';
+import { contentEntity, message } from '../mime/build-helpers';
 import { cms, content, encryptTo, signAs, withHeaders } from '../smime/mail';
 import { PKI } from '../smime/helpers';
 
@@ -27,13 +27,13 @@ export function seedMails(): Seed[] {
 	const toBob = cms([...encryptTo('bob'), '-aes256'], content('to bob'));
 	const toCarol = cms([...encryptTo('carol'), '-aes128'], content('to carol'));
 	const signedThenEncrypted = cms([...encryptTo('bob'), '-aes256'], signed);
-	const plain = buildMessage({
+	const plain = message({
 		from: { address: 'alice@sealdesk.test', name: 'Alice' },
 		to: [{ address: 'bob@sealdesk.test' }],
 		subject: 'Plain with an attachment',
 		date: new Date('2026-11-29T04:00:00Z'),
 		messageId: 'plain.1@sealdesk.test',
-		body: buildContentEntity({ text: 'Hello\r\nwith an attachment', attachments: [{ filename: 'a.bin', contentType: 'application/octet-stream', data: new Uint8Array(600).map((_, i) => i % 251) }] })
+		body: contentEntity({ text: 'Hello\r\nwith an attachment', attachments: [{ filename: 'a.bin', contentType: 'application/octet-stream', data: new Uint8Array(600).map((_, i) => i % 251) }] })
 	});
 	mails = [
 		{ name: 'detached signature (alice, RSA)', data: withHeaders(signed) },

@@ -10,7 +10,7 @@ import { decodeBody, parseEntity, parts, type MimeEntity } from '../../src/lib/m
 import { MimeError } from '../../src/lib/mime/errors';
 import { classifySmime, splitSigned } from '../../src/lib/mime/smime';
 import { readHeaders, toDisplay } from '../../src/lib/mime/display';
-import { buildContentEntity, buildMessage, buildMultipartSigned } from '../../src/lib/mime/build';
+import { contentEntity, message, multipartSigned } from '../mime/build-helpers';
 import { check, timeLimit } from './config';
 import { seedMails } from './corpus';
 import { mailMutation } from './mutate';
@@ -70,14 +70,14 @@ test('built mails are 7-bit and split back to the same text and attachments', as
 		fc.asyncProperty(header, body, fc.array(attachment, { maxLength: 3 }), fc.uint8Array({ minLength: 1, maxLength: 300 }), async (subject, text, attachments, signature) => {
 			let built: Uint8Array;
 			try {
-				const entity = buildContentEntity({ text, attachments });
-				built = buildMessage({
+				const entity = contentEntity({ text, attachments });
+				built = message({
 					from: { address: 'alice@sealdesk.test' },
 					to: [{ address: 'bob@sealdesk.test' }],
 					subject,
 					date: new Date('2026-11-29T04:00:00Z'),
 					messageId: 'fuzz.1@sealdesk.test',
-					body: buildMultipartSigned(entity, signature)
+					body: multipartSigned(entity, signature)
 				});
 			} catch (error) {
 				// Only a subject with a line break is refused (header injection).

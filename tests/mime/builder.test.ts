@@ -1,8 +1,7 @@
 import PostalMime from 'postal-mime';
 import { describe, expect, it } from 'vitest';
+import { contentEntity, message } from './build-helpers';
 import {
-	buildContentEntity,
-	buildMessage,
 	encodeHeaderWord,
 	parseEntity,
 	parts,
@@ -37,21 +36,22 @@ const text = [
 
 describe('builders', () => {
 	it('quoted-printable text round-trips exactly through postal-mime, 7-bit, CRLF, QP lines <= 76', async () => {
-		const e = buildContentEntity({ text });
+		const e = contentEntity({ text });
 		checkWire(e);
 		const body = new TextDecoder().decode(parseEntity(e).body);
 		for (const l of body.split('\r\n')) expect(l.length).toBeLessThanOrEqual(76);
 		expect(body).not.toMatch(/^From /m);
 		expect(body).not.toMatch(/^\./m);
 		const d = await toDisplay(e);
-		expect(d.text).toBe(text + '\n');
+		// The exact text entity ends in a soft line break: the text comes back as typed.
+		expect(d.text).toBe(text);
 	});
 
 	it('RFC 2047 subjects (emoji, CJK, long) decode back exactly with postal-mime and in readHeaders', async () => {
 		for (const subject of ['😀🎉 Hallo', '日本語の件名'.repeat(10), 'Ä'.repeat(100) + ' end', 'plain ascii subject']) {
 			const enc = encodeHeaderWord(subject);
 			for (const w of enc.split('\r\n ')) expect(w.length).toBeLessThanOrEqual(75);
-			const msg = buildMessage({
+			const msg = message({
 				from: { name: 'Jörg Müller', address: 'joerg@sealdesk.test' },
 				to: [{ name: '山田', address: 'yamada@sealdesk.test' }, { address: 'bob@sealdesk.test' }],
 				cc: [{ name: 'Carol, "Q"', address: 'carol@sealdesk.test' }],
@@ -60,7 +60,7 @@ describe('builders', () => {
 				messageId: '<m1@sealdesk.test>',
 				inReplyTo: 'p0@sealdesk.test',
 				references: ['<r1@sealdesk.test>', '<p0@sealdesk.test>'],
-				body: buildContentEntity({ text: 'x' }),
+				body: contentEntity({ text: 'x' }),
 			});
 			checkWire(msg);
 			const p = await PostalMime.parse(msg);
@@ -82,7 +82,7 @@ describe('builders', () => {
 	it('attachments survive byte-for-byte with non-ASCII file names', async () => {
 		const bin = new Uint8Array(5000).map((_, i) => (i * 7919) & 0xff);
 		const names = ['Übersicht März 2026 – sehr langer Dateiname für den Test.pdf', 'report.bin', '報告書.txt'];
-		const e = buildContentEntity({
+		const e = contentEntity({
 			text: 'see attached',
 			attachments: names.map((filename, i) => ({ filename, contentType: 'application/octet-stream', data: bin.subarray(i) })),
 		});
@@ -99,7 +99,7 @@ describe('builders', () => {
 
 	it('rejects header injection and validates addresses', () => {
 		expect(() =>
-			buildMessage({ from: { address: 'a@b.test' }, to: [], subject: 'x\r\nBcc: evil@x.test', date: new Date(), messageId: 'a@b', body: new Uint8Array() }),
+			message({ from: { address: 'a@b.test' }, to: [], subject: 'x\r\nBcc: evil@x.test', date: new Date(), messageId: 'a@b', body: new Uint8Array() }),
 		).toThrow(/line break/);
 		expect(isValidAddress('agent@sealdesk.test')).toBe(true);
 		expect(isValidAddress('no-at-sign')).toBe(false);

@@ -3,11 +3,8 @@ import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { contentEntity, message, multipartSigned, pkcs7Mime } from './build-helpers';
 import {
-	buildContentEntity,
-	buildMessage,
-	buildMultipartSigned,
-	buildPkcs7Mime,
 	classifySmime,
 	decodeBody,
 	parseEntity,
@@ -18,25 +15,25 @@ import { opensslDigest, tmp } from './digest';
 const pki = (n: string): string => new URL(`../fixtures/pki/${n}`, import.meta.url).pathname;
 
 const content = (): Uint8Array =>
-	buildContentEntity({
+	contentEntity({
 		text: 'Grüße aus Köln\n.leading dot\nFrom the desk\ntrailing space \n' + 'x'.repeat(200),
 		attachments: [{ filename: 'Übersicht.bin', contentType: 'application/octet-stream', data: new Uint8Array([0, 1, 2, 255, 13, 10, 10]) }],
 	});
 
 describe('openssl interop', () => {
-	it('our entity signed by openssl -binary and wrapped by buildMultipartSigned verifies with openssl cms -verify', () => {
+	it('our entity signed by openssl -binary and wrapped as multipart/signed verifies with openssl cms -verify', () => {
 		const d = tmp();
 		const entity = content();
 		writeFileSync(join(d, 'entity'), entity);
 		execFileSync('openssl', ['cms', '-sign', '-binary', '-md', 'sha256', '-signer', pki('alice.pem'), '-inkey', pki('alice.key'), '-outform', 'DER', '-in', join(d, 'entity'), '-out', join(d, 'sig.der')]);
 		const sig = new Uint8Array(readFileSync(join(d, 'sig.der')));
-		const msg = buildMessage({
+		const msg = message({
 			from: { name: 'Alice Ä', address: 'alice@sealdesk.test' },
 			to: [{ address: 'bob@sealdesk.test' }],
 			subject: 'Signed ✓',
 			date: new Date('2026-01-02T03:04:05Z'),
 			messageId: 'abc@sealdesk.test',
-			body: buildMultipartSigned(entity, sig),
+			body: multipartSigned(entity, sig),
 		});
 		writeFileSync(join(d, 'msg.eml'), msg);
 		execFileSync('openssl', ['cms', '-verify', '-noverify', '-in', join(d, 'msg.eml'), '-out', join(d, 'out')], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -59,13 +56,13 @@ describe('openssl interop', () => {
 		expect(opensslDigest(s.signature)).toBe(createHash('sha256').update(s.signedBytes).digest('hex'));
 	});
 
-	it('buildPkcs7Mime signed-data round-trips through openssl smime -pk7out and verify', () => {
+	it('a signed-data application/pkcs7-mime round-trips through openssl smime -pk7out and verify', () => {
 		const d = tmp();
 		const entity = content();
 		writeFileSync(join(d, 'entity'), entity);
 		execFileSync('openssl', ['cms', '-sign', '-nodetach', '-binary', '-md', 'sha256', '-signer', pki('alice.pem'), '-inkey', pki('alice.key'), '-outform', 'DER', '-in', join(d, 'entity'), '-out', join(d, 'opaque.der')]);
 		const der = new Uint8Array(readFileSync(join(d, 'opaque.der')));
-		const wrapped = buildPkcs7Mime(der, 'signed-data');
+		const wrapped = pkcs7Mime(der, 'signed-data');
 		writeFileSync(join(d, 'p7m.eml'), wrapped);
 		execFileSync('openssl', ['smime', '-pk7out', '-in', join(d, 'p7m.eml'), '-out', join(d, 'back.pem')]);
 		execFileSync('openssl', ['pkcs7', '-in', join(d, 'back.pem'), '-outform', 'DER', '-out', join(d, 'back.der')]);

@@ -11,6 +11,7 @@ import type { Desk } from '../../src/lib/desk/desk';
 import { readIncoming } from '../../src/lib/smime/incoming';
 import { freshDesk } from '../desk/receive-helpers';
 import { cms, encryptTo, loadPki, signAs, withHeaders } from './mail';
+import { own } from '../../src/lib/base/memory';
 
 let desk: Desk;
 const data = new Uint8Array(700_000).map((_, i) => (i * 2654435761) >>> 24);
@@ -71,7 +72,7 @@ describe('large signed and encrypted mail', () => {
 	});
 });
 
-describe('scratch input: a dropped .eml File is decoded and decrypted within the bytes read from it', () => {
+describe('owned input: a dropped .eml File is decoded and decrypted within the bytes read from it', () => {
 	const encrypted = withHeaders(cms([...encryptTo('bob'), '-aes256'], entity()));
 	const signedEncrypted = withHeaders(cms([...encryptTo('bob'), '-aes256'], cms([...signAs('alice'), '-binary'], entity())), { from: 'Alice <alice@sealdesk.test>' });
 	const opaque = withHeaders(cms([...signAs('alice'), '-binary', '-nodetach'], entity()), { from: 'Alice <alice@sealdesk.test>' });
@@ -100,11 +101,13 @@ describe('scratch input: a dropped .eml File is decoded and decrypted within the
 		expect(sha((await desk.articleRaw(a.id)) ?? new Uint8Array())).toBe(before);
 	});
 
-	test('readIncoming with scratch: an opaque signature is decoded within the raw buffer, the result the same as copying', async () => {
+	test('readIncoming with owned input: an opaque signature is decoded within the raw buffer, the result the same as borrowed input, which is left as it was', async () => {
 		const options = { certificates: [], candidates: [], now: new Date(), crypto: globalThis.crypto };
-		const copy = await readIncoming({ ...options, raw: opaque });
+		const borrowed = opaque.slice();
+		const copy = await readIncoming({ ...options, raw: borrowed });
+		expect(sha(borrowed)).toBe(sha(opaque));
 		const raw = opaque.slice();
-		const inPlace = await readIncoming({ ...options, raw, scratch: true });
+		const inPlace = await readIncoming({ ...options, raw: own(raw) });
 		expect(inPlace.security).toEqual(copy.security);
 		expect(copy.content).not.toBeNull();
 		expect(sha(inPlace.content ?? new Uint8Array())).toBe(sha(copy.content ?? new Uint8Array()));
@@ -112,12 +115,12 @@ describe('scratch input: a dropped .eml File is decoded and decrypted within the
 		expect(sha(raw)).not.toBe(sha(opaque));
 	});
 
-	test('a pkcs7-mime body of another CMS type (id-data) is shown as it came, scratch or not', async () => {
+	test('a pkcs7-mime body of another CMS type (id-data) is shown as it came, owned or not', async () => {
 		const mail = withHeaders(cms(['-data_create'], entity()));
 		const options = { certificates: [], candidates: [], now: new Date(), crypto: globalThis.crypto };
 		const copy = await readIncoming({ ...options, raw: mail });
 		const raw = mail.slice();
-		const inPlace = await readIncoming({ ...options, raw, scratch: true });
+		const inPlace = await readIncoming({ ...options, raw: own(raw) });
 		expect(sha(raw)).toBe(sha(mail));
 		expect(inPlace.security).toEqual(copy.security);
 		expect(sha(inPlace.content ?? new Uint8Array())).toBe(sha(copy.content ?? new Uint8Array()));

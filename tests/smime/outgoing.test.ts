@@ -3,7 +3,7 @@ import { describe, expect, test } from 'vitest';
 import { join } from 'node:path';
 import { buildOutgoing } from '../../src/lib/smime/outgoing';
 import { issuerChain } from '../../src/lib/smime/outgoing-chain';
-import { buildExactContentEntity, buildExactTextEntity } from '../../src/lib/smime/outgoing-content';
+import { buildExactContentEntity, buildExactTextEntity } from '../../src/lib/mime/out-content';
 import { parseDraftAddresses } from '../../src/lib/smime/outgoing-draft';
 import { readPem } from '../cms/enveloped-helpers';
 import { aliceSigner, isCrlf7bit, NOW, openssl, PKI, put, tempDir } from '../interop/outgoing-helpers';
@@ -79,7 +79,7 @@ describe('content entity', () => {
 	});
 
 	test('with attachments: multipart/mixed, text first', async () => {
-		const e = new TextDecoder().decode(await buildExactContentEntity({ text: 'x', attachments: [{ filename: 'a.bin', contentType: 'application/octet-stream', data: new Uint8Array([1]) }] }));
+		const e = new TextDecoder().decode(await buildExactContentEntity({ text: 'x', attachments: [{ filename: 'a.bin', contentType: 'application/octet-stream', data: new Uint8Array([1]) }] }, globalThis.crypto));
 		expect(e).toMatch(/^Content-Type: multipart\/mixed; boundary="[^"]+"\r\n\r\n--/);
 		expect(e.indexOf('text/plain')).toBeLessThan(e.indexOf('a.bin'));
 		expect(e.endsWith('--\r\n')).toBe(true);

@@ -6,7 +6,7 @@
 import { chacha20poly1305 } from '@noble/ciphers/chacha.js';
 import { concatBytes, exact } from '../base/bytes';
 import { children, intOf, octets, oidOf, type Tlv } from './enveloped-asn1';
-import { release } from './release';
+import { borrow, isOwned, release, type MaybeOwned } from '../base/memory';
 import {
 	OID_AES128_CBC,
 	OID_AES128_GCM,
@@ -50,16 +50,15 @@ export interface CipherInput {
 	alg: ContentAlgorithm;
 	/** The AlgorithmIdentifier parameters, if any. */
 	params: Tlv | undefined;
-	ciphertext: Uint8Array;
+	/**
+	 * Borrowed (left as it was), or owned: then AES-CBC plaintext may be written over it (the
+	 * caller reads the result instead). It is changed only when decryption succeeds.
+	 */
+	ciphertext: MaybeOwned;
 	/** AEAD only: the tag from the mac field. */
 	mac?: Uint8Array;
 	/** AEAD only: the additional data (DER of authAttrs), empty when absent. */
 	aad?: Uint8Array;
-	/**
-	 * CBC only: the plaintext may be written over `ciphertext` (the caller owns those bytes and
-	 * reads the result instead). They are changed only when decryption succeeds.
-	 */
-	inPlace?: boolean;
 }
 
 /**
@@ -67,14 +66,15 @@ export interface CipherInput {
  * AEAD ciphers is released only after the tag checked out.
  */
 export async function decryptWithCek(crypto: Crypto, cek: Uint8Array, input: CipherInput): Promise<Uint8Array | null> {
-	const { alg, params, ciphertext } = input;
+	const { alg, params } = input;
+	const ciphertext = borrow(input.ciphertext);
 	if (cek.length !== alg.keyLength) return null;
 	try {
 		switch (alg.kind) {
 			case 'aes-cbc': {
 				const iv = params ? octets(params) : new Uint8Array();
 				if (iv.length !== 16 || ciphertext.length === 0 || ciphertext.length % 16 !== 0) return null;
-				return await decryptAesCbc(crypto, cek, iv, ciphertext, input.inPlace === true);
+				return await decryptAesCbc(crypto, cek, iv, input.ciphertext);
 			}
 			case 'des3-cbc': {
 				const iv = params ? octets(params) : new Uint8Array();
@@ -121,15 +121,16 @@ const CBC_SLICE = 64 * 1024;
 const FULL_PAD = new Uint8Array(16).fill(16);
 
 /**
- * AES-CBC decryption, slice by slice, into one buffer: `ciphertext` itself when `inPlace`, else
- * a new one. The last slice goes first, so a wrong key or bad padding (the only check CBC has)
+ * AES-CBC decryption, slice by slice, into one buffer: `ciphertext` itself when it is owned,
+ * else a new one. The last slice goes first, so a wrong key or bad padding (the only check CBC has)
  * rejects before any byte is written. Every other slice gets a block appended that decrypts to
  * a full padding block (E(pad XOR last block), made with the same key), so WebCrypto accepts it
  * and returns exactly the slice's plaintext; the IV of a slice is the ciphertext block before
  * it, saved before that block is overwritten.
  * @throws when WebCrypto rejects (bad padding, wrong key): the caller maps that to null
  */
-async function decryptAesCbc(crypto: Crypto, cek: Uint8Array, iv: Uint8Array, ciphertext: Uint8Array, inPlace: boolean): Promise<Uint8Array> {
+async function decryptAesCbc(crypto: Crypto, cek: Uint8Array, iv: Uint8Array, given: MaybeOwned): Promise<Uint8Array> {
+	const ciphertext = borrow(given);
 	const n = ciphertext.length;
 	const buffer = (c: Uint8Array): Uint8Array<ArrayBuffer> => c as Uint8Array<ArrayBuffer>;
 	if (n <= CBC_SLICE) {
@@ -140,7 +141,7 @@ async function decryptAesCbc(crypto: Crypto, cek: Uint8Array, iv: Uint8Array, ci
 	const lastStart = Math.floor((n - 1) / CBC_SLICE) * CBC_SLICE;
 	const lastIv = ciphertext.slice(lastStart - 16, lastStart);
 	const last = new Uint8Array(await crypto.subtle.decrypt({ name: 'AES-CBC', iv: lastIv }, key, buffer(ciphertext.subarray(lastStart))));
-	const out = inPlace ? ciphertext : new Uint8Array(lastStart + last.length);
+	const out = isOwned(given) ? given.bytes : new Uint8Array(lastStart + last.length);
 	const input = new Uint8Array(CBC_SLICE + 16);
 	let sliceIv = exact(iv);
 	for (let start = 0; start < lastStart; start += CBC_SLICE) {

@@ -4,6 +4,7 @@
  * writes DER only.
  */
 import { concatBytes } from '../base/bytes';
+import type { OwnedBytes } from '../base/memory';
 
 /** One decoded TLV. */
 export interface Tlv {
@@ -106,30 +107,45 @@ export function parseOne(b: Uint8Array): Tlv {
 
 /** The octets of an OCTET STRING (primitive or constructed, any tag). */
 export function octets(t: Tlv): Uint8Array {
-	return gatherOctets(t, false);
+	return gatherOctets(t);
 }
 
 /**
  * The octets of an OCTET STRING. A primitive one is a view of its value; the pieces of a
- * constructed (BER) one are joined into one new buffer, or, when `inPlace`, moved to the start
- * of its own value (each piece only moves towards the front, past its header), which then no
- * longer holds valid BER. Throws BerError on malformed input.
+ * constructed (BER) one are joined into one new buffer. Throws BerError on malformed input.
  */
-export function gatherOctets(t: Tlv, inPlace: boolean): Uint8Array {
-	if (!t.constructed) return t.value;
+export function gatherOctets(t: Tlv): Uint8Array {
+	return t.constructed ? concatBytes(octetPieces(t)) : t.value;
+}
+
+/**
+ * The octets of an OCTET STRING that lies in `owned` bytes, gathered within them: a primitive
+ * one is a view of its value; the pieces of a constructed (BER) one are moved to the start of
+ * its own value (each piece only moves towards the front, past its header), which then no
+ * longer holds valid BER. Either way the result is owned along with `owned`.
+ * @throws BerError on malformed input
+ * @throws RangeError when `t` does not lie in `owned`
+ */
+export function gatherOwnedOctets(t: Tlv, owned: OwnedBytes): OwnedBytes {
+	const value = owned.part(t.value);
+	if (!t.constructed) return value;
+	let at = 0;
+	for (const piece of octetPieces(t)) {
+		t.value.copyWithin(at, piece.byteOffset - t.value.byteOffset, piece.byteOffset - t.value.byteOffset + piece.length);
+		at += piece.length;
+	}
+	return value.subarray(0, at);
+}
+
+/** The primitive pieces of a constructed OCTET STRING, in order. */
+function octetPieces(t: Tlv): Uint8Array[] {
 	const pieces: Uint8Array[] = [];
 	const collect = (node: Tlv): void => {
 		if (!node.constructed) pieces.push(node.value);
 		else for (const child of children(node)) collect(child);
 	};
 	collect(t);
-	if (!inPlace) return concatBytes(pieces);
-	let at = 0;
-	for (const piece of pieces) {
-		t.value.copyWithin(at, piece.byteOffset - t.value.byteOffset, piece.byteOffset - t.value.byteOffset + piece.length);
-		at += piece.length;
-	}
-	return t.value.subarray(0, at);
+	return pieces;
 }
 
 /** Decodes an OBJECT IDENTIFIER value to dotted form. Throws BerError if the tag is wrong. */

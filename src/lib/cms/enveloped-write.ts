@@ -17,7 +17,7 @@ import { bufferSource, concatBytes } from '../base/bytes';
 import { algId, der, derInt, derOid, octetString, seq } from './enveloped-asn1';
 import { OID_AES256_CBC, OID_AES256_GCM, OID_AUTH_ENVELOPED_DATA, OID_DATA, OID_ENVELOPED_DATA } from '../base/oids';
 import { buildRecipientInfo, type EncryptRecipient } from './recipients-encrypt';
-import { release } from './release';
+import { release } from '../base/memory';
 
 /** Content produced in order into the reader's buffer, for content never held whole. */
 export interface ContentSource {
@@ -121,12 +121,12 @@ export async function prepareEnvelope(o: EncryptContentOptions): Promise<Envelop
 			}
 			let chain: Uint8Array<ArrayBuffer> = iv;
 			// WebCrypto copies its input when called, so one buffer serves every slice of a source.
-			const scratch = content instanceof Uint8Array ? null : new Uint8Array(Math.min(sliceSize, content.length));
+			const staging = content instanceof Uint8Array ? null : new Uint8Array(Math.min(sliceSize, content.length));
 			for (let at = 0; ; at += sliceSize) {
 				const last = content.length - at <= sliceSize;
 				const end = last ? content.length : at + sliceSize;
 				// A middle slice is whole blocks; its output ends with a padding block, dropped.
-				const slice = bufferSource(scratch ? await readExactly(content as ContentSource, scratch.subarray(0, end - at)) : (content as Uint8Array).subarray(at, end));
+				const slice = bufferSource(staging ? await readExactly(content as ContentSource, staging.subarray(0, end - at)) : (content as Uint8Array).subarray(at, end));
 				const out = new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-CBC', iv: chain }, key, slice));
 				const keep = last ? out : out.subarray(0, out.length - BLOCK);
 				sink(keep);

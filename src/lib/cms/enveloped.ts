@@ -5,7 +5,8 @@
  * Every decryption failure that an attacker could provoke (wrong key, bad padding, bad tag,
  * truncated or modified ciphertext) gives the same status and the same comment.
  */
-import { BerError, children, der, derOid, gatherOctets, octets, oidOf, parseOne, type Tlv } from './enveloped-asn1';
+import { borrow, isOwned, type MaybeOwned } from '../base/memory';
+import { BerError, children, der, derOid, gatherOctets, gatherOwnedOctets, octets, oidOf, parseOne, type Tlv } from './enveloped-asn1';
 import { contentAlgorithm, decryptWithCek, splitAlgId } from './content-cipher';
 import { prepareEnvelope } from './enveloped-write';
 
@@ -100,12 +101,14 @@ interface ParsedEnvelope {
 	auth: boolean;
 	recipientInfos: Tlv[];
 	algorithm: Tlv;
-	ciphertext: Uint8Array | null;
+	/** Owned when the envelope was: then it may be decrypted within its own bytes. */
+	ciphertext: MaybeOwned | null;
 	mac?: Uint8Array;
 	aad?: Uint8Array;
 }
 
-function parseEnvelope(inner: Tlv, auth: boolean, inPlace: boolean): ParsedEnvelope {
+/** Reads the envelope `inner` of `owner`'s bytes; its ciphertext is owned when `owner` is. */
+function parseEnvelope(inner: Tlv, auth: boolean, owner: MaybeOwned): ParsedEnvelope {
 	const parts = children(inner);
 	let i = 1;
 	if (parts[i]?.tag === 0xa0) i++; // originatorInfo
@@ -114,7 +117,7 @@ function parseEnvelope(inner: Tlv, auth: boolean, inPlace: boolean): ParsedEnvel
 	if (ris?.tag !== 0x31 || eciT?.tag !== 0x30) throw new BerError('The envelope is malformed.');
 	const [, algorithm, encT] = children(eciT);
 	if (!algorithm) throw new BerError('The envelope has no content encryption algorithm.');
-	const ciphertext = encT && (encT.tag === 0x80 || encT.tag === 0xa0) ? gatherOctets(encT, inPlace) : null;
+	const ciphertext = encT && (encT.tag === 0x80 || encT.tag === 0xa0) ? (isOwned(owner) ? gatherOwnedOctets(encT, owner) : gatherOctets(encT)) : null;
 	if (!auth) return { auth, recipientInfos: children(ris), algorithm, ciphertext };
 	let aad: Uint8Array = new Uint8Array();
 	if (parts[i]?.tag === 0xa1) aad = der(0x31, (parts[i++] as Tlv).value);
@@ -125,11 +128,10 @@ function parseEnvelope(inner: Tlv, auth: boolean, inPlace: boolean): ParsedEnvel
 
 /** Options of {@link decryptContent}. */
 export interface DecryptContentOptions {
-	der: Uint8Array;
+	/** The ContentInfo: borrowed (left as it was), or owned (decrypted within, see {@link decryptContent}). */
+	der: MaybeOwned;
 	candidates: DecryptCandidate[];
 	crypto: Crypto;
-	/** Decrypt within `der`'s own bytes (see {@link decryptContent}). */
-	inPlace?: boolean;
 	/**
 	 * Checks content decrypted under a key that came through RSA PKCS#1 v1.5. Implicit rejection
 	 * makes a wrong or damaged encrypted key a random content key, and about 1 in 256 of those
@@ -148,20 +150,20 @@ export interface DecryptContentOptions {
  * (always with DECRYPT_FAILED_COMMENT) for any decryption failure or damaged envelope.
  * Throws NotEnvelopedError only when `der` is not an EnvelopedData/AuthEnvelopedData at all.
  *
- * With `inPlace` (for a caller that owns `der` and has no further use for it), the content is
- * gathered and decrypted within `der`'s own bytes and returned as a view of them: no copy of
- * message size is made. `der` then no longer holds the envelope.
+ * When `der` is owned ({@link own}: the caller has no further use for it), the content is
+ * gathered and decrypted within its bytes and returned as a view of them: no copy of message
+ * size is made. `der` then no longer holds the envelope. Borrowed `der` is left as it was.
  */
 export async function decryptContent(o: DecryptContentOptions): Promise<DecryptResult> {
 	let contentType: string;
 	let inner: Tlv | undefined;
 	try {
-		const [ct, wrapper] = children(parseOne(o.der));
+		const [ct, wrapper] = children(parseOne(borrow(o.der)));
 		if (!ct) throw new BerError('The ContentInfo is empty.');
 		contentType = oidOf(ct);
 		inner = wrapper?.tag === 0xa0 ? children(wrapper)[0] : undefined;
 	} catch (e) {
-		if (looksEnveloped(o.der)) return FAILED;
+		if (looksEnveloped(borrow(o.der))) return FAILED;
 		throw new NotEnvelopedError('This is not an encrypted CMS message.', { cause: e });
 	}
 	if (contentType !== OID_ENVELOPED_DATA && contentType !== OID_AUTH_ENVELOPED_DATA) {
@@ -171,7 +173,7 @@ export async function decryptContent(o: DecryptContentOptions): Promise<DecryptR
 	let matched: ReturnType<typeof matchRecipients>;
 	try {
 		if (!inner) throw new BerError('The ContentInfo has no content.');
-		env = parseEnvelope(inner, contentType === OID_AUTH_ENVELOPED_DATA, o.inPlace === true);
+		env = parseEnvelope(inner, contentType === OID_AUTH_ENVELOPED_DATA, o.der);
 		matched = matchRecipients(env.recipientInfos, o.candidates);
 	} catch {
 		return FAILED;
@@ -187,7 +189,8 @@ export async function decryptContent(o: DecryptContentOptions): Promise<DecryptR
 		return FAILED;
 	}
 	if (!alg || alg.aead !== env.auth) return { status: 'failed', comment: UNSUPPORTED_CIPHER_COMMENT };
-	if (!env.ciphertext) return FAILED;
+	const ciphertext = env.ciphertext;
+	if (!ciphertext) return FAILED;
 	let strict = false;
 	let tried = false;
 	const tries = boundedTries(matched.matches);
@@ -200,15 +203,15 @@ export async function decryptContent(o: DecryptContentOptions): Promise<DecryptR
 		tried = true;
 		if (r.status === 'failed') continue;
 		// A legacy key may be a random one whose content passes the padding check: decrypted in place,
-		// that garbage would overwrite the ciphertext the next RecipientInfo needs. So only the last try may.
-		const inPlace = o.inPlace === true && (!m.legacy || n === tries.length - 1);
+		// that garbage would overwrite the ciphertext the next RecipientInfo needs. So only the last
+		// try is handed the owned ciphertext; the others borrow it.
+		const handOver = !m.legacy || n === tries.length - 1;
 		const content = await decryptWithCek(o.crypto, r.cek, {
 			alg,
 			params,
-			ciphertext: env.ciphertext,
+			ciphertext: handOver ? ciphertext : borrow(ciphertext),
 			...(env.mac ? { mac: env.mac } : {}),
-			...(env.aad ? { aad: env.aad } : {}),
-			...(inPlace ? { inPlace: true } : {})
+			...(env.aad ? { aad: env.aad } : {})
 		});
 		r.cek.fill(0);
 		if (content && m.legacy && o.plausible && !o.plausible(content)) continue;

@@ -7,7 +7,7 @@ import { writeFailureMessage } from '../store/errors';
 import { abortAndSettle } from '../store/transaction';
 import { readHeaders, type Address } from '../mime/display';
 import type { SecurityResult } from '../smime/incoming-types';
-import { announce, recordPhase, STORE_TIMING, type DeskContext } from './context';
+import { announce, type DeskContext } from './context';
 import { appendLog, type NewLogEntry } from './log';
 import { addArticle, addToStoredTicket, articleHeaders, toStoredBytes, type ArticleRecord, type ArticleTx, type StoredAttachment, type TicketRecord } from './tickets';
 
@@ -74,7 +74,7 @@ export async function storeSent(ctx: DeskContext, sent: SentArticle, log: NewLog
 		const aborted = await abortAndSettle(tx);
 		throw new Error(writeFailureMessage([cause, aborted], 'The sent message was not stored.', 'The sent message could not be stored.'), { cause });
 	}
-	recordPhase(STORE_TIMING, performance.now() - storing);
+	ctx.phases('store', performance.now() - storing);
 	announce(ctx, ['tickets', 'articles', 'logs']);
 	return ids;
 }

@@ -5,7 +5,7 @@
  * the message itself is built by smime/outgoing.
  */
 import type { EncryptRecipient } from '../cms/enveloped';
-import type { OutAddress, OutAttachment } from '../mime/build';
+import type { OutAddress, OutAttachment } from '../mime/out-headers';
 import { parseAddressList } from '../mime/display';
 import type { CertificateInfo } from '../pki/describe';
 import { chooseContentEncryption, chooseKeyTransport, contentEncryptionName, normalizeCapabilities } from '../smime/algorithm-policy';

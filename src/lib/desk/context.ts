@@ -7,6 +7,7 @@ import type { SealdeskDatabase } from '../store/db';
 import type { ChangeFeed, StoreChange } from '../store/changes';
 import type { LegacyReaders } from '../pki/read';
 import type { FetchLike } from '../mailbox/types';
+import type { PhaseObserver } from './phases';
 
 /** What the mailbox sync and the outbox keep in memory for one open desk. */
 export interface MailboxRuntime {
@@ -50,6 +51,8 @@ export interface DeskContext {
 	/** What a relative session URL such as `/jmap` resolves against (the page's or worker's location). */
 	base?: string;
 	mailbox: MailboxRuntime;
+	/** Told how long each phase took (see phases.ts); User Timing measures by default. */
+	phases: PhaseObserver;
 }
 
 /** A timer source: setTimeout and clearTimeout by default. */
@@ -75,18 +78,4 @@ export const platformTimers: DeskTimers = {
 /** Publishes that these stores changed (after a transaction committed). */
 export function announce(ctx: DeskContext, stores: StoreChange['store'][]): void {
 	ctx.changes.publish(stores.map((store) => ({ store, database: ctx.name })));
-}
-
-/** The User Timing name under which the desk records how long its last article's IndexedDB transaction took. */
-export const STORE_TIMING = 'sealdesk:store';
-
-/**
- * Records a phase that took `duration` ms up to now as a User Timing measure (seen in DevTools
- * and read by the benchmark), keeping only the latest one so a long-lived worker does not
- * accumulate entries.
- */
-export function recordPhase(name: string, duration: number): void {
-	performance.clearMeasures(name);
-	const end = performance.now();
-	performance.measure(name, { start: end - duration, end });
 }

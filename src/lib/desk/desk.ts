@@ -11,6 +11,7 @@ import * as receiving from './receive';
 import * as tickets from './tickets';
 import type { ContentEncryptionSetting, SignatureSchemeSetting } from '../smime/algorithm-policy';
 import { platformTimers, type DeskContext, type DeskTimers } from './context';
+import { userTimingPhases } from './phases';
 import type { TicketRow } from './ticket-overview';
 import * as certificates from './certificates';
 import * as vault from './vault';
@@ -447,6 +448,7 @@ export async function openDesk(options: OpenDeskOptions = {}): Promise<Desk> {
 		changes: new ChangeFeed(),
 		vault: { unlocked: null, lastUsed: 0, timer: null },
 		timers: options.timers ?? platformTimers,
+		phases: userTimingPhases,
 		legacy: defaultLegacyReaders(),
 		...(options.maxMessageSize !== undefined ? { maxMessageSize: options.maxMessageSize } : {}),
 		fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),

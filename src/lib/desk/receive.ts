@@ -7,6 +7,7 @@
  * S/MIME is off, the mail is stored unprocessed (statuses 'none' with a comment that says so).
  */
 import { toHex } from '../base/bytes';
+import { borrow, isOwned, own, type MaybeOwned } from '../base/memory';
 import { abortAndSettle } from '../store/transaction';
 import type { DecryptCandidate } from '../cms/recipients-decrypt';
 import { readHeaders, toDisplay } from '../mime/display';
@@ -19,7 +20,7 @@ import { overviewWith } from './ticket-overview';
 import { withWords } from '../store/search-words';
 import { addArticle, articleHeaders, storedBytes, toArticle, toStoredBytes, type Article } from './tickets';
 import { isEnabled, recordCapabilities } from './certificates';
-import { announce, recordPhase, STORE_TIMING, type DeskContext } from './context';
+import { announce, type DeskContext } from './context';
 import { appendLog } from './log';
 import { learnCertificates, storedCertificates } from './learned-certificates';
 import { sectionsOf, withoutRanges, type StoredSection } from './sections';
@@ -80,8 +81,6 @@ export async function receive(ctx: DeskContext, raw: Uint8Array | string | Blob,
 	}
 	let bytes: Uint8Array;
 	let stored: Blob;
-	// Bytes read from a Blob or encoded from a string are ours alone: processing may overwrite them.
-	const scratch = typeof raw === 'string' || raw instanceof Blob;
 	if (raw instanceof Blob) {
 		// A dropped .eml file: stored as it is (no copy) and read once here, not in the page.
 		stored = raw.slice(0, raw.size, raw.type);
@@ -96,7 +95,8 @@ export async function receive(ctx: DeskContext, raw: Uint8Array | string | Blob,
 		stored = toStoredBytes(bytes);
 	}
 	const headers = articleHeaders(readHeaders(bytes));
-	const result = await processMail(ctx, bytes, scratch);
+	// Bytes read from a Blob or encoded from a string are ours alone: processing may overwrite them.
+	const result = await processMail(ctx, typeof raw === 'string' || raw instanceof Blob ? own(bytes) : bytes);
 	const now = ctx.now().toISOString();
 	const record: Omit<ArticleRecord, 'id' | 'ticketId'> = {
 		direction: 'in',
@@ -141,7 +141,7 @@ export async function receive(ctx: DeskContext, raw: Uint8Array | string | Blob,
 		const aborted = await abortAndSettle(tx);
 		throw new Error(writeFailureMessage([cause, aborted], 'The mail was not stored.', 'The message could not be stored.'), { cause });
 	}
-	recordPhase(STORE_TIMING, performance.now() - storing);
+	ctx.phases('store', performance.now() - storing);
 	announce(ctx, mark ? ['tickets', 'articles', 'logs', 'mailSync'] : ['tickets', 'articles', 'logs']);
 	await learnCapabilities(ctx, result, headers.messageId);
 	return toArticle({ ...record, ...ids });
@@ -155,8 +155,9 @@ export async function receive(ctx: DeskContext, raw: Uint8Array | string | Blob,
 export async function retry(ctx: DeskContext, articleId: number): Promise<Article> {
 	const existing = (await ctx.db.get('articles', articleId)) as ArticleRecord | undefined;
 	if (!existing) throw new Error('No article has this id.');
-	// A stored Blob is read into new bytes, which are scratch; a stored array is the record's own (written back below).
-	const result = await processMail(ctx, await storedBytes(existing.raw), existing.raw instanceof Blob);
+	// A stored Blob is read into new bytes, which are ours; a stored array is the record's own (written back below).
+	const bytes = await storedBytes(existing.raw);
+	const result = await processMail(ctx, existing.raw instanceof Blob ? own(bytes) : bytes);
 	const now = ctx.now().toISOString();
 	const updated: ArticleRecord = {
 		...existing,
@@ -190,12 +191,12 @@ export async function retry(ctx: DeskContext, articleId: number): Promise<Articl
 	return toArticle(updated);
 }
 
-/** @param scratch - nothing reads `raw` afterwards: it is decoded and decrypted within its own bytes */
-async function processMail(ctx: DeskContext, raw: Uint8Array, scratch: boolean): Promise<Processed> {
+/** @param raw - owned when nothing reads it afterwards: it is then decoded and decrypted within its own bytes */
+async function processMail(ctx: DeskContext, raw: MaybeOwned): Promise<Processed> {
 	if (!(await isEnabled(ctx))) {
 		// Too many parts: not taken apart for display either (the raw mail is kept).
-		const tooMany = hasTooManyParts(raw);
-		const display = tooMany ? { text: '', attachments: [] } : await toDisplay(raw, undefined, scratch);
+		const tooMany = hasTooManyParts(borrow(raw));
+		const display = tooMany ? { text: '', attachments: [] } : await toDisplay(raw);
 		const off = (sentence: string): string => (tooMany ? `${sentence} ${TOO_MANY_PARTS}` : sentence);
 		return {
 			security: { sign: { status: 'none', comment: off(SMIME_OFF_SIGN) }, encryption: { status: 'none', comment: off(SMIME_OFF_ENCRYPTION) }, layers: [] },
@@ -219,8 +220,7 @@ async function processMail(ctx: DeskContext, raw: Uint8Array, scratch: boolean):
 			...(ctx.maxMessageSize !== undefined ? { maxSize: ctx.maxMessageSize } : {}),
 			acceptSha1: await acceptSha1Signatures(ctx),
 			now: ctx.now(),
-			crypto: ctx.crypto,
-			scratch
+			crypto: ctx.crypto
 		});
 	} catch (error) {
 		// A bug must not lose the mail or reach the caller: it is stored with a neutral status, and retry can run again.
@@ -233,13 +233,14 @@ async function processMail(ctx: DeskContext, raw: Uint8Array, scratch: boolean):
 			problem: error instanceof Error ? error.message : String(error)
 		};
 	}
-	// Sections first: their content may lie in bytes the message's own display decodes over (scratch).
+	// Sections first: their content may lie in bytes the message's own display decodes over (owned input).
 	const stored = await sectionsOf(result.nested, displayable);
 	const sections = stored.length > 0 ? { sections: stored } : {};
 	// A partly signed message's body is the rest: its signed parts are shown apart, never as part of it.
 	const signedRanges = result.nested.flatMap((n) => (n.kind === 'signed-part' ? [{ start: n.start, end: n.end }] : []));
 	const content = result.content && signedRanges.length > 0 ? withoutRanges(result.content, signedRanges) : result.content;
-	const display = content ? await toDisplay(displayable(content), undefined, scratch && content === result.content) : { text: '', attachments: [] };
+	// The content lies in memory we own when the message was owned (see readIncoming), unless rebuilt without the signed parts.
+	const display = content ? await toDisplay(isOwned(raw) && content === result.content ? own(displayable(content)) : displayable(content)) : { text: '', attachments: [] };
 	return {
 		...sections,
 		security: result.security,

@@ -14,7 +14,7 @@
 import type { IDBPTransaction } from 'idb';
 import type { Address, MessageHeaders } from '../mime/display';
 import type { SecurityResult } from '../smime/incoming-types';
-import { blobOf } from '../mime/blob-copy';
+import { blobOf } from '../base/memory';
 import type { SealdeskDB } from '../store/schema';
 import { queryWords, withWords } from '../store/search-words';
 import { announce, type DeskContext } from './context';

@@ -1,5 +1,6 @@
 /** Display and header reading for the ticket view and threading. */
 import PostalMime from 'postal-mime';
+import { borrow, isOwned, type MaybeOwned, type OwnedBytes } from '../base/memory';
 import { decodeBase64, decodeCheckedBase64InPlace, decodeCleanBase64, decodePostalBase64, isCleanBase64 } from './base64-decode';
 import { concatBytes, fromBinary, toHex } from '../base/bytes';
 import { bytesToLatin1, indexOfBytes } from './bytes';
@@ -41,13 +42,15 @@ const LARGE_PART = 64 * 1024;
  * large format=flowed text or calendar is not unwrapped); when postal-mime does not give back
  * every placeholder exactly once, the whole message goes to postal-mime, which then reads at
  * most {@link MAX_READ_LINES} lines of it (the start is shown, then {@link NOT_ALL_SHOWN}).
+ * @param input - the entity: borrowed (a plain array, left as it was), or owned ({@link own}):
+ *   then large base64 bodies are decoded over themselves, once postal-mime's result is taken, so
+ *   each attachment is a view of the input (no copies of attachment size); owned input is left
+ *   as it was whenever the whole message goes to postal-mime
  * @param largePart - leaf bodies from this many bytes on are decoded here (tests lower it)
- * @param scratch - `raw` is the caller's scratch: large base64 bodies are decoded over
- *   themselves, once postal-mime's result is taken, so each attachment is a view of `raw` (no
- *   copies of attachment size); `raw` is left as it was whenever the whole message goes to postal-mime
  */
-export async function toDisplay(raw: Uint8Array, largePart = LARGE_PART, scratch = false): Promise<DisplayContent> {
-	const taken: Taken = raw.length >= largePart ? takenParts(raw, largePart, scratch) : { large: [], lines: [], cut: [] };
+export async function toDisplay(input: MaybeOwned, largePart = LARGE_PART): Promise<DisplayContent> {
+	const raw = borrow(input);
+	const taken: Taken = raw.length >= largePart ? takenParts(raw, largePart, isOwned(input) ? input : null) : { large: [], lines: [], cut: [] };
 	const cutBytes = taken.cut.reduce((sum, c) => sum + c.end - c.start, 0);
 	if (taken.large.length > 0 || taken.lines.length > 0 || cutBytes >= largePart) {
 		const fast = await withPlaceholders(raw, taken);
@@ -97,7 +100,7 @@ async function parse(raw: Uint8Array): Promise<DisplayContent | null> {
 interface LargePart {
 	start: number;
 	end: number;
-	/** The decoded content; for scratch input this decodes the body over itself, so it is called once, last. */
+	/** The decoded content; for owned input this decodes the body over itself, so it is called once, last. */
 	content: () => Uint8Array;
 	/** The Content-Type charset, for a calendar (postal-mime makes its content from the text). */
 	charset: string | undefined;
@@ -158,7 +161,7 @@ interface Taken {
  * under 64 KB) is read by postal-mime exactly as before. A calendar attachment gets postal-mime's
  * calendar bytes of the decoded text ({@link calendarBytes}), decided by the type postal-mime gives it.
  */
-function takenParts(raw: Uint8Array, largePart: number, scratch: boolean): Taken {
+function takenParts(raw: Uint8Array, largePart: number, owner: OwnedBytes | null): Taken {
 	const taken: Taken = { large: [], lines: [], cut: [] };
 	let budget = largePart;
 	let base64Budget = largePart;
@@ -203,12 +206,14 @@ function takenParts(raw: Uint8Array, largePart: number, scratch: boolean): Taken
 		}
 		const end = start + body.length;
 		if (!clean) {
-			// Decoded now, as postal-mime would: over itself for scratch input (only once taken), else into a fresh buffer.
-			taken.large.push({ start, end, charset, content: scratch ? () => decodePostalBase64(body, body) : once(() => decodePostalBase64(body)) });
+			// Decoded now, as postal-mime would: over itself for owned input (only once taken), else into a fresh buffer.
+			const mine = owner?.part(body).bytes;
+			taken.large.push({ start, end, charset, content: mine ? () => decodePostalBase64(mine, mine) : once(() => decodePostalBase64(body)) });
 			return;
 		}
-		if (scratch) {
-			taken.large.push({ start, end, charset, content: () => decodeCheckedBase64InPlace(body) });
+		if (owner) {
+			const mine = owner.part(body).bytes;
+			taken.large.push({ start, end, charset, content: () => decodeCheckedBase64InPlace(mine) });
 			return;
 		}
 		const content = decodeCleanBase64(body);
@@ -347,7 +352,7 @@ async function withPlaceholders(raw: Uint8Array, taken: Taken): Promise<DisplayC
 		const leaf = taken.lines[k];
 		if (leaf) a.content = isCalendar(a.mimeType) ? calendarBytes(textOf(k)) : leaf.bytes;
 	}
-	// Only now, with the result taken, may a scratch body be decoded over itself.
+	// Only now, with the result taken, may an owned body be decoded over itself.
 	for (const [k, a] of used) {
 		const part = taken.large[k];
 		if (!part) continue;

@@ -9,17 +9,12 @@ export { hasTooManyParts, MAX_PARTS } from './part-count';
 export { isWellFormedEntity } from './well-formed';
 export type { SmimeKind, SignedSplit } from './smime';
 export { encodeQuotedPrintable, encodeHeaderWord, formatAddress, filenameParam, isPrintableAscii } from './encode';
-export {
-	buildMessage,
-	buildContentEntity,
-	buildTextEntity,
-	buildAttachmentEntity,
-	buildMultipartSigned,
-	buildPkcs7Mime,
-	makeBoundary,
-	formatDate,
-	utf8,
-} from './build';
-export type { BuildMessageOptions, OutAddress, OutAttachment } from './build';
+export { messageHeaders, attachmentHeaders, multipartSignedHead, pkcs7MimeHeaders, SIGNATURE_PART_HEADERS, formatDate } from './out-headers';
+export type { MessageHeaderOptions, OutAddress, OutAttachment } from './out-headers';
+export { buildExactContentEntity, buildExactTextEntity, contentEntityPieces } from './out-content';
+export { ascii, materialize, piecesEndWithCrlf, piecesLength, writePieces, type BlobPiece, type Piece } from './out-pieces';
+export { BLOB_CHUNK, BlobChunks, BlobReadError } from './blob-chunks';
+export { PieceReader } from './piece-reader';
+export { boundaryFor } from './boundary';
 export { toDisplay, readHeaders, parseAddressList, isValidAddress, decodeHeaderWords } from './display';
 export type { Address, DisplayContent, MessageHeaders } from './display';

@@ -2,6 +2,7 @@
  * The result shapes of reading an incoming message, exactly as ARCHITECTURE.md gives
  * `article.security`, plus the per-layer detail the UI and the log use.
  */
+import type { MaybeOwned } from '../base/memory';
 import type { SmimeCapability } from '../cms/attributes';
 import type { DecryptCandidate } from '../cms/recipients-decrypt';
 
@@ -114,8 +115,13 @@ export interface TrustedSigner {
 
 /** Options of {@link readIncoming}. */
 export interface ReadIncomingOptions {
-	/** The raw RFC 5322 message. */
-	raw: Uint8Array;
+	/**
+	 * The raw RFC 5322 message. Borrowed (a plain array) it is left as it was. Owned ({@link own}:
+	 * the caller reads it for nothing else afterwards), S/MIME bodies are base64-decoded and
+	 * decrypted within its own bytes (no copies of message size), and the result's content is a
+	 * view of memory the caller owns.
+	 */
+	raw: MaybeOwned;
 	/** DER of every imported certificate: trust anchors, intermediates and signer look-up. */
 	certificates: Uint8Array[];
 	/** DER of the certificates learned from valid signed mail: signer look-up and intermediates, never anchors. */
@@ -134,12 +140,6 @@ export interface ReadIncomingOptions {
 	depth?: number;
 	/** Nested parts still to be read for the whole received message; internal to the recursion. */
 	nestedBudget?: { left: number };
-	/**
-	 * `raw` is the caller's scratch, read for nothing else afterwards: S/MIME bodies are then
-	 * base64-decoded and decrypted within its own bytes (no copies of message size), and the
-	 * result's content is a view of it. Off by default: `raw` is left as it was.
-	 */
-	scratch?: boolean;
 }
 
 /** What {@link readIncoming} found. */

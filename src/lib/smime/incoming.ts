@@ -8,6 +8,7 @@
  * released only after the GCM tag (checked by the CMS layer) and, for decrypted content, an
  * inner signature has been checked.
  */
+import { borrow, isOwned, own, partOf, type MaybeOwned, type OwnedBytes } from '../base/memory';
 import { decryptContent } from '../cms/enveloped';
 import { children, derOid, oidOf, parseOne } from '../cms/enveloped-asn1';
 import { decodeBase64, decodeBase64InPlace } from '../mime/base64-decode';
@@ -39,7 +40,7 @@ const BROKEN: SignatureLayer = { verdicts: [{ status: 'invalid', comment: VERIFY
  * @throws only for programming errors (for example unknown options passed on to cms/pki)
  */
 export async function readIncoming(o: ReadIncomingOptions): Promise<IncomingResult> {
-	const headers = readHeaders(o.raw);
+	const headers = readHeaders(borrow(o.raw));
 	const from = headers.from?.address;
 	const fromField = from ? { from } : {};
 	if (o.raw.length > (o.maxSize ?? DEFAULT_MAX_SIZE)) {
@@ -174,14 +175,15 @@ function signaturePolicy(o: ReadIncomingOptions, messageDate: Date | undefined):
 
 async function unwrap(o: ReadIncomingOptions, policy: SignaturePolicy): Promise<Walk> {
 	const layers: FoundLayer[] = [];
-	let current = o.raw;
+	// Owned when the caller handed the message over: then bodies are decoded and decrypted within it.
+	let current: MaybeOwned = o.raw;
 	for (let level = 0; ; level++) {
 		if (level >= MAX_LEVELS) return { layers, content: null, tooDeep: true, levels: level };
-		const entity = parseEntity(current);
+		const entity = parseEntity(borrow(current));
 		const kind = classifySmime(entity);
 		if (kind.kind === 'broken-signed') {
 			layers.push({ kind: 'signed', form: 'detached', layer: BROKEN });
-			return { layers, content: current, tooDeep: false, levels: level };
+			return { layers, content: borrow(current), tooDeep: false, levels: level };
 		}
 		if (kind.kind === 'multipart-signed') {
 			let split;
@@ -189,27 +191,27 @@ async function unwrap(o: ReadIncomingOptions, policy: SignaturePolicy): Promise<
 				split = splitSigned(entity);
 			} catch {
 				layers.push({ kind: 'signed', form: 'detached', layer: BROKEN });
-				return { layers, content: current, tooDeep: false, levels: level };
+				return { layers, content: borrow(current), tooDeep: false, levels: level };
 			}
 			const layer = await readSignatureLayer({ der: split.signature, detachedContent: split.signedBytes, certificates: o.certificates, ...learnedOf(o), policy, now: o.now, crypto: o.crypto });
 			layers.push({ kind: 'signed', form: 'detached', layer });
-			current = split.content.raw;
+			current = partOf(current, split.content.raw);
 			continue;
 		}
 		// A certs-only SignedData (a certificate bundle) signs nothing: it is shown as an attachment.
-		if (kind.kind !== 'pkcs7-mime' || kind.smimeType === 'certs-only') return { layers, content: current, tooDeep: false, levels: level };
-		const der = o.scratch === true ? decodeBodyInPlace(entity) : decodeBody(entity);
-		const type = cmsContentType(der);
+		if (kind.kind !== 'pkcs7-mime' || kind.smimeType === 'certs-only') return { layers, content: borrow(current), tooDeep: false, levels: level };
+		// A body decoded into a new buffer is ours to overwrite even when the message is borrowed.
+		const der: MaybeOwned = isOwned(current) ? decodeOwnedBody(entity, current) : freshOwned(decodeBody(entity), current);
+		const type = cmsContentType(borrow(der));
 		const enveloped = type === OID_ENVELOPED_DATA || type === OID_AUTH_ENVELOPED_DATA || (type === null && /enveloped/.test(kind.smimeType ?? ''));
 		if (enveloped) {
 			let result;
 			try {
-				// A decoded body, or any part of scratch input, is ours to overwrite: the content is decrypted within it.
+				// Owned (a decoded body, or any part of an owned message): the content is decrypted within it.
 				result = await decryptContent({
 					der,
 					candidates: o.candidates,
 					crypto: o.crypto,
-					inPlace: o.scratch === true || der.buffer !== current.buffer,
 					// RFC 8551: the content is a MIME entity; legacy-path garbage never is.
 					plausible: isWellFormedEntity
 				});
@@ -218,14 +220,15 @@ async function unwrap(o: ReadIncomingOptions, policy: SignaturePolicy): Promise<
 			}
 			layers.push({ kind: 'encrypted', result });
 			if (result?.status !== 'decrypted') return { layers, content: null, tooDeep: false, levels: level };
-			current = result.content;
+			// In an owned message's memory or in new memory: owned as the message was.
+			current = isOwned(current) ? own(result.content) : result.content;
 			continue;
 		}
-		if (type !== OID_SIGNED_DATA && type !== null) return { layers, content: current, tooDeep: false, levels: level };
-		const layer = await readSignatureLayer({ der, certificates: o.certificates, ...learnedOf(o), policy, now: o.now, crypto: o.crypto });
+		if (type !== OID_SIGNED_DATA && type !== null) return { layers, content: borrow(current), tooDeep: false, levels: level };
+		const layer = await readSignatureLayer({ der: borrow(der), certificates: o.certificates, ...learnedOf(o), policy, now: o.now, crypto: o.crypto });
 		layers.push({ kind: 'signed', form: 'opaque', layer });
 		if (!layer.content) return { layers, content: null, tooDeep: false, levels: level };
-		current = layer.content;
+		current = isOwned(current) ? own(layer.content) : layer.content;
 	}
 }
 
@@ -233,19 +236,26 @@ async function unwrap(o: ReadIncomingOptions, policy: SignaturePolicy): Promise<
 const IN_PLACE_TYPES = [OID_ENVELOPED_DATA, OID_AUTH_ENVELOPED_DATA, OID_SIGNED_DATA].map(derOid);
 
 /**
- * decodeBody for scratch input: a base64 body is decoded over itself when its first bytes show
- * an EnvelopedData, AuthEnvelopedData or SignedData ContentInfo. Then {@link cmsContentType}
- * of the whole can only be that type or null, and neither path reads the encoded body again
- * (any other type shows the entity itself, so its body is decoded into a new buffer).
+ * decodeBody for an entity of owned bytes: a base64 body is decoded over itself when its first
+ * bytes show an EnvelopedData, AuthEnvelopedData or SignedData ContentInfo. Then
+ * {@link cmsContentType} of the whole can only be that type or null, and neither path reads the
+ * encoded body again (any other type shows the entity itself, so its body is decoded into a new
+ * buffer). Either way the result is owned: a part of `owner`, or new memory.
  */
-function decodeBodyInPlace(entity: MimeEntity): Uint8Array {
-	if ((entity.header('content-transfer-encoding') ?? '').trim().toLowerCase() !== 'base64') return decodeBody(entity);
-	const head = decodeBase64(entity.body.subarray(0, 64));
-	if (head[0] !== 0x30 || head.length < 2) return decodeBody(entity);
+function decodeOwnedBody(entity: MimeEntity, owner: OwnedBytes): OwnedBytes {
+	const body = owner.part(entity.body);
+	if ((entity.header('content-transfer-encoding') ?? '').trim().toLowerCase() !== 'base64') return own(decodeBody(entity));
+	const head = decodeBase64(body.bytes.subarray(0, 64));
+	if (head[0] !== 0x30 || head.length < 2) return own(decodeBody(entity));
 	const first = head[1] ?? 0;
 	const at = first <= 0x80 ? 2 : 2 + (first & 0x7f);
 	const known = IN_PLACE_TYPES.some((oid) => oid.every((x, j) => head[at + j] === x));
-	return known ? decodeBase64InPlace(entity.body) : decodeBody(entity);
+	return own(known ? decodeBase64InPlace(body.bytes) : decodeBody(entity));
+}
+
+/** A decoded body of `of`: owned when it is new memory (decoded), borrowed when it is a view of `of` (no transfer encoding). */
+function freshOwned(decoded: Uint8Array, of: Uint8Array): MaybeOwned {
+	return decoded.buffer === of.buffer ? decoded : own(decoded);
 }
 
 /** The contentType OID of a CMS ContentInfo, or null when it cannot be read. */

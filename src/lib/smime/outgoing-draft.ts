@@ -4,7 +4,7 @@
  */
 import { toHex } from '../base/bytes';
 import { parseAddressList } from '../mime/display';
-import type { OutAddress } from '../mime/build';
+import type { OutAddress } from '../mime/out-headers';
 
 /** Why a draft was refused. */
 export type DraftErrorCode =

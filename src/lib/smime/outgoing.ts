@@ -7,13 +7,16 @@
  */
 import { signData, type SignatureScheme } from '../cms/signed-sign';
 import { prepareEnvelope, type ContentEncryption, type EncryptRecipient } from '../cms/enveloped';
-import { messageHeaders, multipartSignedHead, pkcs7MimeHeaders, SIGNATURE_PART_HEADERS, type OutAddress, type OutAttachment } from '../mime/build';
+import { messageHeaders, multipartSignedHead, pkcs7MimeHeaders, SIGNATURE_PART_HEADERS, type OutAddress, type OutAttachment } from '../mime/out-headers';
 import { Base64LineWriter, base64LinesLength } from '../mime/base64-encode';
-import { BlobCopier, COPY_PART } from '../mime/blob-copy';
+import { BlobReadError } from '../mime/blob-chunks';
+import { boundaryFor } from '../mime/boundary';
+import { contentEntityPieces } from '../mime/out-content';
+import { ascii, materialize, piecesEndWithCrlf, piecesLength, writePieces, type Piece } from '../mime/out-pieces';
+import { PieceReader } from '../mime/piece-reader';
+import { BlobCopier, COPY_PART } from '../base/memory';
 import type { PrivateKeySet } from '../pki/keyset';
 import { ourCapabilities } from './algorithm-policy';
-import { contentEntityPieces } from './outgoing-content';
-import { ascii, BlobReadError, boundaryFor, materialize, PieceReader, piecesEndWithCrlf, piecesLength, writePieces, type Piece } from './outgoing-layout';
 import { DraftError } from './outgoing-draft';
 
 /** Who signs, with what. */
@@ -115,7 +118,7 @@ async function withReadErrors<T>(f: () => Promise<T>): Promise<T> {
 }
 
 async function build(o: OutgoingOptions): Promise<OutgoingMessage> {
-	const pieces = contentEntityPieces({ text: o.text, ...(o.attachments?.length ? { attachments: o.attachments } : {}) });
+	const pieces = contentEntityPieces({ text: o.text, ...(o.attachments?.length ? { attachments: o.attachments } : {}) }, o.crypto);
 	const headers = messageHeaders({
 		from: o.from,
 		to: o.to,
@@ -208,7 +211,7 @@ async function writeSigned(
 	prefix: Uint8Array,
 	copy?: BlobCopier
 ): Promise<{ entity: Uint8Array; content: Uint8Array }> {
-	const b = boundaryFor([...pieces, SIGNATURE_PART_HEADERS]);
+	const b = boundaryFor([...pieces, SIGNATURE_PART_HEADERS], o.crypto);
 	const head: Piece[] = [prefix, multipartSignedHead(b, 'sha-256'), ascii(`--${b}\r\n`)];
 	const start = piecesLength(head);
 	const contentEnd = start + piecesLength(pieces);

@@ -2,7 +2,7 @@
 import { describe, expect, test } from 'vitest';
 import fc from 'fast-check';
 import PostalMime from 'postal-mime';
-import { buildExactContentEntity } from '../../src/lib/smime/outgoing-content';
+import { buildExactContentEntity } from '../../src/lib/mime/out-content';
 import { isCrlf7bit } from '../interop/outgoing-helpers';
 
 const pieces = fc.constantFrom('a', 'Z', ' ', '\t', '=', '.', '\n', '\r\n', 'From ', 'ä', '€', '👋', '日本', '=3D', '--', ' \n', '\t\n', '\r', '\u0000', '\r\r\n');
@@ -15,7 +15,7 @@ describe('exact text', () => {
 				const entity = await buildExactContentEntity({
 					text: t,
 					...(withAttachment ? { attachments: [{ filename: 'x.bin', contentType: 'application/octet-stream', data: new Uint8Array([0, 1, 2]) }] } : {})
-				});
+				}, globalThis.crypto);
 				// The caller ends a message in CRLF; a multipart entity already does.
 				const message = withAttachment ? entity : new Uint8Array([...entity, 13, 10]);
 				expect(isCrlf7bit(message)).toBe(true);

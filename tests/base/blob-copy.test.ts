@@ -1,11 +1,11 @@
 /**
- * mime/blob-copy (issue 8): blobOf makes a Blob of bytes a part at a time, so that the page
+ * base/memory blobOf (issue 8; in mime/blob-copy before issue 17): blobOf makes a Blob of bytes a part at a time, so that the page
  * never holds a second whole copy while blob storage takes it. The Blob must hold exactly the
  * bytes at every size around the part size, and a large one must be made in parts.
  */
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import fc from 'fast-check';
-import { BlobCopier, blobOf, COPY_PART } from '../../src/lib/mime/blob-copy';
+import { BlobCopier, blobOf, COPY_PART } from '../../src/lib/base/memory';
 import { blobBytes, pattern } from '../bytes-helpers';
 
 

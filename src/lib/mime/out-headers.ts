@@ -1,11 +1,12 @@
-/** Builders for outgoing entities and messages (CRLF, 7-bit, random boundaries). */
-import { base64LinesLength, writeBase64Lines } from './base64-encode';
-import { concatBytes, fromBinary, toHex } from '../base/bytes';
-import { indexOfBytes } from './bytes';
-import { encodeHeaderWord, encodeQuotedPrintable, filenameParam, formatAddress } from './encode';
+/**
+ * The header blocks of outgoing mail (CRLF, 7-bit): the message's top-level headers, an
+ * attachment's, and the S/MIME parts' (RFC 8551). The entities around them are written as
+ * pieces (out-pieces, out-content); the S/MIME assembly is smime/outgoing's.
+ */
+import { fromBinary } from '../base/bytes';
+import { encodeHeaderWord, filenameParam, formatAddress } from './encode';
 import { MimeError } from './errors';
 
-const enc = new TextEncoder();
 const CRLF = '\r\n';
 
 /** An address for headers. */
@@ -17,7 +18,7 @@ export interface OutAddress {
 /**
  * An attachment of an outgoing message. The data is bytes, or a Blob (a File the agent picked)
  * whose size is its length and whose bytes are read once, in order, when the message is
- * written; the builders of this module take bytes only ({@link BytesAttachment}).
+ * written.
  */
 export interface OutAttachment {
 	filename: string;
@@ -25,41 +26,8 @@ export interface OutAttachment {
 	data: Uint8Array | Blob;
 }
 
-/** An attachment given as bytes, for {@link buildContentEntity}. */
-export type BytesAttachment = OutAttachment & { data: Uint8Array };
-
-/** Returns a random boundary that does not occur in any of `contents`. */
-export function makeBoundary(contents: readonly Uint8Array[]): string {
-	for (;;) {
-		const r = new Uint8Array(18);
-		globalThis.crypto.getRandomValues(r);
-		const b = '----=_sealdesk_' + toHex(r);
-		const needle = fromBinary(b);
-		if (contents.every((c) => indexOfBytes(c, needle) === -1)) return b;
-	}
-}
-
 function headerBytes(lines: string[]): Uint8Array {
 	return fromBinary(lines.join(CRLF) + CRLF + CRLF);
-}
-
-function multipart(subtypeAndParams: (b: string) => string, children: Uint8Array[], preamble = ''): Uint8Array {
-	const b = makeBoundary(children);
-	const chunks: Uint8Array[] = [fromBinary(`Content-Type: ${subtypeAndParams(b)}${CRLF}${CRLF}${preamble}`)];
-	for (const c of children) {
-		chunks.push(fromBinary(`--${b}${CRLF}`), c, fromBinary(CRLF));
-	}
-	chunks.push(fromBinary(`--${b}--${CRLF}`));
-	return concatBytes(chunks);
-}
-
-/** Builds a text/plain UTF-8 quoted-printable entity. */
-export function buildTextEntity(text: string): Uint8Array {
-	const qp = encodeQuotedPrintable(text);
-	return concatBytes([
-		headerBytes(['Content-Type: text/plain; charset=utf-8', 'Content-Transfer-Encoding: quoted-printable']),
-		fromBinary(qp + CRLF),
-	]);
 }
 
 /** The headers of a base64 attachment entity, blank line included, with RFC 2231 filename parameters when needed. */
@@ -70,29 +38,6 @@ export function attachmentHeaders(a: Pick<OutAttachment, 'filename' | 'contentTy
 		'Content-Transfer-Encoding: base64',
 		`Content-Disposition: attachment;${CRLF} ${filenameParam('filename', a.filename)}`,
 	]);
-}
-
-/** Builds a base64 attachment entity with RFC 2231 filename parameters when needed. */
-export function buildAttachmentEntity(a: BytesAttachment): Uint8Array {
-	return withBase64(attachmentHeaders(a), a.data);
-}
-
-/** `head` followed by the base64 lines of `data`, in one allocation. */
-function withBase64(head: Uint8Array, data: Uint8Array): Uint8Array {
-	const out = new Uint8Array(head.length + base64LinesLength(data.length));
-	out.set(head);
-	writeBase64Lines(data, out, head.length);
-	return out;
-}
-
-/**
- * Builds the content entity of an outgoing mail: text/plain alone, or
- * multipart/mixed with the text first and then the attachments.
- */
-export function buildContentEntity(o: { text: string; attachments?: BytesAttachment[] }): Uint8Array {
-	const text = buildTextEntity(o.text);
-	if (!o.attachments?.length) return text;
-	return multipart((b) => `multipart/mixed; boundary="${b}"`, [text, ...o.attachments.map(buildAttachmentEntity)]);
 }
 
 /** The headers of the application/pkcs7-signature part of a multipart/signed, blank line included. */
@@ -110,20 +55,6 @@ export function multipartSignedHead(boundary: string, micalg = 'sha-256'): Uint8
 	);
 }
 
-/** Wraps an entity and its detached signature as multipart/signed (RFC 8551 §3.5.3). */
-export function buildMultipartSigned(entity: Uint8Array, signatureDer: Uint8Array, micalg = 'sha-256'): Uint8Array {
-	const sig = withBase64(SIGNATURE_PART_HEADERS, signatureDer);
-	const b = makeBoundary([entity, sig]);
-	return concatBytes([
-		multipartSignedHead(b, micalg),
-		fromBinary(`--${b}${CRLF}`),
-		entity,
-		fromBinary(`${CRLF}--${b}${CRLF}`),
-		sig,
-		fromBinary(`${CRLF}--${b}--${CRLF}`),
-	]);
-}
-
 /** The headers of an application/pkcs7-mime entity (RFC 8551 §3.2), blank line included. */
 export function pkcs7MimeHeaders(smimeType: 'enveloped-data' | 'authEnveloped-data' | 'signed-data'): Uint8Array {
 	return headerBytes([
@@ -131,11 +62,6 @@ export function pkcs7MimeHeaders(smimeType: 'enveloped-data' | 'authEnveloped-da
 		'Content-Transfer-Encoding: base64',
 		'Content-Disposition: attachment; filename="smime.p7m"',
 	]);
-}
-
-/** Wraps CMS DER as an application/pkcs7-mime entity (RFC 8551 §3.2). */
-export function buildPkcs7Mime(der: Uint8Array, smimeType: 'enveloped-data' | 'authEnveloped-data' | 'signed-data'): Uint8Array {
-	return withBase64(pkcs7MimeHeaders(smimeType), der);
 }
 
 const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
@@ -158,8 +84,8 @@ function noCrlf(s: string): string {
 	return s;
 }
 
-/** Options for {@link buildMessage}. */
-export interface BuildMessageOptions {
+/** The top-level headers of an outgoing message, for {@link messageHeaders}. */
+export interface MessageHeaderOptions {
 	from: OutAddress;
 	to: OutAddress[];
 	cc?: OutAddress[];
@@ -168,8 +94,6 @@ export interface BuildMessageOptions {
 	messageId: string;
 	inReplyTo?: string;
 	references?: string[];
-	/** A complete entity with its own Content-* headers (CRLF). */
-	body: Uint8Array;
 }
 
 /**
@@ -177,7 +101,7 @@ export interface BuildMessageOptions {
  * the entity's own headers follow. Throws MimeError on a line break in a header value or a bad
  * message ID.
  */
-export function messageHeaders(o: Omit<BuildMessageOptions, 'body'>): Uint8Array {
+export function messageHeaders(o: MessageHeaderOptions): Uint8Array {
 	const addrs = (l: OutAddress[]): string => l.map((a) => formatAddress({ ...a, address: noCrlf(a.address) })).join(`,${CRLF} `);
 	const lines = [`From: ${formatAddress(o.from)}`];
 	if (o.to.length > 0) lines.push(`To: ${addrs(o.to)}`);
@@ -189,17 +113,4 @@ export function messageHeaders(o: Omit<BuildMessageOptions, 'body'>): Uint8Array
 	if (o.references?.length) lines.push(`References: ${o.references.map(msgId).join(`${CRLF} `)}`);
 	lines.push('MIME-Version: 1.0');
 	return fromBinary(lines.join(CRLF) + CRLF);
-}
-
-/**
- * Builds a complete RFC 5322 message: top-level headers followed by the entity's
- * own headers and body. Throws MimeError on a line break in a header value or a bad message ID.
- */
-export function buildMessage(o: BuildMessageOptions): Uint8Array {
-	return concatBytes([messageHeaders(o), o.body]);
-}
-
-/** Encodes a string as UTF-8. */
-export function utf8(s: string): Uint8Array {
-	return enc.encode(s);
 }
