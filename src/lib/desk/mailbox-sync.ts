@@ -37,6 +37,13 @@ export interface SyncProgress {
 	total: number | null;
 }
 
+/** Records (or, with null, clears) an account's progress and tells the desk's listener. */
+function setProgress(ctx: DeskContext, accountId: string, progress: { done: number; total: number | null } | null): void {
+	if (progress) ctx.mailbox.progress.set(accountId, progress);
+	else ctx.mailbox.progress.delete(accountId);
+	ctx.mailbox.onProgress?.();
+}
+
 function markKey(accountId: string, emailId: string): string {
 	return `${accountId}/${emailId}`;
 }
@@ -80,7 +87,7 @@ async function initialSync(ctx: DeskContext, client: JmapClient, account: MailAc
 	for (;;) {
 		const page = await client.queryEmails({ filter: { inMailbox: account.mailboxId }, position: state.position, limit: PAGE });
 		state = { ...state, total: page.total };
-		ctx.mailbox.progress.set(account.id, { done: state.position, total: page.total });
+		setProgress(ctx, account.id, { done: state.position, total: page.total });
 		if (page.ids.length === 0) break;
 		const { list } = await client.getEmails(page.ids);
 		const byId = new Map(list.map((e) => [e.id, e]));
@@ -107,7 +114,7 @@ async function initialSync(ctx: DeskContext, client: JmapClient, account: MailAc
 			const stored = email ? await storeEmail(ctx, client, account, email, state, downloading) : (await ctx.db.put('mailSync', state), false);
 			if (stored) result.stored++;
 			else result.skipped++;
-			ctx.mailbox.progress.set(account.id, { done: state.position, total: state.total });
+			setProgress(ctx, account.id, { done: state.position, total: state.total });
 		}
 		if (page.total !== null && state.position >= page.total) break;
 	}
@@ -193,7 +200,7 @@ export async function syncMailbox(ctx: DeskContext, accountId?: string): Promise
 			ctx.mailbox.stopping.delete(id);
 			running = runSync(ctx, id).finally(() => {
 				ctx.mailbox.syncs.delete(id);
-				ctx.mailbox.progress.delete(id);
+				setProgress(ctx, id, null);
 				ctx.mailbox.stopping.delete(id);
 			});
 			ctx.mailbox.syncs.set(id, running);
