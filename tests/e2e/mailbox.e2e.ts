@@ -14,6 +14,7 @@ import { freePort, startMailServer, type MailServer } from '../../scripts/mailse
 import { JmapClient } from '../../src/lib/mailbox/client';
 import { aliceToBob, opensslDecryptVerify, PKI } from '../mailbox/smime-mail';
 import { expect, test } from './fixtures';
+import type { DeskWindow } from './remote';
 
 let server: MailServer;
 let preview: ChildProcess;
@@ -63,7 +64,7 @@ async function setUpDesk(page: Page): Promise<void> {
 	const files = ['chain.pem', 'alice.pem', 'bob.pem', 'bob.key'].map((name) => ({ name, data: readFileSync(join(PKI, name), 'latin1') }));
 	await page.waitForFunction(() => 'sealdesk' in window);
 	await page.evaluate(async (files) => {
-		const desk = (window as unknown as { sealdesk: import('../../src/lib/ui/desk-client').RemoteDesk }).sealdesk;
+		const desk = (window as unknown as DeskWindow).sealdesk;
 		await desk.setEnabled(true);
 		for (const file of files) await desk.importFile(file);
 		await desk.saveGroup({ name: 'Support', email: 'bob@sealdesk.test', sign: true, encrypt: true });
@@ -104,7 +105,7 @@ test('bob receives plain, signed and encrypted mail as tickets and replies signe
 	await page.goto(`${origin}/`);
 	for (const kind of ['plain', 'signed', 'encrypted']) await expect(page.getByRole('link', { name: `${kind} mail` })).toBeVisible();
 	const verdicts = await page.evaluate(async () => {
-		const desk = (window as unknown as { sealdesk: import('../../src/lib/ui/desk-client').RemoteDesk }).sealdesk;
+		const desk = (window as unknown as DeskWindow).sealdesk;
 		const out: Record<string, string> = {};
 		for (const row of await desk.listTickets()) {
 			const article = (await desk.getTicket(row.id))?.articles[0];
@@ -129,7 +130,7 @@ test('bob receives plain, signed and encrypted mail as tickets and replies signe
 	await expect
 		.poll(async () => {
 			sentId = await page.evaluate(async () => {
-				const desk = (window as unknown as { sealdesk: import('../../src/lib/ui/desk-client').RemoteDesk }).sealdesk;
+				const desk = (window as unknown as DeskWindow).sealdesk;
 				const logs = await desk.logs();
 				return logs.find((l) => l.operation === 'submit' && l.status === 'success')?.messageId ?? '';
 			});
@@ -170,7 +171,7 @@ test('offline, a reply waits in the outbox and is sent once when the browser is 
 	await expect
 		.poll(async () => {
 			ids = await page.evaluate(async () => {
-				const desk = (window as unknown as { sealdesk: import('../../src/lib/ui/desk-client').RemoteDesk }).sealdesk;
+				const desk = (window as unknown as DeskWindow).sealdesk;
 				return (await desk.logs()).filter((l) => l.operation === 'submit' && l.status === 'success').map((l) => l.messageId ?? '');
 			});
 			return ids.length;
@@ -179,7 +180,7 @@ test('offline, a reply waits in the outbox and is sent once when the browser is 
 	await expect.poll(async () => (await inAlicesInbox(ids[0] ?? '')).length, GENTLY).toBe(1);
 	// Another trigger (focus, the poll) sends nothing more: still one copy.
 	await page.evaluate(async () => {
-		const desk = (window as unknown as { sealdesk: import('../../src/lib/ui/desk-client').RemoteDesk }).sealdesk;
+		const desk = (window as unknown as DeskWindow).sealdesk;
 		await desk.sendQueued();
 	});
 	expect(await inAlicesInbox(ids[0] ?? '')).toHaveLength(1);

@@ -19,7 +19,7 @@ export interface Wired {
 
 /** Opens a desk on its own fake IndexedDB and serves it over a MessageChannel. */
 export async function wiredDesk(options: OpenDeskOptions = {}): Promise<Wired> {
-	const desk = await openDesk({ indexedDB: new IDBFactory(), name: 'rpc', ...options });
+	let served: Desk | null = null;
 	const channel = new MessageChannel();
 	const workerSide: RpcEndpoint = {
 		postMessage: (message, transfer) => {
@@ -29,8 +29,24 @@ export async function wiredDesk(options: OpenDeskOptions = {}): Promise<Wired> {
 			channel.port1.addEventListener(type, listener);
 		}
 	};
-	serveDesk(workerSide, () => Promise.resolve(desk));
-	channel.port1.start();
+	// As the worker does, with the test's own database and options.
+	const desk = await new Promise<Desk>((resolve, reject) => {
+		serveDesk(workerSide, async (notices) => {
+			served ??= await openDesk({ indexedDB: new IDBFactory(), name: 'rpc', ...options, ...notices });
+			return served;
+		});
+		channel.port1.start();
+		// The desk opens on the first call; make it now so that tests can watch it.
+		channel.port2.start();
+		const id = 2 ** 40;
+		channel.port2.addEventListener('message', function first(event: MessageEvent<RpcResponse>) {
+			if (event.data.id !== id) return;
+			channel.port2.removeEventListener('message', first);
+			if (served && event.data.kind === 'result') resolve(served);
+			else reject(new Error('The served desk did not open.'));
+		});
+		channel.port2.postMessage({ id, method: 'isEnabled', args: [] });
+	});
 	const pagePort = channel.port2 as unknown as DeskPort;
 	const client = new DeskClient(() => {
 		channel.port2.start();

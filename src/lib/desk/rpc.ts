@@ -7,7 +7,7 @@
  * Everything the protocol names is typed against the {@link Desk} class, so a renamed or added
  * desk method fails to compile until it is listed here.
  */
-import type { Desk } from './desk';
+import type { Desk, OpenDeskOptions } from './desk';
 import type { SyncProgress } from './mailbox-sync';
 import type { ImportErrorCode } from '../pki/errors';
 import type { DraftErrorCode } from '../smime/outgoing-draft';
@@ -268,14 +268,28 @@ function checkRequest(data: unknown): Checked {
 	return { id, refusal };
 }
 
+/** The openDesk options through which the served desk's notices reach the page. */
+export type DeskNotices = Required<Pick<OpenDeskOptions, 'onVersionChange' | 'onMailboxProgress'>>;
+
 /**
  * Serves the desk on `endpoint` (the worker's `self`): each request runs one allowed desk method
  * and is answered with its result (with its large bytes moved) or its error. Anything not in
  * {@link DESK_API} is answered with a refusal, never looked up on the desk. A message without a
- * positive numeric id is ignored: there is no call to answer.
- * @param open - opens the desk on the first call (called once)
+ * positive numeric id is ignored: there is no call to answer. The desk's notices go to the page
+ * as id-0 messages: 'version-change' when another tab upgraded the database (this desk's
+ * connection is closed, and the page asks for a reload), and 'progress' each time a mailbox
+ * sync's "n of N" moves.
+ * @param open - opens the desk on the first call (called once), passing `notices` to openDesk
  */
-export function serveDesk(endpoint: RpcEndpoint, open: () => Promise<Desk>): void {
+export function serveDesk(endpoint: RpcEndpoint, open: (notices: DeskNotices) => Promise<Desk>): void {
+	const notices: DeskNotices = {
+		onVersionChange: () => {
+			endpoint.postMessage({ id: 0, kind: 'version-change', message: RELOAD_NEEDED }, []);
+		},
+		onMailboxProgress: (progress) => {
+			endpoint.postMessage({ id: 0, kind: 'progress', progress }, []);
+		}
+	};
 	let opened: Promise<Desk> | null = null;
 	endpoint.addEventListener('message', (event) => {
 		const request = checkRequest(event.data);
@@ -286,7 +300,7 @@ export function serveDesk(endpoint: RpcEndpoint, open: () => Promise<Desk>): voi
 		}
 		const { id, method, args } = request;
 		const run = async (): Promise<unknown> => {
-			opened ??= open();
+			opened ??= open(notices);
 			const desk = await opened;
 			return (desk[method] as (...a: unknown[]) => unknown).apply(desk, args);
 		};
