@@ -97,9 +97,20 @@ test('bob receives plain, signed and encrypted mail as tickets and replies signe
 	await page.getByLabel('Password or token').fill(server.users.bob ?? '');
 	await page.getByRole('button', { name: 'Test connection' }).click();
 	await expect(page.getByTestId('mailbox-list')).toContainText('Inbox (inbox): 3 mails');
+	// The initial sync's "n of N" as the page shows it: pushed by the worker for each stored mail (issue 17).
+	await page.evaluate(() => {
+		const seen: string[] = [];
+		(window as unknown as { syncSeen: string[] }).syncSeen = seen;
+		new MutationObserver(() => {
+			for (const label of document.querySelectorAll('[data-testid="sync-progress"] label')) if (seen.at(-1) !== label.textContent) seen.push(label.textContent);
+		}).observe(document.body, { subtree: true, childList: true, characterData: true });
+	});
 	await page.getByRole('button', { name: 'Connect', exact: true }).click();
 	await expect(page.getByTestId('mailbox-status')).toHaveText('Connected bob at /jmap. Its Inbox syncs into tickets.');
 	await expect(page.getByTestId('mailbox-account')).toContainText('up to date');
+	const progress = await page.evaluate(() => (window as unknown as { syncSeen: string[] }).syncSeen);
+	expect(progress.at(-1)).toBe('Syncing the mailbox: 3 of 3');
+	await expect(page.getByTestId('sync-progress')).toHaveCount(0);
 
 	// The tickets, with their verdicts.
 	await page.goto(`${origin}/`);
