@@ -36,7 +36,7 @@ test('several link dialogs on one ticket: no id twice, each named by its own hea
 	for (const d of dialogs.named) expect(d).toEqual({ ownTitle: true, ownDescription: true, title: 'Open this link?' });
 
 	// The third article's link opens its own dialog, named, described and showing its address.
-	await page.frameLocator('iframe.html-body').nth(2).getByRole('link', { name: 'Link 3' }).click();
+	await frames.nth(2).contentFrame().getByRole('link', { name: 'Link 3' }).click();
 	const open = page.getByRole('dialog', { name: 'Open this link?' });
 	await expect(open).toHaveCount(1);
 	await expect(open).toHaveAccessibleDescription('The message links to this address. Check all of it before you open it: the text of a link in mail can show a different one.');
