@@ -5,7 +5,7 @@
  */
 import { writeFailureMessage } from '../store/errors';
 import { abortAndSettle } from '../store/transaction';
-import { readHeaders } from '../mime/display';
+import { readHeaders, type Address } from '../mime/display';
 import type { SecurityResult } from '../smime/incoming-types';
 import { announce, recordPhase, STORE_TIMING, type DeskContext } from './context';
 import { appendLog, type NewLogEntry } from './log';
@@ -27,6 +27,8 @@ export interface SentArticle {
 	text: string;
 	attachments: StoredAttachment[];
 	security: SecurityResult;
+	/** Bcc recipients: kept on the article (for the outbox's envelope and the agent), never in `raw`. */
+	bcc?: Address[];
 }
 
 /**
@@ -56,7 +58,7 @@ export async function storeSent(ctx: DeskContext, sent: SentArticle, log: NewLog
 		raw: sent.blob,
 		receivedAt: now,
 		processedAt: now,
-		headers: articleHeaders(readHeaders(sent.raw)),
+		headers: { ...articleHeaders(readHeaders(sent.raw)), ...(sent.bcc?.length ? { bcc: sent.bcc } : {}) },
 		security: sent.security,
 		text: sent.text,
 		attachments: sent.attachments.map((a) => ({ ...a, data: toStoredBytes(a.data) }))

@@ -64,6 +64,11 @@ export interface ArticleHeaders {
 	from?: Address;
 	to: Address[];
 	cc: Address[];
+	/**
+	 * Bcc of an outgoing article: known to the sender only, never in the message (its bytes,
+	 * the server's copy or a downloaded .eml); absent on incoming mail and when there was none.
+	 */
+	bcc?: Address[];
 	subject: string;
 	/** ISO time from the Date header, when it could be read. */
 	date?: string;

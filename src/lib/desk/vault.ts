@@ -7,7 +7,7 @@
 import { ImportError, wrongPassphrase } from '../pki/errors';
 import { exact } from '../pki/bytes';
 import type { LegacyKeyOpener } from '../pki/keyset';
-import type { KeyRecord, SealedKey } from '../store/schema';
+import type { KeyRecord, MailAccountRecord, SealedKey } from '../store/schema';
 import { abortAndSettle } from '../store/transaction';
 import { announce, type DeskContext } from './context';
 
@@ -233,11 +233,35 @@ function sealedTag(record: KeyRecord): string {
 	return record.sealed ? `${record.fingerprint}:${Array.from(record.sealed.iv).join(',')}` : '';
 }
 
+function accountTag(record: MailAccountRecord): string {
+	return `${record.id}:${Array.from(record.sealedPassword.iv).join(',')}`;
+}
+
 /**
- * Sets, changes or (with `next` null) removes the vault passphrase, re-sealing every key, in
- * one transaction: that transaction checks that the vault and the sealed copies are still the
- * ones re-sealed (another tab may have imported a key meanwhile) and otherwise starts again,
- * and any failure aborts it, leaving the old passphrase and every sealed copy as they were.
+ * Mailbox passwords sealed under `oldKey`, sealed again under `newKey`. A password that does not
+ * open with `oldKey` (sealed before passphrase changes re-sealed credentials) is left as it is:
+ * it was already unusable, and its account says to connect again.
+ */
+async function resealAccounts(ctx: DeskContext, accounts: MailAccountRecord[], oldKey: CryptoKey, newKey: CryptoKey): Promise<MailAccountRecord[]> {
+	const updated: MailAccountRecord[] = [];
+	for (const account of accounts) {
+		const plain = await unseal(ctx.crypto, oldKey, account.sealedPassword);
+		if (!plain) continue;
+		try {
+			updated.push({ ...account, sealedPassword: await seal(ctx.crypto, newKey, plain) });
+		} finally {
+			plain.fill(0);
+		}
+	}
+	return updated;
+}
+
+/**
+ * Sets, changes or (with `next` null) removes the vault passphrase, re-sealing every key and
+ * every mailbox password, in one transaction: that transaction checks that the vault, the sealed
+ * copies and the accounts are still the ones re-sealed (another tab may have imported a key or
+ * connected an account meanwhile) and otherwise starts again, and any failure aborts it, leaving
+ * the old passphrase, every sealed copy and every password as they were.
  * @throws ImportError 'wrong-passphrase' when `current` does not open the vault
  */
 export async function setVaultPassphrase(ctx: DeskContext, current: string | null, next: string | null): Promise<void> {
@@ -268,17 +292,22 @@ export async function setVaultPassphrase(ctx: DeskContext, current: string | nul
 				plain.fill(0);
 			}
 		}
-		const tx = ctx.db.transaction(['keys', 'settings'], 'readwrite');
+		const accounts = await ctx.db.getAll('mailAccounts');
+		const resealed = await resealAccounts(ctx, accounts, oldKey, newKey);
+		const tx = ctx.db.transaction(['keys', 'settings', 'mailAccounts'], 'readwrite');
 		const writes: Promise<unknown>[] = [];
 		try {
-			const [stored, storedKeys] = await Promise.all([tx.objectStore('settings').get('vault'), tx.objectStore('keys').getAll()]);
+			const [stored, storedKeys, storedAccounts] = await Promise.all([tx.objectStore('settings').get('vault'), tx.objectStore('keys').getAll(), tx.objectStore('mailAccounts').getAll()]);
 			const seen = records.map(sealedTag).sort().join(';');
 			const now = storedKeys.filter((r) => r.sealed).map(sealedTag).sort().join(';');
-			if (vaultId(stored as VaultSetting | undefined) !== vaultId(setting) || seen !== now) {
+			const accountsSeen = accounts.map(accountTag).sort().join(';');
+			const accountsNow = storedAccounts.map(accountTag).sort().join(';');
+			if (vaultId(stored as VaultSetting | undefined) !== vaultId(setting) || seen !== now || accountsSeen !== accountsNow) {
 				await abortAndSettle(tx);
 				continue;
 			}
 			for (const record of updated) writes.push(tx.objectStore('keys').put(record));
+			for (const account of resealed) writes.push(tx.objectStore('mailAccounts').put(account));
 			writes.push(tx.objectStore('settings').put(newSetting, 'vault'));
 			await Promise.all(writes);
 			await tx.done;
@@ -291,7 +320,7 @@ export async function setVaultPassphrase(ctx: DeskContext, current: string | nul
 			ctx.vault.unlocked = newKey;
 			await touchVault(ctx);
 		} else lockVault(ctx);
-		announce(ctx, ['keys', 'settings']);
+		announce(ctx, ['keys', 'settings', 'mailAccounts']);
 		return;
 	}
 	throw new Error(CUSTODY_CHANGING);

@@ -115,7 +115,7 @@ export interface OutboxRecord {
 	accountId: string;
 	/** With angle brackets, as in the message. */
 	messageId: string;
-	/** The SMTP envelope: From and every To and Cc. */
+	/** The SMTP envelope: From and every To, Cc and Bcc. */
 	mailFrom: string;
 	rcptTo: string[];
 	/** The last step done; 'submitted' is sent. */
