@@ -8,26 +8,12 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
+import { callDesk } from './remote';
 
 const pki = (name: string): string => fileURLToPath(new URL(`../fixtures/pki/${name}`, import.meta.url));
 
-interface Sign {
-	status: string;
-	comment: string;
-}
-
-const call = <T>(page: Page, method: string, ...args: unknown[]): Promise<T> =>
-	page.evaluate(
-		async ([m, a]) => {
-			const desk = (window as unknown as { sealdesk: Record<string, (...x: unknown[]) => Promise<unknown>> }).sealdesk;
-			const fn = desk[m];
-			if (!fn) throw new Error(`no ${m}`);
-			return fn(...a);
-		},
-		[method, args] as const
-	) as Promise<T>;
+const call = callDesk;
 
 /** A mail alice signed with SHA-1 through openssl, dated now (the signing time must match the Date header). */
 function sha1Mail(): string {
@@ -50,7 +36,7 @@ test('the "Accept SHA-1 signatures" switch: off by default, logged, kept after a
 
 	const sha1 = page.getByRole('switch', { name: 'Accept SHA-1 signatures' });
 	await expect(sha1).toHaveAttribute('aria-checked', 'false');
-	const article = await call<{ id: number; security: { sign: Sign } }>(page, 'receive', sha1Mail());
+	const article = await call(page, 'receive', sha1Mail());
 	expect(article.security.sign.status).toBe('invalid');
 	expect(article.security.sign.comment).toContain('SHA-1');
 
@@ -60,14 +46,14 @@ test('the "Accept SHA-1 signatures" switch: off by default, logged, kept after a
 	await expect(page.getByTestId('log-row').first()).toContainText('Accept SHA-1 signatures: on');
 	await page.reload();
 	await expect(page.getByRole('switch', { name: 'Accept SHA-1 signatures' })).toHaveAttribute('aria-checked', 'true');
-	expect((await call<{ acceptSha1Signatures: boolean }>(page, 'settings')).acceptSha1Signatures).toBe(true);
+	expect((await call(page, 'settings')).acceptSha1Signatures).toBe(true);
 
-	const retried = await call<{ security: { sign: Sign } }>(page, 'retry', article.id);
+	const retried = await call(page, 'retry', article.id);
 	expect(retried.security.sign.status).toBe('valid');
 	expect(retried.security.sign.comment).toContain('The signature uses SHA-1, a weak algorithm.');
 
 	await page.getByRole('switch', { name: 'Accept SHA-1 signatures' }).click();
 	await expect(page.getByRole('switch', { name: 'Accept SHA-1 signatures' })).toHaveAttribute('aria-checked', 'false');
 	await expect(page.getByTestId('log-row').first()).toContainText('Accept SHA-1 signatures: off');
-	expect((await call<{ security: { sign: Sign } }>(page, 'retry', article.id)).security.sign.status).toBe('invalid');
+	expect((await call(page, 'retry', article.id)).security.sign.status).toBe('invalid');
 });

@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { expect, test } from './fixtures';
+import type { DeskWindow } from './remote';
 
 const SLOW_P12 = [...readFileSync(new URL('../fixtures/kdf/slow-legacy-200k.p12', import.meta.url))];
 
@@ -13,25 +14,19 @@ test('the desk answers listCertificates within half a second, again and again, w
 	await page.goto('/');
 	await page.waitForFunction(() => 'sealdesk' in window);
 	const result = await page.evaluate(async (bytes) => {
-		type Desk = Record<string, (...x: unknown[]) => Promise<unknown>>;
-		const desk = (window as unknown as { sealdesk: Desk }).sealdesk;
-		const call = (m: string, ...a: unknown[]): Promise<unknown> => {
-			const fn = desk[m];
-			if (!fn) throw new Error(`no ${m}`);
-			return fn(...a);
-		};
-		await call('setEnabled', true);
+		const desk = (window as unknown as DeskWindow).sealdesk;
+		await desk.setEnabled(true);
 		const started = performance.now();
 		const state = { finished: 0 };
 		const running = (): boolean => state.finished === 0;
-		const importing = call('importFile', { name: 'slow-legacy-200k.p12', data: new Uint8Array(bytes), passphrase: 'sealdesk' }).then((summary) => {
+		const importing = desk.importFile({ name: 'slow-legacy-200k.p12', data: new Uint8Array(bytes), passphrase: 'sealdesk' }).then((summary) => {
 			state.finished = performance.now();
-			return summary as { privateKeys: unknown[] };
+			return summary;
 		});
 		const answers: number[] = [];
 		while (running()) {
 			const asked = performance.now();
-			await call('listCertificates');
+			await desk.listCertificates();
 			if (running()) answers.push(performance.now() - asked);
 			await new Promise((resolve) => setTimeout(resolve, 50));
 		}
@@ -52,24 +47,19 @@ test('through the legacy worker: a PKCS#12 PBE PKCS#8 key imports, a wrong passp
 	await page.goto('/');
 	await page.waitForFunction(() => 'sealdesk' in window);
 	const result = await page.evaluate(async (f) => {
-		const desk = (window as unknown as { sealdesk: Record<string, (...x: unknown[]) => Promise<unknown>> }).sealdesk;
-		const call = (m: string, ...a: unknown[]): Promise<unknown> => {
-			const fn = desk[m];
-			if (!fn) throw new Error(`no ${m}`);
-			return fn(...a);
-		};
-		const refusal = (m: string, ...a: unknown[]): Promise<string> =>
-			call(m, ...a).then(
+		const desk = (window as unknown as DeskWindow).sealdesk;
+		const refusal = (input: Parameters<typeof desk.importFile>[0]): Promise<string> =>
+			desk.importFile(input).then(
 				() => 'imported',
 				(error: unknown) => (error instanceof Error ? error.message : String(error))
 			);
-		await call('setEnabled', true);
-		await call('importFile', { name: 'alice.pem', data: new Uint8Array(f.cert) });
-		const key = (await call('importFile', { name: 'alice-enc-3des-pkcs8.key', data: new Uint8Array(f.key), passphrase: 'sealdesk' })) as { privateKeys: unknown[] };
+		await desk.setEnabled(true);
+		await desk.importFile({ name: 'alice.pem', data: new Uint8Array(f.cert) });
+		const key = await desk.importFile({ name: 'alice-enc-3des-pkcs8.key', data: new Uint8Array(f.key), passphrase: 'sealdesk' });
 		return {
 			keys: key.privateKeys.length,
-			wrong: await refusal('importFile', { name: 'bob-legacy.p12', data: new Uint8Array(f.p12), passphrase: 'not it' }),
-			costly: await refusal('importFile', { name: 'pbe-6m.p12', data: new Uint8Array(f.costly), passphrase: 'sealdesk' })
+			wrong: await refusal({ name: 'bob-legacy.p12', data: new Uint8Array(f.p12), passphrase: 'not it' }),
+			costly: await refusal({ name: 'pbe-6m.p12', data: new Uint8Array(f.costly), passphrase: 'sealdesk' })
 		};
 	}, files);
 	expect(result).toEqual({

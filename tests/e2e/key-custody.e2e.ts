@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { expect, test } from './fixtures';
+import type { DeskWindow } from './remote';
 
 const P12 = [...readFileSync(new URL('../fixtures/import/alice-modern.p12', import.meta.url))];
 
@@ -12,9 +13,9 @@ test('a sealed copy without a passphrase is flagged; setting one removes the fla
 	await page.goto('/admin/smime');
 	await page.waitForFunction(() => 'sealdesk' in window);
 	await page.evaluate(async (bytes) => {
-		const desk = (window as unknown as { sealdesk: Record<string, (...x: unknown[]) => Promise<unknown>> }).sealdesk;
-		await desk.setEnabled?.(true);
-		await desk.importFile?.({ name: 'alice-modern.p12', data: new Uint8Array(bytes), passphrase: 'sealdesk' });
+		const desk = (window as unknown as DeskWindow).sealdesk;
+		await desk.setEnabled(true);
+		await desk.importFile({ name: 'alice-modern.p12', data: new Uint8Array(bytes), passphrase: 'sealdesk' });
 	}, P12);
 	const note = page.getByRole('note', { name: 'Recommended: set a vault passphrase.' });
 	await expect(note).toBeVisible();
@@ -30,6 +31,6 @@ test('a sealed copy without a passphrase is flagged; setting one removes the fla
 	await expect(autoLock).toHaveValue('15');
 	await autoLock.selectOption({ label: '5 minutes' });
 	await expect(page.getByRole('status').filter({ hasText: 'The vault locks itself after 5 minutes without use.' })).toBeVisible();
-	const stored = await page.evaluate(() => (window as unknown as { sealdesk: { vaultAutoLock: () => Promise<number> } }).sealdesk.vaultAutoLock());
+	const stored = await page.evaluate(() => (window as unknown as DeskWindow).sealdesk.vaultAutoLock());
 	expect(stored).toBe(5);
 });

@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Locator, Page } from '@playwright/test';
 import { expect, test } from './fixtures';
+import type { DeskWindow } from './remote';
 import { mail, pki, text } from './mails';
 import { openApp, receiveAll, seedPki } from './seed';
 
@@ -127,7 +128,7 @@ test('admin by keyboard: the switch keeps focus; the passphrase prompt takes foc
 test('the composer by keyboard: Send is disabled while sending, the form closes and the new article is shown; a new ticket starts from the last used group or one that can sign', async ({ page }) => {
 	await seedPki(page, { group: true });
 	// A group whose address has no certificate, named to sort first.
-	await page.evaluate(() => (window as unknown as { sealdesk: { saveGroup(g: object): Promise<unknown> } }).sealdesk.saveGroup({ name: 'Accounts', email: 'accounts@sealdesk.test', sign: true, encrypt: false }));
+	await page.evaluate(() => (window as unknown as DeskWindow).sealdesk.saveGroup({ name: 'Accounts', email: 'accounts@sealdesk.test', sign: true, encrypt: false }));
 	const [first] = await receiveAll(page, [mail({ subject: 'Keyboard reply', id: 'kbd@customer.test' }, text('Please answer.'))]);
 	await page.goto(`/ticket?id=${String(first?.ticketId)}`);
 	await page.getByRole('button', { name: 'Reply', exact: true }).focus();
@@ -189,7 +190,7 @@ test('tickets by keyboard: a pasted import and a Retry put focus on their result
 	const entity = execFileSync('openssl', ['cms', '-encrypt', '-aes256', '-recip', pki('carol.pem')], { input: text('For carol.') }).toString('latin1');
 	const [enc] = await receiveAll(page, [mail({ subject: 'Retry by keyboard', to: 'carol@sealdesk.test' }, entity)]);
 	await page.evaluate(
-		(data) => (window as unknown as { sealdesk: { importFile(i: object): Promise<unknown> } }).sealdesk.importFile({ name: 'carol.pem', data }),
+		(data) => (window as unknown as DeskWindow).sealdesk.importFile({ name: 'carol.pem', data }),
 		readFileSync(pki('carol.pem'), 'utf8') + readFileSync(pki('carol.key'), 'utf8')
 	);
 	await page.goto(`/ticket?id=${String(enc?.ticketId)}`);

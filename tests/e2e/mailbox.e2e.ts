@@ -14,6 +14,7 @@ import { freePort, startMailServer, type MailServer } from '../../scripts/mailse
 import { JmapClient } from '../../src/lib/mailbox/client';
 import { aliceToBob, opensslDecryptVerify, PKI } from '../mailbox/smime-mail';
 import { expect, test } from './fixtures';
+import type { DeskWindow } from './remote';
 
 let server: MailServer;
 let preview: ChildProcess;
@@ -64,7 +65,7 @@ async function setUpDesk(page: Page): Promise<void> {
 	const files = ['chain.pem', 'alice.pem', 'bob.pem', 'bob.key'].map((name) => ({ name, data: readFileSync(join(PKI, name), 'latin1') }));
 	await page.waitForFunction(() => 'sealdesk' in window);
 	await page.evaluate(async (files) => {
-		const desk = (window as unknown as { sealdesk: import('../../src/lib/ui/desk-client').RemoteDesk }).sealdesk;
+		const desk = (window as unknown as DeskWindow).sealdesk;
 		await desk.setEnabled(true);
 		for (const file of files) await desk.importFile(file);
 		await desk.saveGroup({ name: 'Support', email: 'bob@sealdesk.test', sign: true, encrypt: true });
@@ -97,15 +98,26 @@ test('bob receives plain, signed and encrypted mail as tickets and replies signe
 	await page.getByLabel('Password or token').fill(server.users.bob ?? '');
 	await page.getByRole('button', { name: 'Test connection' }).click();
 	await expect(page.getByTestId('mailbox-list')).toContainText('Inbox (inbox): 3 mails');
+	// The initial sync's "n of N" as the page shows it: pushed by the worker for each stored mail (issue 17).
+	await page.evaluate(() => {
+		const seen: string[] = [];
+		(window as unknown as { syncSeen: string[] }).syncSeen = seen;
+		new MutationObserver(() => {
+			for (const label of document.querySelectorAll('[data-testid="sync-progress"] label')) if (seen.at(-1) !== label.textContent) seen.push(label.textContent);
+		}).observe(document.body, { subtree: true, childList: true, characterData: true });
+	});
 	await page.getByRole('button', { name: 'Connect', exact: true }).click();
 	await expect(page.getByTestId('mailbox-status')).toHaveText('Connected bob at /jmap. Its Inbox syncs into tickets.');
 	await expect(page.getByTestId('mailbox-account')).toContainText('up to date');
+	const progress = await page.evaluate(() => (window as unknown as { syncSeen: string[] }).syncSeen);
+	expect(progress.at(-1)).toBe('Syncing the mailbox: 3 of 3');
+	await expect(page.getByTestId('sync-progress')).toHaveCount(0);
 
 	// The tickets, with their verdicts.
 	await page.goto(`${origin}/`);
 	for (const kind of ['plain', 'signed', 'encrypted']) await expect(page.getByRole('link', { name: `${kind} mail` })).toBeVisible();
 	const verdicts = await page.evaluate(async () => {
-		const desk = (window as unknown as { sealdesk: import('../../src/lib/ui/desk-client').RemoteDesk }).sealdesk;
+		const desk = (window as unknown as DeskWindow).sealdesk;
 		const out: Record<string, string> = {};
 		for (const row of await desk.listTickets()) {
 			const article = (await desk.getTicket(row.id))?.articles[0];
@@ -130,7 +142,7 @@ test('bob receives plain, signed and encrypted mail as tickets and replies signe
 	await expect
 		.poll(async () => {
 			sentId = await page.evaluate(async () => {
-				const desk = (window as unknown as { sealdesk: import('../../src/lib/ui/desk-client').RemoteDesk }).sealdesk;
+				const desk = (window as unknown as DeskWindow).sealdesk;
 				const logs = await desk.logs();
 				return logs.find((l) => l.operation === 'submit' && l.status === 'success')?.messageId ?? '';
 			});
@@ -173,7 +185,7 @@ test('offline, a reply waits in the outbox and is sent once when the browser is 
 	await expect
 		.poll(async () => {
 			ids = await page.evaluate(async () => {
-				const desk = (window as unknown as { sealdesk: import('../../src/lib/ui/desk-client').RemoteDesk }).sealdesk;
+				const desk = (window as unknown as DeskWindow).sealdesk;
 				return (await desk.logs()).filter((l) => l.operation === 'submit' && l.status === 'success').map((l) => l.messageId ?? '');
 			});
 			return ids.length;
@@ -182,7 +194,7 @@ test('offline, a reply waits in the outbox and is sent once when the browser is 
 	await expect.poll(async () => (await inAlicesInbox(ids[0] ?? '')).length, GENTLY).toBe(1);
 	// Another trigger (focus, the poll) sends nothing more: still one copy.
 	await page.evaluate(async () => {
-		const desk = (window as unknown as { sealdesk: import('../../src/lib/ui/desk-client').RemoteDesk }).sealdesk;
+		const desk = (window as unknown as DeskWindow).sealdesk;
 		await desk.sendQueued();
 	});
 	expect(await inAlicesInbox(ids[0] ?? '')).toHaveLength(1);

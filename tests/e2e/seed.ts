@@ -1,13 +1,8 @@
 /** Setting the app up through its desk handle (window.sealdesk), for browser tests that test what comes after. */
 import type { Page } from '@playwright/test';
 import { deskPki } from './mails';
+import type { DeskWindow } from './remote';
 
-interface SeedDesk {
-	setEnabled(on: boolean): Promise<void>;
-	importFile(input: { name: string; data: string; passphrase?: string }): Promise<unknown>;
-	receive(raw: string): Promise<{ id: number; ticketId: number }>;
-	saveGroup(input: { name: string; email: string; sign: boolean; encrypt: boolean }): Promise<unknown>;
-}
 
 /** Opens the app and waits for its desk handle. */
 export async function openApp(page: Page, path = '/'): Promise<void> {
@@ -20,7 +15,7 @@ export async function seedPki(page: Page, o: { group?: boolean } = {}): Promise<
 	await openApp(page);
 	await page.evaluate(
 		async ({ p, group }) => {
-			const desk = (window as unknown as { sealdesk: SeedDesk }).sealdesk;
+			const desk = (window as unknown as DeskWindow).sealdesk;
 			await desk.setEnabled(true);
 			await desk.importFile({ name: 'chain.pem', data: p.chain });
 			await desk.importFile({ name: 'alice.pem', data: p.alice });
@@ -34,7 +29,7 @@ export async function seedPki(page: Page, o: { group?: boolean } = {}): Promise<
 /** Receives mails through the desk, in order; returns each one's article and ticket id. */
 export async function receiveAll(page: Page, raws: string[]): Promise<{ id: number; ticketId: number }[]> {
 	return page.evaluate(async (list) => {
-		const desk = (window as unknown as { sealdesk: SeedDesk }).sealdesk;
+		const desk = (window as unknown as DeskWindow).sealdesk;
 		const out = [];
 		for (const raw of list) {
 			const a = await desk.receive(raw);

@@ -8,19 +8,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
+import { callDesk } from './remote';
 
 const PKI = new URL('../fixtures/pki/', import.meta.url).pathname;
 const pem = (n: string): string => readFileSync(join(PKI, n), 'utf8');
-
-interface Remote {
-	setEnabled(on: boolean): Promise<void>;
-	importFile(input: { name: string; data: string }): Promise<{ certificates: unknown[] }>;
-	receive(raw: string): Promise<{ id: number; ticketId: number }>;
-	compose(draft: Record<string, unknown>): Promise<{ articleId: number; signed: boolean }>;
-	listTickets(): Promise<{ id: number; subject: string }[]>;
-	listCertificates(): Promise<{ fingerprint: string }[]>;
-	logs(): Promise<unknown[]>;
-}
 
 function mail(tab: string, n: number): string {
 	return `From: Customer ${tab}${String(n)} <c${tab}${String(n)}@example.test>\r\nTo: bob@sealdesk.test\r\nSubject: Tab ${tab} mail ${String(n)}\r\nMessage-ID: <${tab}.${String(n)}@example.test>\r\nDate: Sun, 29 Nov 2026 04:00:00 +0000\r\nContent-Type: text/plain\r\n\r\nHello from tab ${tab}, ${String(n)}.\r\n`;
@@ -31,16 +22,7 @@ async function ready(page: Page): Promise<void> {
 	await page.waitForFunction(() => 'sealdesk' in window);
 }
 
-const call = <T>(page: Page, method: keyof Remote, ...args: unknown[]): Promise<T> =>
-	page.evaluate(
-		async ([m, a]) => {
-			const desk = (window as unknown as { sealdesk: Record<string, (...x: unknown[]) => Promise<unknown>> }).sealdesk;
-			const fn = desk[m as string];
-			if (!fn) throw new Error(`no ${m}`);
-			return fn(...a);
-		},
-		[method, args] as const
-	) as Promise<T>;
+const call = callDesk;
 
 test('two tabs import, receive and compose at once: nothing lost or duplicated, each sees the other within a second', async ({ context }) => {
 	const a = await context.newPage();
@@ -58,18 +40,18 @@ test('two tabs import, receive and compose at once: nothing lost or duplicated, 
 		...Array.from({ length: N }, (_, i) => call(b, 'receive', mail('B', i)))
 	]);
 	const [sentA, sentB] = await Promise.all([
-		call<{ signed: boolean }>(a, 'compose', { from: 'alice@sealdesk.test', to: ['bob@sealdesk.test'], subject: 'Composed in A', text: 'one', sign: true, encrypt: false }),
-		call<{ signed: boolean }>(b, 'compose', { from: 'bob@sealdesk.test', to: ['alice@sealdesk.test'], subject: 'Composed in B', text: 'two', sign: true, encrypt: false })
+		call(a, 'compose', { from: 'alice@sealdesk.test', to: ['bob@sealdesk.test'], subject: 'Composed in A', text: 'one', sign: true, encrypt: false }),
+		call(b, 'compose', { from: 'bob@sealdesk.test', to: ['alice@sealdesk.test'], subject: 'Composed in B', text: 'two', sign: true, encrypt: false })
 	]);
 	expect(sentA.signed && sentB.signed).toBe(true);
 
 	for (const page of [a, b]) {
-		const tickets = await call<{ id: number; subject: string }[]>(page, 'listTickets');
+		const tickets = await call(page, 'listTickets');
 		const subjects = tickets.map((t) => t.subject).sort();
 		const expected = [...Array.from({ length: N }, (_, i) => `Tab A mail ${String(i)}`), ...Array.from({ length: N }, (_, i) => `Tab B mail ${String(i)}`), 'Composed in A', 'Composed in B'].sort();
 		expect(subjects).toEqual(expected);
 		expect(new Set(tickets.map((t) => t.id)).size).toBe(tickets.length);
-		expect(await call<unknown[]>(page, 'listCertificates')).toHaveLength(3);
+		expect(await call(page, 'listCertificates')).toHaveLength(3);
 	}
 
 	// Each page's list follows the other's changes within a second.

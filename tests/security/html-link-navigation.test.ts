@@ -77,10 +77,16 @@ describe('the frame document', () => {
 	});
 
 	it('shows the message in a frame that runs no script, posts no form, opens no window and navigates no other frame', () => {
-		const view = readFileSync(new URL('../../src/lib/ui/tickets/ArticleView.svelte', import.meta.url), 'utf8');
-		const sandboxes = [...view.matchAll(/sandbox="([^"]*)"/g)].map((match) => match[1]);
+		const source = (name: string): string => readFileSync(new URL(`../../src/lib/ui/tickets/${name}`, import.meta.url), 'utf8');
+		// The one frame every mail body (an article's, a signed part's, an attached message's) is shown in.
+		const frame = source('MailFrame.svelte');
+		const sandboxes = [...frame.matchAll(/sandbox="([^"]*)"/g)].map((match) => match[1]);
 		// allow-same-origin with allow-scripts would let the message remove its own sandbox.
 		expect(sandboxes).toEqual(['allow-same-origin']);
-		expect(view).toContain('{@attach mailFrameGuard(');
+		expect(frame).toContain('{@attach mailFrameGuard(');
+		for (const view of ['ArticleView.svelte', 'SectionView.svelte']) {
+			expect(source(view)).not.toContain('<iframe');
+			expect(source(view)).toContain('<MailFrame ');
+		}
 	});
 });

@@ -15,6 +15,8 @@ export interface MailboxRuntime {
 	syncs: Map<string, Promise<unknown>>;
 	/** Progress of an initial sync: stored of total. */
 	progress: Map<string, { done: number; total: number | null }>;
+	/** Told each time `progress` changes (openDesk's onMailboxProgress; the worker pushes it to the page). */
+	onProgress?: () => void;
 	/** Accounts whose running sync should stop after the mail it is storing. */
 	stopping: Set<string>;
 	/** The outbox run in progress, which later calls join. */

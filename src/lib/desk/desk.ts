@@ -44,6 +44,8 @@ export interface OpenDeskOptions {
 	onVersionChange?: () => void;
 	/** This desk's upgrade waits for other tabs (running an older version) to close. */
 	onBlocked?: () => void;
+	/** Called with the running syncs' progress (as mailboxProgress() gives it) each time it moves, and once more when a sync ends. */
+	onMailboxProgress?: (progress: mailSync.SyncProgress[]) => void;
 	/** The timers of the vault's idle auto-lock; defaults to setTimeout and clearTimeout. */
 	timers?: DeskTimers;
 	/** How the mailbox reaches its JMAP server; defaults to globalThis.fetch. */
@@ -69,7 +71,7 @@ export interface ImportFileInput {
 	passphrase?: string;
 }
 
-const KNOWN_OPTIONS = new Set(['indexedDB', 'name', 'now', 'crypto', 'maxMessageSize', 'onVersionChange', 'onBlocked', 'timers', 'fetch', 'base']);
+const KNOWN_OPTIONS = new Set(['indexedDB', 'name', 'now', 'crypto', 'maxMessageSize', 'onVersionChange', 'onBlocked', 'onMailboxProgress', 'timers', 'fetch', 'base']);
 
 /** The desk: every operation a user performs. */
 export class Desk {
@@ -436,6 +438,7 @@ export async function openDesk(options: OpenDeskOptions = {}): Promise<Desk> {
 	const factory = options.indexedDB ?? (globalThis as { indexedDB?: IDBFactory }).indexedDB;
 	if (!factory) throw new Error('IndexedDB is not available here.');
 	const name = options.name ?? 'sealdesk';
+	const { onMailboxProgress } = options;
 	const db = await openDatabase(factory, name, {
 		...(options.onVersionChange ? { onVersionChange: options.onVersionChange } : {}),
 		...(options.onBlocked ? { onBlocked: options.onBlocked } : {})
@@ -453,7 +456,23 @@ export async function openDesk(options: OpenDeskOptions = {}): Promise<Desk> {
 		...(options.maxMessageSize !== undefined ? { maxMessageSize: options.maxMessageSize } : {}),
 		fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
 		...(options.base !== undefined ? { base: options.base } : defaultBase()),
-		mailbox: { syncs: new Map(), progress: new Map(), stopping: new Set(), sending: null }
+		mailbox: {
+			syncs: new Map(),
+			progress: new Map(),
+			stopping: new Set(),
+			sending: null,
+			...(onMailboxProgress
+				? {
+						onProgress: () => {
+							try {
+								onMailboxProgress(mailSync.mailboxProgress(context));
+							} catch {
+								// A failing listener must not stop the sync it watches.
+							}
+						}
+					}
+				: {})
+		}
 	};
 	await vault.vaultSetting(context);
 	return new Desk(context);

@@ -39,6 +39,13 @@ export interface SyncProgress {
 	total: number | null;
 }
 
+/** Records (or, with null, clears) an account's progress and tells the desk's listener. */
+function setProgress(ctx: DeskContext, accountId: string, progress: { done: number; total: number | null } | null): void {
+	if (progress) ctx.mailbox.progress.set(accountId, progress);
+	else ctx.mailbox.progress.delete(accountId);
+	ctx.mailbox.onProgress?.();
+}
+
 function markKey(accountId: string, emailId: string): string {
 	return `${accountId}/${emailId}`;
 }
@@ -112,7 +119,7 @@ async function initialSync(ctx: DeskContext, client: JmapClient, account: MailAc
 			page = await client.queryEmails({ filter: { inMailbox: account.mailboxId }, position: state.position, limit: PAGE });
 		}
 		state = { ...state, total: page.total };
-		ctx.mailbox.progress.set(account.id, { done: state.position, total: page.total });
+		setProgress(ctx, account.id, { done: state.position, total: page.total });
 		if (page.ids.length === 0) break;
 		const { list } = await client.getEmails(page.ids);
 		const byId = new Map(list.map((e) => [e.id, e]));
@@ -141,7 +148,7 @@ async function initialSync(ctx: DeskContext, client: JmapClient, account: MailAc
 				await ctx.db.put('mailSync', state);
 				result.gone++;
 			}
-			ctx.mailbox.progress.set(account.id, { done: state.position, total: state.total });
+			setProgress(ctx, account.id, { done: state.position, total: state.total });
 		}
 		if (page.total !== null && state.position >= page.total) break;
 	}
@@ -226,7 +233,7 @@ export async function syncMailbox(ctx: DeskContext, accountId?: string): Promise
 			ctx.mailbox.stopping.delete(id);
 			running = runSync(ctx, id).finally(() => {
 				ctx.mailbox.syncs.delete(id);
-				ctx.mailbox.progress.delete(id);
+				setProgress(ctx, id, null);
 				ctx.mailbox.stopping.delete(id);
 			});
 			ctx.mailbox.syncs.set(id, running);

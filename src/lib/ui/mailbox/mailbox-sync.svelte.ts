@@ -2,10 +2,11 @@
  * The page side of the mailbox: when to sync and send. The desk (in its worker) does the work,
  * one sync per account at a time; this only triggers it every 30 seconds, when the window gets
  * the focus and when the browser comes back online (which also sends the outbox), and shows the
- * progress of an initial sync, which the agent can stop.
+ * progress of an initial sync, which the agent can stop. The worker pushes that progress as each
+ * mail is stored (a 'progress' message), so nothing polls for it.
  */
 import type { SyncProgress } from '$lib/desk/mailbox-sync';
-import { desk } from '$lib/ui/desk-client';
+import { desk, onMailboxProgress } from '$lib/ui/desk-client';
 
 /** How often the mailbox is polled (Debian's Cyrus has no push). */
 const POLL_MS = 30_000;
@@ -17,29 +18,22 @@ export class MailboxSync {
 	/** The last sync's failure, shown until a sync succeeds. */
 	error = $state<string | null>(null);
 	running = $state(false);
-	#watching: ReturnType<typeof setInterval> | undefined;
 
 	/** Syncs every account, then sends what waits in the outbox. Never rejects. */
 	async syncNow(): Promise<void> {
 		if (this.running) return;
 		if ((await desk.listMailAccounts()).length === 0) return;
 		this.running = true;
-		this.#watching = setInterval(() => void this.#readProgress(), 300);
 		try {
 			await desk.syncMailbox();
 			this.error = null;
 		} catch (error) {
 			this.error = error instanceof Error ? error.message : 'The mailbox could not be synced.';
 		} finally {
-			clearInterval(this.#watching);
 			this.running = false;
 			this.progress = [];
 		}
 		await desk.sendQueued().catch(() => undefined);
-	}
-
-	async #readProgress(): Promise<void> {
-		this.progress = await desk.mailboxProgress();
 	}
 
 	/** Stops the running initial sync of an account after the mail it is storing. */
@@ -47,8 +41,11 @@ export class MailboxSync {
 		await desk.stopMailboxSync(accountId);
 	}
 
-	/** Starts polling and listening for focus and online; returns the cleanup. */
+	/** Starts polling, listening for focus and online, and following the sync's progress; returns the cleanup. */
 	start(): () => void {
+		const unfollow = onMailboxProgress((progress) => {
+			this.progress = progress;
+		});
 		const sync = (): void => void this.syncNow();
 		const online = (): void => {
 			void desk.sendQueued().catch(() => undefined);
@@ -60,9 +57,9 @@ export class MailboxSync {
 		// Not at once: the page becomes usable first, and the desk worker starts after.
 		const first = setTimeout(sync, 1000);
 		return () => {
+			unfollow();
 			clearTimeout(first);
 			clearInterval(timer);
-			clearInterval(this.#watching);
 			window.removeEventListener('focus', sync);
 			window.removeEventListener('online', online);
 		};
