@@ -2,13 +2,16 @@
 // both; 20-200 KB) from a local throwaway Cyrus (scripts/mailserver.mjs) into the app in headless
 // Chromium, through the bench host's /jmap proxy, in mails per second; beside it, an
 // `openssl cms` loop over the same mails (verify and/or decrypt, one process per mail, inputs in
-// /dev/shm) as the reference. Also the longest main-thread task seen during the sync.
+// /dev/shm) as the reference. Also the longest main-thread task seen during the sync, and the
+// JS heap of the desk worker (where the sync runs) and of the page, each after a forced garbage
+// collection, at every quarter of the mailbox: memory must stay flat in the number of mails.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { deliverLmtp, startMailServer } from '../scripts/mailserver.mjs';
+import { attachDeskWorker } from './worker-cdp.mjs';
 
 const KINDS = ['plain', 'signed', 'encrypted', 'signed+encrypted'];
 
@@ -65,6 +68,28 @@ function opensslRead(shm, pki, kind, raw) {
 }
 
 /**
+ * The page's main-thread tasks between the sync's marks in a Chromium trace: the longest by wall
+ * time and by thread time, and how many took over 50 ms of each.
+ */
+function mainThreadTasks(trace) {
+	const events = Array.isArray(trace) ? trace : trace.traceEvents;
+	const mark = (name) => events.find((e) => e.name === name && e.cat === 'blink.user_timing');
+	const start = mark('sealdesk-sync-start');
+	const end = mark('sealdesk-sync-end');
+	if (!start || !end) return null;
+	const tasks = events.filter((e) => e.pid === start.pid && e.tid === start.tid && e.ph === 'X' && e.name === 'RunTask' && e.ts >= start.ts && e.ts + e.dur <= end.ts);
+	const ms = (us) => us / 1000;
+	return {
+		tasks: tasks.length,
+		longestWall: ms(Math.max(0, ...tasks.map((t) => t.dur))),
+		longestThread: ms(Math.max(0, ...tasks.map((t) => t.tdur ?? 0))),
+		wallOver50: tasks.filter((t) => t.dur > 50_000).length,
+		threadOver50: tasks.filter((t) => (t.tdur ?? 0) > 50_000).length,
+		threadTotal: ms(tasks.reduce((n, t) => n + (t.tdur ?? 0), 0))
+	};
+}
+
+/**
  * Runs the mailbox benchmark.
  * @param {{ browser: import('@playwright/test').Browser, origin: string, setUpstream(url: string | null): void, pki: string, count: number }} o
  */
@@ -90,30 +115,73 @@ export async function benchMailbox({ browser, origin, setUpstream, pki, count })
 		await page.goto(`${origin}/`);
 		await page.waitForFunction(() => 'sealdesk' in window);
 		const files = ['chain.pem', 'alice.pem', 'bob.pem', 'bob.key'].map((name) => ({ name, data: readFileSync(join(pki, name), 'latin1') }));
-		const ours = await page.evaluate(async (files) => {
+		await page.evaluate(async (files) => {
 			const desk = window.sealdesk;
 			await desk.setEnabled(true);
 			for (const file of files) await desk.importFile(file);
-			const longest = { ms: 0 };
+		}, files);
+		// Heap probes: a forced collection, then the used JS heap, in the worker and in the page.
+		const worker = await attachDeskWorker(page);
+		const pageCdp = await context.newCDPSession(page);
+		const heaps = async () => {
+			const started = performance.now();
+			await worker.send('HeapProfiler.collectGarbage');
+			const gcMs = performance.now() - started;
+			const workerHeap = (await worker.send('Runtime.getHeapUsage'))?.usedSize ?? null;
+			await pageCdp.send('HeapProfiler.collectGarbage');
+			const pageHeap = (await pageCdp.send('Runtime.getHeapUsage')).usedSize;
+			return { workerHeap, pageHeap, gcMs };
+		};
+		const memory = [{ mails: 0, ...(await heaps()) }];
+		// A trace of the sync: a long task's wall time counts the time its thread waited for a core
+		// (other jobs on a busy machine); its thread time (tdur) is the main thread's own work.
+		await browser.startTracing(page, { categories: ['disabled-by-default-devtools.timeline', 'blink.user_timing'] });
+		const running = page.evaluate(async () => {
+			const desk = window.sealdesk;
+			const longest = { ms: 0, over50: 0 };
 			const observer = new PerformanceObserver((list) => {
-				for (const entry of list.getEntries()) longest.ms = Math.max(longest.ms, entry.duration);
+				for (const entry of list.getEntries()) {
+					longest.ms = Math.max(longest.ms, entry.duration);
+					if (entry.duration > 50) longest.over50++;
+				}
 			});
 			observer.observe({ type: 'longtask', buffered: false });
 			const account = await desk.connectMailbox({ sessionUrl: '/jmap', username: 'bob', password: 'bob-password' });
+			performance.mark('sealdesk-sync-start');
 			const started = performance.now();
 			const [result] = await desk.syncMailbox(account.id);
 			const ms = performance.now() - started;
+			performance.mark('sealdesk-sync-end');
 			observer.disconnect();
 			const tickets = (await desk.listTickets()).length;
-			return { ms, stored: result.stored, tickets, longestTask: longest.ms };
-		}, files);
+			return { ms, stored: result.stored, tickets, longestTask: longest.ms, longTasksOver50: longest.over50 };
+		});
+		// Quarters of the mailbox: when the sync has stored that many, probe the heaps (the probe's
+		// collection in the worker pauses the sync; its time is reported and taken out of the sync's).
+		const checkpoints = [1, 2, 3].map((q) => Math.round((count * q) / 4));
+		let finished = false;
+		void running.then(
+			() => (finished = true),
+			() => (finished = true)
+		);
+		while (!finished && checkpoints.length > 0) {
+			const done = await page.evaluate(async () => (await window.sealdesk.mailboxProgress())[0]?.done ?? 0);
+			if (done >= checkpoints[0]) {
+				checkpoints.shift();
+				memory.push({ mails: done, ...(await heaps()) });
+			} else await new Promise((resolve) => setTimeout(resolve, 100));
+		}
+		const ours = await running;
+		const mainThread = mainThreadTasks(JSON.parse((await browser.stopTracing()).toString('utf8')));
+		memory.push({ mails: ours.stored, ...(await heaps()) });
+		const probeMs = memory.slice(1, -1).reduce((n, m) => n + m.gcMs, 0);
 		await context.close();
 		if (ours.stored !== count) throw new Error(`the sync stored ${ours.stored} of ${count}`);
 
 		const opensslStarted = performance.now();
 		for (const mail of mails) opensslRead(shm, pki, mail.kind, mail.raw);
 		const opensslMs = performance.now() - opensslStarted;
-		return { count, bytes, oursMs: ours.ms, opensslMs, longestTask: ours.longestTask, tickets: ours.tickets };
+		return { count, bytes, oursMs: ours.ms - probeMs, probeMs, opensslMs, longestTask: ours.longestTask, longTasksOver50: ours.longTasksOver50, mainThread, tickets: ours.tickets, memory };
 	} finally {
 		setUpstream(null);
 		await server.stop();

@@ -31,7 +31,7 @@ describe('bad drafts', () => {
 		['sign requested, From certificate without private key', { from: B, to: [A], text: 't', sign: true, encrypt: false }, 'sign-impossible', `The certificate for ${B} was not found.`],
 		['encrypt requested, recipient certificate expired', { from: A, to: ['expired@sealdesk.test'], text: 't', sign: true, encrypt: true }, 'encrypt-impossible', 'The certificate for expired@sealdesk.test was found, but it is not valid yet or has expired.'],
 		['encrypt requested, recipient certificate missing', { from: A, to: [B, 'nobody@example.com'], text: 't', sign: false, encrypt: true }, 'encrypt-impossible', 'The certificates for nobody@example.com were not found.'],
-		['an unknown option', { from: A, to: [B], text: 't', bcc: ['x@example.com'] }, 'invalid-option', 'Unknown draft option "bcc".'],
+		['an unknown option', { from: A, to: [B], text: 't', replyTo: ['x@example.com'] }, 'invalid-option', 'Unknown draft option "replyTo".'],
 		['a subject with a line break (header injection)', { from: A, to: [B], subject: 'Hi\r\nBcc: evil@example.com', text: 't' }, 'invalid-option', 'The subject must be one line.'],
 		['a malformed In-Reply-To', { from: A, to: [B], text: 't', inReplyTo: 'not an id' }, 'invalid-option', 'The message ID "not an id" is not valid.'],
 		['a reply to a ticket that does not exist', { from: A, to: [B], text: 't', ticketId: 999 }, 'invalid-option', 'No ticket has this id.']

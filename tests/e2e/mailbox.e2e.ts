@@ -23,7 +23,8 @@ test.beforeAll(async () => {
 	server = await startMailServer();
 	const port = await freePort();
 	origin = `http://localhost:${String(port)}`;
-	preview = spawn('npx', ['vite', 'preview', '--port', String(port), '--strictPort'], { env: { ...process.env, SEALDESK_JMAP_UPSTREAM: server.origin }, stdio: 'ignore' });
+	// vite itself, not through npx: SIGTERM to npx left the vite preview under it running.
+	preview = spawn(join('node_modules', '.bin', 'vite'), ['preview', '--port', String(port), '--strictPort'], { env: { ...process.env, SEALDESK_JMAP_UPSTREAM: server.origin }, stdio: 'ignore' });
 	for (let i = 0; i < 300; i++) {
 		const up = await fetch(`${origin}/jmap`).then((r) => r.status, () => 0);
 		if (up === 401 || up === 200) return;
@@ -159,6 +160,8 @@ test('offline, a reply waits in the outbox and is sent once when the browser is 
 	await page.getByRole('button', { name: 'Reply', exact: true }).click();
 	const reply = page.getByRole('region', { name: 'Reply' });
 	await reply.getByLabel('Text').fill('Written while offline.');
+	// A blind copy to the desk's own address: in the envelope, never in a header.
+	await reply.getByLabel('Bcc').fill('bob@sealdesk.test');
 	await context.setOffline(true);
 	await reply.getByRole('button', { name: 'Send' }).click();
 	const queued = page.getByTestId('delivery');
@@ -183,4 +186,19 @@ test('offline, a reply waits in the outbox and is sent once when the browser is 
 		await desk.sendQueued();
 	});
 	expect(await inAlicesInbox(ids[0] ?? '')).toHaveLength(1);
+	// The Bcc: shown on the sent article, delivered to bob, named in no header of the mail.
+	await expect(page.locator('dt:text-is("Bcc") + dd')).toHaveText('bob@sealdesk.test');
+	const bob = await JmapClient.connect({ sessionUrl: server.sessionUrl, username: 'bob', password: server.users.bob ?? '', fetch });
+	const bobsInbox = await bob.mailboxByRole('inbox');
+	let blind: string[] = [];
+	await expect
+		.poll(async () => {
+			const { list } = await bob.getEmails(await bob.findByMessageId((ids[0] ?? '').replace(/^<|>$/g, ''), bobsInbox?.id));
+			blind = await Promise.all(list.map(async (e) => Buffer.from(await bob.download(e.blobId)).toString('latin1')));
+			return blind.length;
+		}, GENTLY)
+		.toBe(1);
+	const headers = (blind[0] ?? '').slice(0, (blind[0] ?? '').indexOf('\r\n\r\n'));
+	expect(headers).toMatch(/^To: alice@sealdesk\.test/m);
+	expect(headers).not.toMatch(/^Bcc:/im);
 });

@@ -3,7 +3,7 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import type { FetchLike } from '../../src/lib/mailbox';
-import { connectAs, deliver, mailserver } from './helpers';
+import { connectAs, deliver, mailserver, plainMail } from './helpers';
 import { aliceToBob, bobsDesk } from './mails';
 
 const server = mailserver();
@@ -157,5 +157,67 @@ describe('mailbox sync', () => {
 		const [result] = await desk.syncMailbox(account.id);
 		expect(result).toMatchObject({ resynced: true, stored: 1, skipped: 1 });
 		expect((await articlesOf(desk)).map((a) => a.messageId)).toEqual(['<resync-0@sealdesk.test>', '<resync-1@sealdesk.test>']);
+	});
+});
+
+describe('mail destroyed on the server', { timeout: 120_000 }, () => {
+	/** Destroys Emails on the server (as another client of the user would), by Message-ID. */
+	async function destroy(user: string, ...messageIds: string[]): Promise<void> {
+		const client = await connectAs(user);
+		const ids = (await Promise.all(messageIds.map((m) => client.findByMessageId(m)))).flat();
+		expect(ids).toHaveLength(messageIds.length);
+		const result = await client.call('Email/set', { destroy: ids });
+		expect(result.destroyed).toHaveLength(ids.length);
+	}
+
+	it('does not break Email/changes: a destroyed stored mail stays in its ticket, and a mail destroyed before its download is passed over', async () => {
+		for (let i = 0; i < 3; i++) await deliver('agent8', aliceToBob('plain', `gone-${String(i)}@sealdesk.test`));
+		let destroyBeforeDownload: string | null = null;
+		const racing: FetchLike = async (url, init) => {
+			if (url.includes('/download/') && destroyBeforeDownload) {
+				const messageId = destroyBeforeDownload;
+				destroyBeforeDownload = null;
+				await destroy('agent8', messageId);
+				// Cyrus's delayed expunge still serves the blob for a while; a server that expunges at
+				// once answers 404, as here.
+				return new Response('Not Found', { status: 404 });
+			}
+			return fetch(url, init);
+		};
+		const { desk } = await bobsDesk({ fetch: racing });
+		const account = await desk.connectMailbox(credentials('agent8'));
+		expect((await desk.syncMailbox(account.id))[0]).toMatchObject({ stored: 3 });
+		// One stored mail and one not yet synced are destroyed; another arrives.
+		await deliver('agent8', aliceToBob('plain', 'gone-3@sealdesk.test'));
+		await deliver('agent8', aliceToBob('plain', 'gone-4@sealdesk.test'));
+		await destroy('agent8', 'gone-0@sealdesk.test', 'gone-3@sealdesk.test');
+		expect((await desk.syncMailbox(account.id))[0]).toMatchObject({ stored: 1, gone: 0 });
+		// Destroyed between Email/get and the download of its raw message.
+		await deliver('agent8', aliceToBob('plain', 'gone-5@sealdesk.test'));
+		destroyBeforeDownload = 'gone-5@sealdesk.test';
+		expect((await desk.syncMailbox(account.id))[0]).toMatchObject({ stored: 0, gone: 1 });
+		// The state moved past it: the next sync is quiet, and later mail still comes.
+		expect((await desk.syncMailbox(account.id))[0]).toMatchObject({ stored: 0, gone: 0, skipped: 0 });
+		await deliver('agent8', aliceToBob('plain', 'gone-6@sealdesk.test'));
+		expect((await desk.syncMailbox(account.id))[0]).toMatchObject({ stored: 1 });
+		expect((await articlesOf(desk)).map((a) => a.messageId)).toEqual([0, 1, 2, 4, 6].map((i) => `<gone-${String(i)}@sealdesk.test>`));
+		expect((await desk.logs()).find((l) => l.operation === 'sync' && l.detail.includes('gone'))?.detail).toBe(`Sync of ${account.id}: 0 new, 0 already stored, 1 gone from the server.`);
+	});
+
+	it('a mail destroyed during the initial sync does not make the query skip the mail after it', async () => {
+		// More than one query page (50): destroying a stored mail moves every later one up a position.
+		const count = 53;
+		for (let i = 0; i < count; i++) await deliver('agent9', plainMail({ from: 'alice@sealdesk.test', to: 'bob@sealdesk.test', subject: `shift ${String(i)}`, messageId: `shift-${String(i).padStart(2, '0')}@sealdesk.test` }));
+		let downloads = 0;
+		const racing: FetchLike = async (url, init) => {
+			if (url.includes('/download/') && ++downloads === 10) await destroy('agent9', 'shift-00@sealdesk.test');
+			return fetch(url, init);
+		};
+		const { desk } = await bobsDesk({ fetch: racing });
+		const account = await desk.connectMailbox(credentials('agent9'));
+		const [result] = await desk.syncMailbox(account.id);
+		expect(result?.stored).toBe(count);
+		const ids = (await articlesOf(desk)).map((a) => a.messageId);
+		expect(ids).toEqual(Array.from({ length: count }, (_x, i) => `<shift-${String(i).padStart(2, '0')}@sealdesk.test>`));
 	});
 });

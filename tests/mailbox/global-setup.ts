@@ -19,7 +19,8 @@ declare module 'vitest' {
 }
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-	const users: Record<string, string> = { alice: 'alice-password', bob: 'bob-password' };
+	// carol: a To recipient beside a Bcc (her certificate is in the test PKI).
+	const users: Record<string, string> = { alice: 'alice-password', bob: 'bob-password', carol: 'carol-password' };
 	// Each test file that needs a fresh mailbox uses its own pair of users.
 	for (let i = 1; i <= 12; i++) {
 		users[`agent${String(i)}`] = `agent${String(i)}-password`;

@@ -9,47 +9,9 @@
  * for) would still catch minutes. The text read back is exact. Damaged base64 (one "QQ" a line,
  * no padding), text or attachment, is decoded outside postal-mime too, as postal-mime decodes it.
  */
-import PostalMime from 'postal-mime';
 import { afterEach, describe, expect, test, vi } from 'vitest';
-import { DEFAULT_MAX_SIZE } from '../../src/lib/smime/incoming';
-import { freshDesk } from '../desk/receive-helpers';
 import { withHeaders } from '../smime/mail';
-
-const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
-
-/** Headers, then `unit` repeated to fill the message up to `size` bytes, then `tail`. */
-function flood(head: string, unit: string, tail = '', size = DEFAULT_MAX_SIZE - 2048): { raw: Uint8Array; count: number } {
-	const h = enc(head);
-	const u = enc(unit);
-	const t = enc(tail);
-	const count = Math.floor((size - h.length - t.length) / u.length);
-	const body = new Uint8Array(h.length + count * u.length + t.length);
-	body.set(h);
-	// Doubling copies: 50 MB in a few native steps.
-	body.set(u, h.length);
-	let filled = u.length;
-	const total = count * u.length;
-	while (filled < total) {
-		const n = Math.min(filled, total - filled);
-		body.copyWithin(h.length + filled, h.length, h.length + n);
-		filled += n;
-	}
-	body.set(t, h.length + total);
-	return { raw: withHeaders(body), count };
-}
-
-/** Receives `raw` on a fresh desk: the article, the time, and the largest input postal-mime was given. */
-async function receive(raw: Uint8Array): Promise<{ article: Awaited<ReturnType<Awaited<ReturnType<typeof freshDesk>>['desk']['receive']>>; ms: number; largestParse: number; desk: Awaited<ReturnType<typeof freshDesk>>['desk'] }> {
-	const { desk } = await freshDesk({ now: new Date() });
-	const spy = vi.spyOn(PostalMime, 'parse');
-	const started = performance.now();
-	const article = await desk.receive(raw);
-	const ms = performance.now() - started;
-	const largestParse = Math.max(0, ...spy.mock.calls.map((c) => (c[0] as Uint8Array).length));
-	expect(spy).toHaveBeenCalled();
-	spy.mockRestore();
-	return { article, ms, largestParse, desk };
-}
+import { BOUND_MS, flood, receive, SMALL } from './mime-flood-helpers';
 
 /** The text is `expectedUnit` × `count` then `expectedTail`: length, start and end checked exactly. */
 function expectRepeated(text: string, expectedUnit: string, count: number, expectedTail = ''): void {
@@ -57,10 +19,6 @@ function expectRepeated(text: string, expectedUnit: string, count: number, expec
 	expect(text.slice(0, expectedUnit.length * 3)).toBe(expectedUnit.repeat(3));
 	expect(text.slice(text.length - expectedTail.length - expectedUnit.length * 3)).toBe(expectedUnit.repeat(3) + expectedTail);
 }
-
-/** postal-mime reads at most the 64 KB budget of bodies, plus each part's headers and placeholder (under 1,000 parts). */
-const SMALL = 200_000;
-const BOUND_MS = 15_000;
 
 afterEach(() => {
 	vi.restoreAllMocks();

@@ -51,6 +51,12 @@ describe('the cap', () => {
 		expect(hasTooManyParts(enc(attached))).toBe(true);
 	});
 
+	test('a comment in Content-Type does not hide a multipart from the count (postal-mime strips it)', () => {
+		const commented = manyParts(1500, 'c').replace('Content-Type: multipart/mixed;', 'Content-Type: multipart/mixed (many);');
+		expect(commented).toContain('(many)');
+		expect(hasTooManyParts(enc(commented))).toBe(true);
+	});
+
 	test('splitting stops at the limit: a million parts cost no more than the ones asked for', () => {
 		const body = enc('--b\r\n\r\n'.repeat(1_000_000));
 		const r = splitMultipart(body, 'b', 5);

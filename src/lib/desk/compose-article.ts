@@ -3,7 +3,7 @@
  * transaction. A reply names its ticket; its In-Reply-To and References then default to the
  * ticket's Message-IDs, which is also how tickets.addArticle threads it.
  */
-import { readHeaders } from '../mime/display';
+import { readHeaders, type Address } from '../mime/display';
 import type { SecurityResult } from '../smime/incoming-types';
 import type { ArticleRecord, StoredAttachment } from '../store/records';
 import { ticketStore } from '../store/repositories';
@@ -30,6 +30,8 @@ export interface SentArticle {
 	text: string;
 	attachments: StoredAttachment[];
 	security: SecurityResult;
+	/** Bcc recipients: kept on the article (for the outbox's envelope and the agent), never in `raw`. */
+	bcc?: Address[];
 }
 
 /**
@@ -59,7 +61,7 @@ export async function storeSent(ctx: DeskContext, sent: SentArticle, log: NewLog
 		raw: sent.blob,
 		receivedAt: now,
 		processedAt: now,
-		headers: articleHeaders(readHeaders(sent.raw)),
+		headers: { ...articleHeaders(readHeaders(sent.raw)), ...(sent.bcc?.length ? { bcc: sent.bcc } : {}) },
 		security: sent.security,
 		text: sent.text,
 		attachments: sent.attachments.map((a) => ({ ...a, data: toStoredBytes(a.data) }))

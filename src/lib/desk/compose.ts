@@ -34,6 +34,8 @@ export interface SecurityOptionsInput {
 	from?: string | null;
 	to?: string | readonly string[] | null;
 	cc?: string | readonly string[] | null;
+	/** Bcc: needs a certificate to encrypt, like To and Cc, but is never written into the message. */
+	bcc?: string | readonly string[] | null;
 	/** The group the draft is written in (its id, or its name); without it, the group whose sender email is From. */
 	group?: string | null;
 }
@@ -71,6 +73,11 @@ export interface Draft {
 	from: string;
 	to?: string | readonly string[];
 	cc?: string | readonly string[];
+	/**
+	 * Blind copies: in the submission's envelope and, when encrypting, given a RecipientInfo
+	 * of their own (as Thunderbird does, so each can read the mail), but never in its headers.
+	 */
+	bcc?: string | readonly string[];
 	subject?: string;
 	text?: string;
 	attachments?: readonly DraftAttachment[];
@@ -107,7 +114,7 @@ export interface ComposeResult {
 	ticketId: number;
 }
 
-const DRAFT_KEYS = new Set(['from', 'to', 'cc', 'subject', 'text', 'attachments', 'sign', 'encrypt', 'group', 'ticketId', 'inReplyTo', 'references']);
+const DRAFT_KEYS = new Set(['from', 'to', 'cc', 'bcc', 'subject', 'text', 'attachments', 'sign', 'encrypt', 'group', 'ticketId', 'inReplyTo', 'references']);
 
 function looseAddresses(input: string | readonly string[] | null | undefined): string[] {
 	const list = input == null ? [] : typeof input === 'string' ? [input] : input;
@@ -151,7 +158,7 @@ function off(): SecurityOptions {
 export async function securityOptions(ctx: DeskContext, input: SecurityOptionsInput): Promise<SecurityOptions> {
 	if (!(await isEnabled(ctx))) return off();
 	const from = looseAddresses(input.from)[0] ?? null;
-	const recipients = looseAddresses([...looseAddresses(input.to), ...looseAddresses(input.cc)]);
+	const recipients = looseAddresses([...looseAddresses(input.to), ...looseAddresses(input.cc), ...looseAddresses(input.bcc)]);
 	const evaluation = await evaluate(ctx, from, recipients);
 	return withDefaults(evaluation, await groupOf(ctx, input.group, from));
 }
@@ -199,8 +206,16 @@ interface Plan {
 	from: OutAddress;
 	to: OutAddress[];
 	cc: OutAddress[];
+	bcc: OutAddress[];
 	sign: boolean;
 	encrypt: boolean;
+}
+
+/** "from -> to, cc (Bcc: x)" for the log, which only this desk reads. */
+function recipientsLine(plan: Plan): string {
+	const open = [...plan.to, ...plan.cc].map((a) => a.address).join(', ');
+	const blind = plan.bcc.length > 0 ? `${open ? ' ' : ''}(Bcc: ${plan.bcc.map((a) => a.address).join(', ')})` : '';
+	return `${plan.from.address} -> ${open}${blind}`;
 }
 
 function operationOf(sign: boolean | undefined, encrypt: boolean | undefined): string {
@@ -211,7 +226,7 @@ function operationOf(sign: boolean | undefined, encrypt: boolean | undefined): s
 }
 
 /**
- * Builds and sends (returns) a message: signed when `sign`, encrypted for To, Cc and the
+ * Builds and sends (returns) a message: signed when `sign`, encrypted for To, Cc, Bcc and the
  * sender when `encrypt` (each defaulting to the security options' default), sign then encrypt.
  * Writes one log entry (direction 'out') whether it succeeds or not.
  * @throws DraftError with the sentence for the agent, and nothing is produced, when the draft
@@ -229,12 +244,14 @@ export async function compose(ctx: DeskContext, draft: Draft): Promise<ComposeRe
 		if (fromList.length > 1) throw new DraftError('invalid-address', 'The message must have exactly one sender.');
 		const to = parseDraftAddresses(draft.to);
 		const cc = parseDraftAddresses(draft.cc).filter((c) => !to.some((t) => t.address === c.address));
-		if (to.length + cc.length === 0) throw new DraftError('no-recipient', NO_RECIPIENT);
-		const recipients = [...to, ...cc].map((a) => a.address);
+		// An address also in To or Cc gets the mail openly: a blind copy of it would add nothing.
+		const bcc = parseDraftAddresses(draft.bcc).filter((b) => ![...to, ...cc].some((t) => t.address === b.address));
+		if (to.length + cc.length + bcc.length === 0) throw new DraftError('no-recipient', NO_RECIPIENT);
+		const recipients = [...to, ...cc, ...bcc].map((a) => a.address);
 		const enabled = await isEnabled(ctx);
 		const evaluation = enabled ? await evaluate(ctx, from.address, recipients) : null;
 		const options = evaluation ? withDefaults(evaluation, await groupOf(ctx, draft.group, from.address)) : off();
-		plan = { from, to, cc, sign: draft.sign ?? options.sign.default, encrypt: draft.encrypt ?? options.encrypt.default };
+		plan = { from, to, cc, bcc, sign: draft.sign ?? options.sign.default, encrypt: draft.encrypt ?? options.encrypt.default };
 		if (plan.sign && !options.sign.possible) throw new DraftError('sign-impossible', options.sign.comment);
 		if (plan.encrypt && !options.encrypt.possible) throw new DraftError('encrypt-impossible', options.encrypt.comment);
 		let thread: { inReplyTo?: string; references: string[] } | null = null;
@@ -246,14 +263,14 @@ export async function compose(ctx: DeskContext, draft: Draft): Promise<ComposeRe
 		const refs = draft.references !== undefined ? references(draft.references) : (thread?.references ?? []);
 		const result = await build(ctx, draft, plan, evaluation, { ...(inReplyTo ? { inReplyTo } : {}), references: refs });
 		const log = { direction: 'out', operation: operationOf(plan.sign, plan.encrypt), status: 'success', detail: result.detail, messageId: result.sent.messageId } as const;
-		const ids = await storeSent(ctx, { raw: result.sent.raw, blob: result.blob, text: draft.text ?? '', attachments: result.attachments, security: result.security }, log, draft.ticketId);
+		const ids = await storeSent(ctx, { raw: result.sent.raw, blob: result.blob, text: draft.text ?? '', attachments: result.attachments, security: result.security, bcc: plan.bcc }, log, draft.ticketId);
 		return { ...result.sent, articleId: ids.id, ticketId: ids.ticketId };
 	} catch (error) {
 		const failure =
 			error instanceof DraftError
 				? error
 				: new DraftError('failed', error instanceof Error ? error.message : 'The message could not be built.', { cause: error });
-		const who = plan ? `${plan.from.address} -> ${[...plan.to, ...plan.cc].map((a) => a.address).join(', ')}: ` : '';
+		const who = plan ? `${recipientsLine(plan)}: ` : '';
 		await appendLog(ctx, {
 			direction: 'out',
 			operation: operationOf(plan?.sign ?? draft.sign, plan?.encrypt ?? draft.encrypt),
@@ -352,8 +369,7 @@ async function build(
 		...(encryption ? { encrypt: encryption } : {}),
 		crypto: ctx.crypto
 	});
-	const who = `${plan.from.address} -> ${[...plan.to, ...plan.cc].map((a) => a.address).join(', ')}`;
-	const detail = `${who}: ${notes.length > 0 ? notes.join('; ') : 'sent without signature or encryption'}`;
+	const detail = `${recipientsLine(plan)}: ${notes.length > 0 ? notes.join('; ') : 'sent without signature or encryption'}`;
 	const contentName = message.contentEncryption ? contentEncryptionName(message.contentEncryption) : null;
 	const security: SecurityResult = {
 		sign: message.signed ? { status: 'valid', signer: plan.from.address, comment: evaluation?.sign.comment ?? '' } : { status: 'none', comment: '' },

@@ -14,8 +14,12 @@ import { seal, sealingKey, unseal } from './vault';
 
 /** The sentence when the sealed credentials cannot be opened because the vault is locked. */
 export const MAILBOX_VAULT_LOCKED = 'Unlock the vault to use the mailbox: its password is sealed with the vault.';
-/** The sentence when the credentials were sealed under a vault key that has since changed. */
-export const RESEALED = 'The mailbox password was sealed with an earlier vault key. Connect the account again.';
+/**
+ * The sentence when the sealed password does not open with the vault key. Setting, changing or
+ * removing the vault passphrase re-seals every password with the keys, so this is only an account
+ * stored before that was so, or a damaged record.
+ */
+export const RESEALED = 'The mailbox password does not open with the vault key. Connect the account again.';
 /** The sentence for an account id that is not connected. */
 export const NO_ACCOUNT = 'No mailbox account has this id.';
 
@@ -161,7 +165,6 @@ export async function clientFor(ctx: DeskContext, id: string): Promise<{ client:
 	const key = await sealingKey(ctx);
 	if (!key) throw new Error(MAILBOX_VAULT_LOCKED);
 	const plain = await unseal(ctx.crypto, key, account.sealedPassword);
-	// setVaultPassphrase re-seals private keys only: credentials sealed before a change need connecting again.
 	if (!plain) throw new Error(RESEALED);
 	const password = new TextDecoder().decode(plain);
 	plain.fill(0);

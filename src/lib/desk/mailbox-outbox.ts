@@ -70,7 +70,8 @@ export async function sendArticle(ctx: DeskContext, articleId: number, accountId
 		accountId: account,
 		messageId: h.messageId,
 		mailFrom: plainAddress(h.from),
-		rcptTo: [...new Set([...h.to, ...h.cc].map(plainAddress))],
+		// Bcc lives on the article only: the envelope is the one place the server learns of it.
+		rcptTo: [...new Set([...h.to, ...h.cc, ...(h.bcc ?? [])].map(plainAddress))],
 		step: 'queued',
 		attempts: 0,
 		createdAt: now,

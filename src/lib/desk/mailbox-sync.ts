@@ -26,6 +26,8 @@ export interface SyncResult {
 	stored: number;
 	/** Mails the server had that were already stored (another tab, a cut-off sync). */
 	skipped: number;
+	/** Mails destroyed on the server between being listed and being downloaded: nothing to store. */
+	gone: number;
 	/** The initial sync was stopped before it ended (it resumes at the next sync). */
 	stopped: boolean;
 	/** The server could not give the changes since the stored state, and the mailbox was queried again. */
@@ -48,8 +50,23 @@ async function syncState(ctx: DeskContext, accountId: string): Promise<MailSyncR
 }
 
 /**
- * Downloads and stores one Email unless it is already stored.
- * @returns whether it was stored now
+ * The raw message of an Email, or null when the Email was destroyed on the server after it was
+ * listed (its blob is gone, and Email/get no longer knows it). Any other failure throws.
+ */
+async function downloadOrGone(client: JmapClient, email: { id: string; blobId: string }, downloading?: Promise<Uint8Array>): Promise<Uint8Array | null> {
+	try {
+		return await (downloading ?? client.download(email.blobId));
+	} catch (error) {
+		if (!(error instanceof MailboxError && error.code === 'request')) throw error;
+		const { notFound } = await client.getEmails([email.id]);
+		if (notFound.includes(email.id)) return null;
+		throw error;
+	}
+}
+
+/**
+ * Downloads and stores one Email unless it is already stored (or destroyed meanwhile).
+ * @returns 'stored' when stored now, 'skipped' when already stored, 'gone' when destroyed on the server
  */
 async function storeEmail(
 	ctx: DeskContext,
@@ -58,17 +75,26 @@ async function storeEmail(
 	email: { id: string; blobId: string },
 	sync?: MailSyncRecord,
 	downloading?: Promise<Uint8Array>
-): Promise<boolean> {
+): Promise<'stored' | 'skipped' | 'gone'> {
 	const key = markKey(account.id, email.id);
 	if (await markedArticle(ctx, key)) {
 		if (sync) await mailSyncStore.save(ctx.db, sync);
-		return false;
+		return 'skipped';
 	}
-	const raw = await (downloading ?? client.download(email.blobId));
+	const raw = await downloadOrGone(client, email, downloading);
+	if (raw === null) {
+		// Nothing to store, but the sync moves past it.
+		if (sync) await mailSyncStore.save(ctx.db, sync);
+		return 'gone';
+	}
 	const mark: MailMark = { id: { key, accountId: account.id, emailId: email.id, blobId: email.blobId }, ...(sync ? { sync } : {}) };
 	await receive(ctx, raw, mark);
 	if (mark.outcome === 'existing' && sync) await mailSyncStore.save(ctx.db, sync);
-	return mark.outcome === 'stored';
+	return mark.outcome === 'stored' ? 'stored' : 'skipped';
+}
+
+function count(result: SyncResult, outcome: 'stored' | 'skipped' | 'gone'): void {
+	result[outcome]++;
 }
 
 /** The first sync: the mailbox's query, page by page, resuming at the stored position. */
@@ -80,7 +106,13 @@ async function initialSync(ctx: DeskContext, client: JmapClient, account: MailAc
 		await mailSyncStore.save(ctx.db, state);
 	}
 	for (;;) {
-		const page = await client.queryEmails({ filter: { inMailbox: account.mailboxId }, position: state.position, limit: PAGE });
+		let page = await client.queryEmails({ filter: { inMailbox: account.mailboxId }, position: state.position, limit: PAGE });
+		// Fewer mails than at the last page: some were destroyed on the server, and those before the
+		// position moved the rest up. Step back as many (what is stored again is only skipped).
+		if (state.total !== null && page.total !== null && page.total < state.total && state.position > 0) {
+			state = { ...state, position: Math.max(0, state.position - (state.total - page.total)) };
+			page = await client.queryEmails({ filter: { inMailbox: account.mailboxId }, position: state.position, limit: PAGE });
+		}
 		state = { ...state, total: page.total };
 		ctx.mailbox.progress.set(account.id, { done: state.position, total: page.total });
 		if (page.ids.length === 0) break;
@@ -106,9 +138,11 @@ async function initialSync(ctx: DeskContext, client: JmapClient, account: MailAc
 			next = prefetch(index + 1);
 			state = { ...state, position: state.position + 1 };
 			// Gone between query and get: nothing to store, but the position moves on.
-			const stored = email ? await storeEmail(ctx, client, account, email, state, downloading) : (await mailSyncStore.save(ctx.db, state), false);
-			if (stored) result.stored++;
-			else result.skipped++;
+			if (email) count(result, await storeEmail(ctx, client, account, email, state, downloading));
+			else {
+				await mailSyncStore.save(ctx.db, state);
+				result.gone++;
+			}
 			ctx.mailbox.progress.set(account.id, { done: state.position, total: state.total });
 		}
 		if (page.total !== null && state.position >= page.total) break;
@@ -131,8 +165,7 @@ async function changesSync(ctx: DeskContext, client: JmapClient, account: MailAc
 		for (const [index, email] of wanted.entries()) {
 			const last = index === wanted.length - 1;
 			// The new state is written with the last mail of the batch, in its transaction.
-			if (await storeEmail(ctx, client, account, email, last ? next : undefined)) result.stored++;
-			else result.skipped++;
+			count(result, await storeEmail(ctx, client, account, email, last ? next : undefined));
 		}
 		if (wanted.length === 0) await mailSyncStore.save(ctx.db, next);
 		state = next;
@@ -141,7 +174,7 @@ async function changesSync(ctx: DeskContext, client: JmapClient, account: MailAc
 }
 
 async function runSync(ctx: DeskContext, accountId: string): Promise<SyncResult> {
-	const result: SyncResult = { accountId, stored: 0, skipped: 0, stopped: false, resynced: false };
+	const result: SyncResult = { accountId, stored: 0, skipped: 0, gone: 0, stopped: false, resynced: false };
 	let account: MailAccountRecord | undefined;
 	try {
 		const connected = await clientFor(ctx, accountId);
@@ -159,7 +192,7 @@ async function runSync(ctx: DeskContext, accountId: string): Promise<SyncResult>
 				await initialSync(ctx, client, account, result);
 			}
 		}
-		await finish(ctx, accountId, result, 'success', `Sync of ${accountId}: ${String(result.stored)} new, ${String(result.skipped)} already stored${result.stopped ? ', stopped' : ''}${result.resynced ? ', mailbox queried again' : ''}.`);
+		await finish(ctx, accountId, result, 'success', `Sync of ${accountId}: ${String(result.stored)} new, ${String(result.skipped)} already stored${result.gone > 0 ? `, ${String(result.gone)} gone from the server` : ''}${result.stopped ? ', stopped' : ''}${result.resynced ? ', mailbox queried again' : ''}.`);
 		return result;
 	} catch (error) {
 		const detail = error instanceof MailboxError ? `${error.message} ${error.detail}`.trim() : error instanceof Error ? error.message : String(error);
@@ -173,7 +206,7 @@ async function finish(ctx: DeskContext, accountId: string, result: SyncResult, s
 		const state = await mailSyncStore.ofAccount(tx, accountId);
 		if (state) await mailSyncStore.save(tx, { ...state, lastSync: { at: ctx.now().toISOString(), status, detail } });
 		// Quiet syncs that found nothing are not logged, or the log would fill with polling.
-		if (status === 'failed' || result.stored > 0 || result.resynced || result.stopped) {
+		if (status === 'failed' || result.stored > 0 || result.gone > 0 || result.resynced || result.stopped) {
 			await appendLog(tx, { direction: 'in', operation: 'sync', status, detail, messageId: null }, ctx.now());
 		}
 	});

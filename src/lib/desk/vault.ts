@@ -7,8 +7,8 @@
 import { ImportError, wrongPassphrase } from '../pki/errors';
 import { exact } from '../pki/bytes';
 import type { LegacyKeyOpener } from '../pki/keyset';
-import type { KeyRecord, SealedKey, VaultSetting } from '../store/records';
-import { keyStore, settingStore } from '../store/repositories';
+import type { KeyRecord, MailAccountRecord, SealedKey, VaultSetting } from '../store/records';
+import { keyStore, mailAccountStore, settingStore } from '../store/repositories';
 import { readTransaction, withWriteTransaction, type Tx } from '../store/transaction';
 import { announce, type DeskContext } from './context';
 
@@ -213,11 +213,35 @@ function sealedTag(record: KeyRecord): string {
 	return record.sealed ? `${record.fingerprint}:${Array.from(record.sealed.iv).join(',')}` : '';
 }
 
+function accountTag(record: MailAccountRecord): string {
+	return `${record.id}:${Array.from(record.sealedPassword.iv).join(',')}`;
+}
+
 /**
- * Sets, changes or (with `next` null) removes the vault passphrase, re-sealing every key, in
- * one transaction: that transaction checks that the vault and the sealed copies are still the
- * ones re-sealed (another tab may have imported a key meanwhile) and otherwise starts again,
- * and any failure aborts it, leaving the old passphrase and every sealed copy as they were.
+ * Mailbox passwords sealed under `oldKey`, sealed again under `newKey`. A password that does not
+ * open with `oldKey` (sealed before passphrase changes re-sealed credentials) is left as it is:
+ * it was already unusable, and its account says to connect again.
+ */
+async function resealAccounts(ctx: DeskContext, accounts: MailAccountRecord[], oldKey: CryptoKey, newKey: CryptoKey): Promise<MailAccountRecord[]> {
+	const updated: MailAccountRecord[] = [];
+	for (const account of accounts) {
+		const plain = await unseal(ctx.crypto, oldKey, account.sealedPassword);
+		if (!plain) continue;
+		try {
+			updated.push({ ...account, sealedPassword: await seal(ctx.crypto, newKey, plain) });
+		} finally {
+			plain.fill(0);
+		}
+	}
+	return updated;
+}
+
+/**
+ * Sets, changes or (with `next` null) removes the vault passphrase, re-sealing every key and
+ * every mailbox password, in one transaction: that transaction checks that the vault, the sealed
+ * copies and the accounts are still the ones re-sealed (another tab may have imported a key or
+ * connected an account meanwhile) and otherwise starts again, and any failure aborts it, leaving
+ * the old passphrase, every sealed copy and every password as they were.
  * @throws ImportError 'wrong-passphrase' when `current` does not open the vault
  */
 export async function setVaultPassphrase(ctx: DeskContext, current: string | null, next: string | null): Promise<void> {
@@ -248,19 +272,27 @@ export async function setVaultPassphrase(ctx: DeskContext, current: string | nul
 				plain.fill(0);
 			}
 		}
+		const accounts = await mailAccountStore.all(ctx.db);
+		const resealed = await resealAccounts(ctx, accounts, oldKey, newKey);
 		const written = newSetting;
 		const changed = await withWriteTransaction(
 			ctx.db,
-			['keys', 'settings'],
+			['keys', 'settings', 'mailAccounts'],
 			async (tx, control) => {
-				const [stored, storedKeys] = await Promise.all([settingStore.read(tx, 'vault'), keyStore.all(tx)]);
+				const [stored, storedKeys, storedAccounts] = await Promise.all([settingStore.read(tx, 'vault'), keyStore.all(tx), mailAccountStore.all(tx)]);
 				const seen = records.map(sealedTag).sort().join(';');
 				const now = storedKeys.filter((r) => r.sealed).map(sealedTag).sort().join(';');
-				if (vaultId(stored) !== vaultId(setting) || seen !== now) {
+				const accountsSeen = accounts.map(accountTag).sort().join(';');
+				const accountsNow = storedAccounts.map(accountTag).sort().join(';');
+				if (vaultId(stored) !== vaultId(setting) || seen !== now || accountsSeen !== accountsNow) {
 					await control.abandon();
 					return false;
 				}
-				await Promise.all([...updated.map((record) => keyStore.replace(tx, record)), settingStore.write(tx, 'vault', written)]);
+				await Promise.all([
+					...updated.map((record) => keyStore.replace(tx, record)),
+					...resealed.map((account) => mailAccountStore.save(tx, account)),
+					settingStore.write(tx, 'vault', written)
+				]);
 				return true;
 			},
 			{ notStored: 'The vault passphrase was not changed.', otherwise: 'The vault passphrase could not be changed. Nothing was changed.' }
@@ -270,7 +302,7 @@ export async function setVaultPassphrase(ctx: DeskContext, current: string | nul
 			ctx.vault.unlocked = newKey;
 			await touchVault(ctx);
 		} else lockVault(ctx);
-		announce(ctx, ['keys', 'settings']);
+		announce(ctx, ['keys', 'settings', 'mailAccounts']);
 		return;
 	}
 	throw new Error(CUSTODY_CHANGING);

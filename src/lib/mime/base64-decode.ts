@@ -68,12 +68,25 @@ function decodedSizeBound(src: Uint8Array): number {
 }
 
 /**
- * Table-driven decoding of clean base64, four characters at a time between line breaks.
- * @returns the number of bytes decoded, which may exceed `out.length` (the excess is not
- *   written), or -1 at the first byte that clean base64 does not have
+ * How {@link decodeLoop} reads what is not four data characters in a row. Clean: whitespace is
+ * skipped, junk fails, after '=' only '=' and whitespace. Lenient (the historical rules): junk
+ * and whitespace skipped, URL-safe '-' and '_' read as data, '=' stops. Postal (postal-mime 4's):
+ * anything but the standard alphabet and '=' skipped, each run of '=' ends a unit.
  */
-function decodeJs(src: Uint8Array, out: Uint8Array): number {
+const Mode = { Clean: 0, Lenient: 1, Postal: 2 } as const;
+type Mode = (typeof Mode)[keyof typeof Mode];
+
+/**
+ * The one base64 loop of this module: four characters at a time while they are standard data,
+ * otherwise one at a time under `mode`'s rules. A trailing group of two characters gives one
+ * byte, of three gives two, and a lone character none. Bytes are written only after the
+ * characters they come from were read, so `out` may be `src` itself.
+ * @returns the number of bytes decoded, which may exceed `out.length` (the excess is not
+ *   written), or -1 (Clean mode only) at the first byte that clean base64 does not have
+ */
+function decodeLoop(src: Uint8Array, out: Uint8Array, mode: Mode): number {
 	const n = src.length;
+	const table = mode === Mode.Lenient ? LENIENT : STD;
 	let o = 0;
 	let i = 0;
 	let acc = 0;
@@ -90,8 +103,8 @@ function decodeJs(src: Uint8Array, out: Uint8Array): number {
 				continue;
 			}
 		}
-		const c = src[i++] ?? 0;
-		const v = STD[c] ?? -1;
+		const c = src[i++] as number;
+		const v = table[c] as number;
 		if (v >= 0) {
 			acc = (acc << 6) | v;
 			if (++k === 4) {
@@ -103,12 +116,25 @@ function decodeJs(src: Uint8Array, out: Uint8Array): number {
 				k = 0;
 			}
 		} else if (c === 61) {
-			for (; i < n; i++) {
-				const d = src[i] ?? 0;
-				if (d !== 61 && !isSpace(d)) return -1;
+			if (mode === Mode.Lenient) break;
+			if (mode === Mode.Clean) {
+				for (; i < n; i++) {
+					const d = src[i] as number;
+					if (d !== 61 && !isSpace(d)) return -1;
+				}
+				break;
 			}
-		} else if (!isSpace(c)) return -1;
+			// Postal: the end of a unit, its partial group as postal-mime's decodeBase64 of the unit.
+			o = writeTail(out, o, acc, k);
+			acc = 0;
+			k = 0;
+		} else if (mode === Mode.Clean && !isSpace(c)) return -1;
 	}
+	return writeTail(out, o, acc, k);
+}
+
+/** Writes the bytes of a partial group of `k` characters; returns the new output length. */
+function writeTail(out: Uint8Array, o: number, acc: number, k: number): number {
 	if (k === 2) out[o++] = (acc >> 4) & 255;
 	else if (k === 3) {
 		out[o++] = (acc >> 10) & 255;
@@ -126,34 +152,20 @@ function decodeJs(src: Uint8Array, out: Uint8Array): number {
  */
 export function decodeCleanBase64(src: Uint8Array): Uint8Array | null {
 	let out = new Uint8Array(decodedSizeGuess(src));
-	let written = decodeJs(src, out);
+	let written = decodeLoop(src, out, Mode.Clean);
 	if (written < 0) return null;
 	if (written > out.length) {
 		// Longer lines than the first: size it by counting the line breaks.
 		out = new Uint8Array(decodedSizeBound(src));
-		written = decodeJs(src, out);
+		written = decodeLoop(src, out, Mode.Clean);
 	}
 	return written === out.length ? out : out.slice(0, written);
 }
 
-/** The historical lenient loop: skips anything outside the alphabet, stops at '='. */
+/** The historical lenient rules (see {@link decodeBase64}) into a fresh buffer of the exact size. */
 function decodeLenient(src: Uint8Array): Uint8Array {
 	const out = new Uint8Array(bytesFor(src.length));
-	let o = 0;
-	let acc = 0;
-	let bits = 0;
-	for (let i = 0; i < src.length; i++) {
-		const c = src[i] ?? 0;
-		if (c === 61) break;
-		const v = LENIENT[c] ?? -1;
-		if (v < 0) continue;
-		acc = ((acc << 6) | v) & 0xffffff;
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			out[o++] = (acc >> bits) & 0xff;
-		}
-	}
+	const o = decodeLoop(src, out, Mode.Lenient);
 	return o === out.length ? out : out.slice(0, o);
 }
 
@@ -198,7 +210,7 @@ export function isCleanBase64(src: Uint8Array): boolean {
  */
 export function decodeCleanBase64InPlace(src: Uint8Array): Uint8Array | null {
 	if (!isCleanBase64(src)) return null;
-	return src.subarray(0, decodeJs(src, src));
+	return src.subarray(0, decodeLoop(src, src, Mode.Clean));
 }
 
 /**
@@ -208,7 +220,7 @@ export function decodeCleanBase64InPlace(src: Uint8Array): Uint8Array | null {
  *   partly overwritten)
  */
 export function decodeCheckedBase64InPlace(src: Uint8Array): Uint8Array {
-	const written = decodeJs(src, src);
+	const written = decodeLoop(src, src, Mode.Clean);
 	if (written < 0) throw new Error('The bytes are not clean base64.');
 	return src.subarray(0, written);
 }
@@ -222,48 +234,8 @@ export function decodeCheckedBase64InPlace(src: Uint8Array): Uint8Array {
  * @returns a view of the start of `src` holding the decoded bytes
  */
 export function decodeBase64InPlace(src: Uint8Array): Uint8Array {
-	const n = src.length;
-	let o = 0;
-	let i = 0;
-	let acc = 0;
-	let k = 0;
-	while (i < n) {
-		if (k === 0 && i + 4 <= n) {
-			const x = ((STD[src[i] as number] as number) << 18) | ((STD[src[i + 1] as number] as number) << 12) | ((STD[src[i + 2] as number] as number) << 6) | (STD[src[i + 3] as number] as number);
-			if (x >= 0) {
-				src[o] = x >> 16;
-				src[o + 1] = (x >> 8) & 255;
-				src[o + 2] = x & 255;
-				o += 3;
-				i += 4;
-				continue;
-			}
-		}
-		const c = src[i++] ?? 0;
-		if (c === 61) break;
-		const v = LENIENT[c] ?? -1;
-		if (v < 0) continue;
-		acc = (acc << 6) | v;
-		if (++k === 4) {
-			src[o] = acc >> 16;
-			src[o + 1] = (acc >> 8) & 255;
-			src[o + 2] = acc & 255;
-			o += 3;
-			acc = 0;
-			k = 0;
-		}
-	}
-	if (k === 2) src[o++] = (acc >> 4) & 255;
-	else if (k === 3) {
-		src[o++] = (acc >> 10) & 255;
-		src[o++] = (acc >> 2) & 255;
-	}
-	return src.subarray(0, o);
+	return src.subarray(0, decodeLoop(src, src, Mode.Lenient));
 }
-
-/** 1 for the bytes postal-mime's base64 decoder keeps: the standard alphabet and '='. */
-const KEPT = new Uint8Array(256);
-for (let i = 0; i < 256; i++) KEPT[i] = (STD[i] ?? -1) >= 0 || i === 61 ? 1 : 0;
 
 /**
  * Decodes base64 exactly as postal-mime 4 decodes a base64 body, in one linear pass: every byte
@@ -277,52 +249,8 @@ for (let i = 0; i < 256; i++) KEPT[i] = (STD[i] ?? -1) >= 0 || i === 61 ? 1 : 0;
  * @returns a view of the start of `out` (a fresh exact buffer when `out` is not given)
  */
 export function decodePostalBase64(src: Uint8Array, out?: Uint8Array): Uint8Array {
-	const n = src.length;
-	const dst = out ?? new Uint8Array(Math.floor(n / 4) * 3 + 2);
-	let o = 0;
-	let i = 0;
-	let acc = 0;
-	let k = 0;
-	while (i < n) {
-		if (k === 0 && i + 4 <= n) {
-			const x = ((STD[src[i] as number] as number) << 18) | ((STD[src[i + 1] as number] as number) << 12) | ((STD[src[i + 2] as number] as number) << 6) | (STD[src[i + 3] as number] as number);
-			if (x >= 0) {
-				dst[o] = x >> 16;
-				dst[o + 1] = (x >> 8) & 255;
-				dst[o + 2] = x & 255;
-				o += 3;
-				i += 4;
-				continue;
-			}
-		}
-		const c = src[i++] as number;
-		if (KEPT[c] === 0) continue;
-		if (c === 61) {
-			// The end of a unit: its partial group, as postal-mime's decodeBase64 of the unit.
-			if (k === 2) dst[o++] = (acc >> 4) & 255;
-			else if (k === 3) {
-				dst[o++] = (acc >> 10) & 255;
-				dst[o++] = (acc >> 2) & 255;
-			}
-			acc = 0;
-			k = 0;
-			continue;
-		}
-		acc = (acc << 6) | (STD[c] as number);
-		if (++k === 4) {
-			dst[o] = acc >> 16;
-			dst[o + 1] = (acc >> 8) & 255;
-			dst[o + 2] = acc & 255;
-			o += 3;
-			acc = 0;
-			k = 0;
-		}
-	}
-	if (k === 2) dst[o++] = (acc >> 4) & 255;
-	else if (k === 3) {
-		dst[o++] = (acc >> 10) & 255;
-		dst[o++] = (acc >> 2) & 255;
-	}
+	const dst = out ?? new Uint8Array(Math.floor(src.length / 4) * 3 + 2);
+	const o = decodeLoop(src, dst, Mode.Postal);
 	return out ? dst.subarray(0, o) : dst.slice(0, o);
 }
 

@@ -178,7 +178,10 @@ export interface BuildMessageOptions {
  */
 export function messageHeaders(o: Omit<BuildMessageOptions, 'body'>): Uint8Array {
 	const addrs = (l: OutAddress[]): string => l.map((a) => formatAddress({ ...a, address: noCrlf(a.address) })).join(`,${CRLF} `);
-	const lines = [`From: ${formatAddress(o.from)}`, `To: ${addrs(o.to)}`];
+	const lines = [`From: ${formatAddress(o.from)}`];
+	if (o.to.length > 0) lines.push(`To: ${addrs(o.to)}`);
+	// Blind copies only: To names an empty group, as Thunderbird writes it (RFC 5322 §3.6.3).
+	else if (!o.cc?.length) lines.push('To: undisclosed-recipients:;');
 	if (o.cc?.length) lines.push(`Cc: ${addrs(o.cc)}`);
 	lines.push(`Subject: ${encodeHeaderWord(noCrlf(o.subject))}`, `Date: ${formatDate(o.date)}`, `Message-ID: ${msgId(o.messageId)}`);
 	if (o.inReplyTo) lines.push(`In-Reply-To: ${msgId(o.inReplyTo)}`);

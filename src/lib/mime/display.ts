@@ -4,6 +4,7 @@ import { decodeBase64, decodeCheckedBase64InPlace, decodeCleanBase64, decodePost
 import { bytesToLatin1, concatBytes, indexOfBytes, latin1ToBytes } from './bytes';
 import { parseEntity, parts, type MimeEntity } from './entity';
 import { decodeLines, stripTags, substitute, textAsHtml } from './line-decode';
+import { afterLines, calendarBytes, isCalendar, postalContentType, postalTransferEncoding, unread } from './postal-reading';
 
 /** A mail address; `address` is lower-cased. */
 export interface Address {
@@ -36,21 +37,40 @@ const LARGE_PART = 64 * 1024;
  * placeholders, so it still does the headers, structure, filenames and small texts, and each
  * placeholder's text, HTML or attachment then takes the decoded body. The result is the same
  * as postal-mime's over the whole message except as {@link withPlaceholders} documents (a
- * large format=flowed text is not unwrapped); when postal-mime does not give back every
- * placeholder exactly once, the whole message goes to postal-mime.
+ * large format=flowed text or calendar is not unwrapped); when postal-mime does not give back
+ * every placeholder exactly once, the whole message goes to postal-mime, which then reads at
+ * most {@link MAX_READ_LINES} lines of it (the start is shown, then {@link NOT_ALL_SHOWN}).
  * @param largePart - leaf bodies from this many bytes on are decoded here (tests lower it)
  * @param scratch - `raw` is the caller's scratch: large base64 bodies are decoded over
  *   themselves, once postal-mime's result is taken, so each attachment is a view of `raw` (no
  *   copies of attachment size); `raw` is left as it was whenever the whole message goes to postal-mime
  */
 export async function toDisplay(raw: Uint8Array, largePart = LARGE_PART, scratch = false): Promise<DisplayContent> {
-	const taken = raw.length >= largePart ? takenParts(raw, largePart, scratch) : { large: [], lines: [] };
-	if (taken.large.length > 0 || taken.lines.length > 0) {
+	const taken: Taken = raw.length >= largePart ? takenParts(raw, largePart, scratch) : { large: [], lines: [], cut: [] };
+	const cutBytes = taken.cut.reduce((sum, c) => sum + c.end - c.start, 0);
+	if (taken.large.length > 0 || taken.lines.length > 0 || cutBytes >= largePart) {
 		const fast = await withPlaceholders(raw, taken);
 		if (fast) return fast;
 	}
-	return (await parse(raw)) ?? { text: '', attachments: [] };
+	const cut = afterLines(raw, MAX_READ_LINES);
+	if (cut === -1) return (await parse(raw)) ?? { text: '', attachments: [] };
+	// Read otherwise than we read it, and too many lines for postal-mime: only the start is shown.
+	const start = (await parse(raw.subarray(0, cut))) ?? { text: '', attachments: [] };
+	start.text = start.text ? `${start.text}\n\n${NOT_ALL_SHOWN}` : NOT_ALL_SHOWN;
+	if (start.html !== undefined) start.html += `<p>${NOT_ALL_SHOWN}</p>`;
+	return start;
 }
+
+/**
+ * The most lines postal-mime is given in one message (about 17 µs each for a 7bit body, so
+ * about 1 s). The bodies it would read line by line are decoded here and given to it as
+ * placeholders, so it meets this cap only when it would read the message's structure otherwise
+ * than we do (or headers fill it): then it reads the first lines only.
+ */
+export const MAX_READ_LINES = 50_000;
+
+/** Ends the text of a message of which only the first {@link MAX_READ_LINES} lines are shown. */
+export const NOT_ALL_SHOWN = 'The rest of this message is not shown: its parts could not be told apart safely, and it has too many lines to read whole.';
 
 /** postal-mime's reading, or null when it throws. */
 async function parse(raw: Uint8Array): Promise<DisplayContent | null> {
@@ -78,6 +98,8 @@ interface LargePart {
 	end: number;
 	/** The decoded content; for scratch input this decodes the body over itself, so it is called once, last. */
 	content: () => Uint8Array;
+	/** The Content-Type charset, for a calendar (postal-mime makes its content from the text). */
+	charset: string | undefined;
 }
 
 /**
@@ -96,22 +118,15 @@ interface LineLeaf {
 	base64: boolean;
 }
 
-/** The leaves whose bodies postal-mime does not read: large base64 attachments and line-read leaves. */
+/**
+ * The leaves whose bodies postal-mime does not read (large base64 attachments and line-read
+ * leaves), and the byte ranges it reads but never uses: preambles, epilogues and the body of a
+ * multipart without a delimiter, which are left out of its input.
+ */
 interface Taken {
 	large: LargePart[];
 	lines: LineLeaf[];
-}
-
-/**
- * postal-mime's transfer decoding of a leaf, by the first word of a Content-Transfer-Encoding
- * value without comments or quotes; null for such values (postal-mime decides).
- */
-function lineEncoding(value: string | undefined): 'base64' | 'qp' | 'plain' | null {
-	if (value === undefined) return 'plain';
-	if (/[("]/.test(value)) return null;
-	const word = /[\w-]+/.exec(value.toLowerCase())?.[0] ?? '';
-	if (word.includes('base64')) return 'base64';
-	return word.includes('quoted-printable') ? 'qp' : 'plain';
+	cut: { start: number; end: number }[];
 }
 
 /**
@@ -126,36 +141,43 @@ function lineEncoding(value: string | undefined): 'base64' | 'qp' | 'plain' | nu
  * is not taken from postal-mime because of them): 800 attachments of 60 KB of 4-character lines
  * are 8 million lines.
  *
- * Line-read leaves (text/plain, text/html, any 7bit, 8bit, binary or quoted-printable leaf, and
- * base64 text): postal-mime spends about 10 µs per line, and a line can be one byte, so what
+ * Leaves are classified as postal-mime classifies them (postal-reading.ts): the first
+ * Content-Transfer-Encoding header, comments stripped, its first word; the first Content-Type,
+ * comments stripped. Multiparts: the ranges postal-mime reads and drops (preamble, epilogue, a
+ * body without delimiters) are cut from its input (`unread`).
+ *
+ * Line-read leaves (text, calendars (text/calendar, application/ics) in any encoding, and any
+ * 7bit, 8bit, binary or quoted-printable leaf of any type, message/* included): postal-mime spends about 10 µs per line, and a line can be one byte, so what
  * bounds its time is the number of body bytes it reads, summed over all leaves (a per-leaf
  * threshold alone would let 800 leaves of just under 64 KB through, 26 million lines). So the
  * leaves are read in order and postal-mime keeps them while their bodies total under
  * `largePart` bytes (64 KB: at most 64k lines, well under a second); a leaf of `largePart` bytes
  * or more, and every leaf once the budget is spent, is decoded here. Damaged base64 text is decoded
  * with {@link decodePostalBase64} (postal-mime's bytes), clean base64 text with the fast decoder. Ordinary mail (a text
- * under 64 KB) is read by postal-mime exactly as before. Calendar parts (postal-mime rewrites
- * their line breaks) and message/* other than an attached message stay with postal-mime.
+ * under 64 KB) is read by postal-mime exactly as before. A calendar attachment gets postal-mime's
+ * calendar bytes of the decoded text ({@link calendarBytes}), decided by the type postal-mime gives it.
  */
 function takenParts(raw: Uint8Array, largePart: number, scratch: boolean): Taken {
-	const taken: Taken = { large: [], lines: [] };
+	const taken: Taken = { large: [], lines: [], cut: [] };
 	let budget = largePart;
 	let base64Budget = largePart;
+	const offset = (bytes: Uint8Array): number => bytes.byteOffset - raw.byteOffset;
 	const visit = (entity: MimeEntity): void => {
-		const { type, subtype } = entity.contentType;
+		const contentType = postalContentType(entity.headers);
+		const { type, subtype } = contentType;
 		if (type === 'multipart') {
-			for (const child of parts(entity)) visit(child);
+			const children = parts({ ...entity, contentType });
+			taken.cut.push(...unread(raw, offset(entity.body), entity.body.length, children));
+			for (const child of children) visit(child);
 			return;
 		}
 		const body = entity.body;
-		const start = body.byteOffset - raw.byteOffset;
-		const cteHeaders = entity.headers.filter((h) => h.name.toLowerCase() === 'content-transfer-encoding');
-		const cte = cteHeaders.length > 1 ? null : lineEncoding(cteHeaders[0]?.value);
-		const single = entity.headers.filter((h) => h.name.toLowerCase() === 'content-type').length <= 1;
-		const calendar = (type === 'text' && subtype === 'calendar') || (type === 'application' && subtype === 'ics');
-		const lineRead =
-			single && body.length > 0 && cte !== null && !calendar && (type === 'message' ? subtype === 'rfc822' && cte !== 'base64' : cte !== 'base64' || type === 'text');
-		if (lineRead) {
+		if (body.length === 0) return;
+		const start = offset(body);
+		const cte = postalTransferEncoding(entity.headers);
+		const charset = contentType.params.charset;
+		// Calendars are text to postal-mime whatever their type's first word: their content is made from the decoded text.
+		if (cte !== 'base64' || type === 'text' || isCalendar(`${type}/${subtype}`)) {
 			const small = body.length < largePart && body.length <= budget;
 			if (small) {
 				budget -= body.length;
@@ -164,12 +186,9 @@ function takenParts(raw: Uint8Array, largePart: number, scratch: boolean): Taken
 			const atEnd = start + body.length === raw.length;
 			// Damaged base64 (junk, missing or inner padding, a character a line) decoded as postal-mime does.
 			const bytes = cte === 'base64' ? (decodeCleanBase64(body) ?? decodePostalBase64(body)) : decodeLines(body, cte === 'qp', atEnd);
-			const charset = entity.contentType.params.charset;
 			taken.lines.push({ start, end: start + body.length, bytes, charset, html: type === 'text' && subtype === 'html', base64: cte === 'base64' });
 			return;
 		}
-		if (type === 'text' || type === 'message' || calendar || body.length === 0) return;
-		if ((entity.header('content-transfer-encoding') ?? '').trim().toLowerCase() !== 'base64') return;
 		const clean = isCleanBase64(body);
 		if (clean && body.length < largePart && body.length <= base64Budget) {
 			// Small clean attachments are also read a line at a time (about 1 µs a line): their own budget.
@@ -181,24 +200,24 @@ function takenParts(raw: Uint8Array, largePart: number, scratch: boolean): Taken
 			budget -= body.length;
 			return;
 		}
+		const end = start + body.length;
 		if (!clean) {
 			// Decoded now, as postal-mime would: over itself for scratch input (only once taken), else into a fresh buffer.
-			const end = start + body.length;
-			taken.large.push({ start, end, content: scratch ? () => decodePostalBase64(body, body) : once(() => decodePostalBase64(body)) });
+			taken.large.push({ start, end, charset, content: scratch ? () => decodePostalBase64(body, body) : once(() => decodePostalBase64(body)) });
 			return;
 		}
 		if (scratch) {
-			taken.large.push({ start, end: start + body.length, content: () => decodeCheckedBase64InPlace(body) });
+			taken.large.push({ start, end, charset, content: () => decodeCheckedBase64InPlace(body) });
 			return;
 		}
 		const content = decodeCleanBase64(body);
 		if (!content) return;
-		taken.large.push({ start, end: start + body.length, content: () => content });
+		taken.large.push({ start, end, charset, content: () => content });
 	};
 	try {
 		visit(parseEntity(raw));
 	} catch {
-		return { large: [], lines: [] }; // nested too deeply: postal-mime decides
+		return { large: [], lines: [], cut: [] }; // nested too deeply: postal-mime decides (within its line cap)
 	}
 	return taken;
 }
@@ -241,6 +260,7 @@ async function withPlaceholders(raw: Uint8Array, taken: Taken): Promise<DisplayC
 			const token = textTokens[k] ?? '';
 			return { start: l.start, end: l.end, body: latin1ToBytes(l.base64 ? btoa(token) : token) };
 		}),
+		...taken.cut.map((c) => ({ start: c.start, end: c.end, body: new Uint8Array(0) })),
 	].sort((a, b) => a.start - b.start);
 	const pieces: Uint8Array[] = [];
 	let at = 0;
@@ -249,7 +269,10 @@ async function withPlaceholders(raw: Uint8Array, taken: Taken): Promise<DisplayC
 		at = r.end;
 	}
 	pieces.push(raw.subarray(at));
-	const display = await parse(concatBytes(pieces));
+	const message = concatBytes(pieces);
+	// Whatever the bodies, postal-mime is never given more lines than its cap (header floods, structure read otherwise).
+	if (afterLines(message, MAX_READ_LINES) !== -1) return null;
+	const display = await parse(message);
 	if (!display) return null;
 	const markers = [marker, textMarker];
 
@@ -286,17 +309,25 @@ async function withPlaceholders(raw: Uint8Array, taken: Taken): Promise<DisplayC
 	const markerBytes = latin1ToBytes(marker);
 	const textMarkerBytes = latin1ToBytes(textMarker);
 	const index = new Map(tokens.map((t, k) => [t, k]));
-	const textIndex = new Map(taken.lines.map((_, k) => [form(k), k]));
+	const textIndex = new Map(textTokens.map((t, k) => [t, k]));
+	// An attachment's content is the placeholder's decoded body: the token, plus the line break a
+	// line-read body has; a calendar's always ends in one line break, whatever its encoding.
+	const tokenIn = (a: DisplayContent['attachments'][number], tokenIndex: Map<string, number>, lineBreak: (k: number) => boolean): number | undefined => {
+		const small = a.content.length < 100 ? bytesToLatin1(a.content) : '';
+		const token = small.endsWith('\n') ? small.slice(0, -1) : small;
+		const k = tokenIndex.get(token);
+		if (k === undefined) return undefined;
+		return small === token + (isCalendar(a.mimeType) || lineBreak(k) ? '\n' : '') ? k : undefined;
+	};
 	const used = new Map<number, DisplayContent['attachments'][number]>();
 	const usedText = new Map<number, DisplayContent['attachments'][number]>();
 	for (const a of display.attachments) {
-		const small = a.content.length < 100 ? bytesToLatin1(a.content) : undefined;
 		if (indexOfBytes(a.content, markerBytes) !== -1) {
-			const k = small === undefined ? undefined : index.get(small);
+			const k = tokenIn(a, index, () => false);
 			if (k === undefined || used.has(k)) return null;
 			used.set(k, a);
 		} else if (indexOfBytes(a.content, textMarkerBytes) !== -1) {
-			const k = small === undefined ? undefined : textIndex.get(small);
+			const k = tokenIn(a, textIndex, (j) => taken.lines[j]?.base64 !== true);
 			if (k === undefined || usedText.has(k)) return null;
 			usedText.set(k, a);
 		}
@@ -313,12 +344,14 @@ async function withPlaceholders(raw: Uint8Array, taken: Taken): Promise<DisplayC
 	else delete display.html; // postal-mime leaves out an empty html
 	for (const [k, a] of usedText) {
 		const leaf = taken.lines[k];
-		if (leaf) a.content = leaf.bytes;
+		if (leaf) a.content = isCalendar(a.mimeType) ? calendarBytes(textOf(k)) : leaf.bytes;
 	}
 	// Only now, with the result taken, may a scratch body be decoded over itself.
 	for (const [k, a] of used) {
 		const part = taken.large[k];
-		if (part) a.content = part.content();
+		if (!part) continue;
+		const content = part.content();
+		a.content = isCalendar(a.mimeType) ? calendarBytes(decodeCharset((part.charset ?? 'utf-8').trim().toLowerCase(), content)) : content;
 	}
 	return display;
 }

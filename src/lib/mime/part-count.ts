@@ -4,6 +4,7 @@
  * A message over the cap is not taken apart at all: it is stored, and shown as too large in parts.
  */
 import { MAX_DEPTH, parseEntity, parts, type MimeEntity } from './entity';
+import { postalContentType, postalTransferEncoding } from './postal-reading';
 
 /** The most MIME parts (all levels, attached messages included) a message may have to be processed. */
 export const MAX_PARTS = 1000;
@@ -19,7 +20,8 @@ export function hasTooManyParts(raw: Uint8Array, max = MAX_PARTS): boolean {
 	const visit = (entity: MimeEntity): boolean => {
 		let children: MimeEntity[];
 		try {
-			children = parts(entity, budget + 1);
+			// Content-Type as postal-mime reads it: a comment must not hide a multipart from the count.
+			children = parts({ ...entity, contentType: postalContentType(entity.headers) }, budget + 1);
 		} catch {
 			return false;
 		}
@@ -33,8 +35,8 @@ export function hasTooManyParts(raw: Uint8Array, max = MAX_PARTS): boolean {
 }
 
 function isAttachedMessage(entity: MimeEntity): boolean {
-	const { type, subtype } = entity.contentType;
+	const { type, subtype } = postalContentType(entity.headers);
 	if (type !== 'message' || (subtype !== 'rfc822' && subtype !== 'global')) return false;
 	if (entity.depth >= MAX_DEPTH) return false;
-	return (entity.header('content-transfer-encoding') ?? '').trim().toLowerCase() !== 'base64';
+	return postalTransferEncoding(entity.headers) !== 'base64';
 }

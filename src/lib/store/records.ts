@@ -203,6 +203,11 @@ export interface ArticleHeaders {
 	to: Address[];
 	/** The Cc addresses. */
 	cc: Address[];
+	/**
+	 * Bcc of an outgoing article: known to the sender only, never in the message (its bytes,
+	 * the server's copy or a downloaded .eml); absent on incoming mail and when there was none.
+	 */
+	bcc?: Address[];
 	/** The decoded Subject. */
 	subject: string;
 	/** ISO time from the Date header, when it could be read. */
@@ -364,7 +369,7 @@ export interface OutboxRecord {
 	messageId: string;
 	/** The SMTP envelope sender. */
 	mailFrom: string;
-	/** The SMTP envelope recipients: every To and Cc. */
+	/** The SMTP envelope recipients: every To, Cc and Bcc. */
 	rcptTo: string[];
 	/** The last step done; 'submitted' is sent. */
 	step: OutboxStep;

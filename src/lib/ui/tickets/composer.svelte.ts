@@ -60,6 +60,8 @@ export class Composer {
 	fromText = $state('');
 	to = $state('');
 	cc = $state('');
+	/** Blind copies: sent to and, when encrypting, encrypted for, but named in no header. */
+	bcc = $state('');
 	subject = $state('');
 	text = $state('');
 	files = $state.raw<File[]>([]);
@@ -143,7 +145,7 @@ export class Composer {
 		clearTimeout(this.#timer);
 		const generation = ++this.#generation;
 		try {
-			const options = await desk.securityOptions({ from: this.from, to: this.to, cc: this.cc, ...(this.group ? { group: this.group.id } : {}) });
+			const options = await desk.securityOptions({ from: this.from, to: this.to, cc: this.cc, bcc: this.bcc, ...(this.group ? { group: this.group.id } : {}) });
 			if (generation === this.#generation) this.options = options;
 		} catch (error) {
 			if (generation === this.#generation) this.error = error instanceof Error ? error.message : 'The security options could not be checked.';
@@ -168,6 +170,7 @@ export class Composer {
 		this.encryptChoice = null;
 		this.to = this.reply?.to ?? '';
 		this.cc = '';
+		this.bcc = '';
 		this.subject = this.reply?.subject ?? '';
 		this.text = '';
 		this.files = [];
@@ -204,6 +207,7 @@ export class Composer {
 				from: this.from,
 				to: this.to,
 				cc: this.cc,
+				bcc: this.bcc,
 				subject: this.subject,
 				text: this.text,
 				attachments,

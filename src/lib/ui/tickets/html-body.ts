@@ -9,9 +9,16 @@
 /** The policy inside the frame: no network, no script, no form target, no base URL. */
 export const HTML_BODY_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'none'; base-uri 'none'";
 
-const REMOTE = String.raw`(?:[a-z][a-z0-9+.-]*:(?!\s*data:)|//)`;
-const REMOTE_ATTRIBUTE = new RegExp(String.raw`\s(src|srcset|background|poster|action|data|formaction)\s*=\s*(["']?)\s*(?!data:|#|cid:)${REMOTE}`, 'gi');
-const REMOTE_CSS_URL = new RegExp(String.raw`url\(\s*(["']?)\s*(?!data:)${REMOTE}[^)]*\)`, 'gi');
+// An attribute that makes the browser fetch, wherever the HTML parser starts an attribute name:
+// after whitespace, after `/` (`<img/src=…>`) or right after a quoted value (`alt=""src=…`).
+const FETCHING_ATTRIBUTE = /(?<=[\s/"'])(src|srcset|background|poster|action|data|formaction)(\s*=\s*)("[^"]*"|'[^']*'|[^\s"'>]*)/gi;
+// The only values left alone: inline data, a cid: part of the message, a fragment. Anything else
+// (a scheme, `//`, a relative path, a scheme hidden behind entities like `&#104;ttp:` or a tab
+// the URL parser would drop) is renamed: allowing known-safe beats recognising every remote form.
+const SAFE_VALUE = /^\s*(?:data:|cid:|#)/i;
+const CSS_URL = /url\(\s*(["']?)\s*(?!data:|#)[^)]*\)/gi;
+// image-set() takes bare strings, not only url()s.
+const CSS_IMAGE_SET = /(?:-webkit-)?image-set\([^)]*\)/gi;
 const CSS_IMPORT = /@import\b[^;]*;?/gi;
 
 /**
@@ -55,8 +62,14 @@ export function dropHeadTags(html: string): string {
  */
 export function blockRemoteContent(html: string): string {
 	const stripped = html
-		.replace(REMOTE_ATTRIBUTE, (match: string, name: string) => match.replace(new RegExp(`\\s${name}`, 'i'), ` data-blocked-${name.toLowerCase()}`))
-		.replace(REMOTE_CSS_URL, 'url(about:blank)')
+		.replace(FETCHING_ATTRIBUTE, (match: string, name: string, equals: string, quoted: string) => {
+			const value = quoted.replace(/^["']|["']$/g, '');
+			// srcset lists candidates separated by commas, which data: URLs also contain: never kept.
+			const safe = name.toLowerCase() !== 'srcset' && SAFE_VALUE.test(value);
+			return safe ? match : `data-blocked-${name.toLowerCase()}${equals}${quoted}`;
+		})
+		.replace(CSS_IMAGE_SET, 'none')
+		.replace(CSS_URL, 'url(about:blank)')
 		.replace(CSS_IMPORT, '');
 	return dropTags(stripped, LINK_TAG);
 }
