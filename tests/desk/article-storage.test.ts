@@ -25,7 +25,7 @@ function withAttachment(text: string, data: Uint8Array, filename = 'data.bin'): 
 }
 
 async function storedRecord(desk: Awaited<ReturnType<typeof freshDesk>>['desk'], id: number): Promise<ArticleRecord> {
-	const record = (await desk.context.db.get('articles', id)) as ArticleRecord | undefined;
+	const record = await desk.context.db.get('articles', id);
 	if (!record) throw new Error(`article ${String(id)} is not stored`);
 	return record;
 }

@@ -91,7 +91,7 @@ async function bySubject(desk: Desk): Promise<Record<string, Pick<TicketRow, 'gr
 }
 
 async function ticketRecords(desk: Desk): Promise<TicketRecord[]> {
-	return (await desk.context.db.getAll('tickets')) as TicketRecord[];
+	return desk.context.db.getAll('tickets');
 }
 
 /** Rewrites every ticket record as code before the overview wrote it: without the field. */
@@ -219,7 +219,7 @@ describe('the overview on the ticket record', () => {
 		for (let i = 0; i < 5; i++) await desk.receive(withHeaders(cms(signAs('alice'), content(String(i))), { subject: `T${String(i)}` }));
 		const expected = await oldRows(desk);
 		// Poison the articles: were the list to read them, it would find no S/MIME and no group.
-		for (const a of (await desk.context.db.getAll('articles')) as ArticleRecord[]) {
+		for (const a of await desk.context.db.getAll('articles')) {
 			await desk.context.db.put('articles', { ...a, headers: { ...a.headers, to: [], cc: [] }, security: { ...a.security, layers: [] } });
 		}
 		const articleReads = spyArticleStore();

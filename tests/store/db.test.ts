@@ -4,7 +4,7 @@ import { describe, expect, test } from 'vitest';
 import { ChangeFeed, DB_VERSION, openDatabase, STORE_NAMES, subscribeChanges, type StoreChange } from '../../src/lib/store';
 
 describe('database schema', () => {
-	test('version 1 has every store of the architecture, with their keys and indexes', async () => {
+	test('the current version (DB_VERSION) has every store of the architecture, with their keys and indexes', async () => {
 		const factory = new IDBFactory();
 		const db = await openDatabase(factory, 'schema');
 		expect(db.version).toBe(DB_VERSION);

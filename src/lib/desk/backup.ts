@@ -5,7 +5,9 @@
  * original .p12 file is their backup.
  */
 import { toPem } from '../pki/pem';
-import type { LogEntry } from '../store/schema';
+import type { LogEntry } from '../store/records';
+import { certificateStore, logStore } from '../store/repositories';
+import { withWriteTransaction } from '../store/transaction';
 import { announce, type DeskContext } from './context';
 
 /** The sentence the admin page shows next to the backup downloads. */
@@ -27,14 +29,14 @@ const COLUMNS = ['at', 'direction', 'operation', 'status', 'detail', 'messageId'
 
 /** Every stored certificate as one PEM bundle, CAs first, each block preceded by its subject. Empty string when there is none. */
 export async function exportCertificates(ctx: DeskContext): Promise<string> {
-	const records = await ctx.db.getAll('certificates');
+	const records = await certificateStore.all(ctx.db);
 	records.sort((a, b) => Number(b.info.isCA) - Number(a.info.isCA) || a.info.subject.localeCompare(b.info.subject));
 	return records.map((r) => `# ${r.info.subject.replace(/[\r\n]/g, ' ')}\n${toPem('CERTIFICATE', r.der)}`).join('\n');
 }
 
 /** The log, oldest first, as JSON (an array of entries) or CSV (RFC 4180, with a header line). */
 export async function exportLogs(ctx: DeskContext, format: LogFormat): Promise<string> {
-	const entries = (await ctx.db.getAll('logs')).map((e) => ({ at: e.at, direction: e.direction, operation: e.operation, status: e.status, detail: e.detail, messageId: e.messageId }));
+	const entries = (await logStore.all(ctx.db)).map((e) => ({ at: e.at, direction: e.direction, operation: e.operation, status: e.status, detail: e.detail, messageId: e.messageId }));
 	if (format === 'json') return JSON.stringify(entries, null, 2);
 	// The page calls this by name through the worker, so the format is checked at run time too.
 	if ((format as string) !== 'csv') throw new Error('The log can be exported as JSON or CSV.');
@@ -111,17 +113,18 @@ export async function importLogs(ctx: DeskContext, input: { data: string | Uint8
 		raws = rows.map((r) => Object.fromEntries(COLUMNS.map((c, i) => [c, r[i] ?? ''])));
 	}
 	const entries = raws.map((r, i) => toEntry(r, i + 1)).sort((a, b) => a.at.localeCompare(b.at));
-	const tx = ctx.db.transaction('logs', 'readwrite');
-	const seen = new Set((await tx.store.getAll()).map(identity));
-	let imported = 0;
-	for (const e of entries) {
-		const id = identity(e);
-		if (seen.has(id)) continue;
-		seen.add(id);
-		await tx.store.add(e);
-		imported++;
-	}
-	await tx.done;
+	const imported = await withWriteTransaction(ctx.db, ['logs'], async (tx) => {
+		const seen = new Set((await logStore.all(tx)).map(identity));
+		let added = 0;
+		for (const e of entries) {
+			const id = identity(e);
+			if (seen.has(id)) continue;
+			seen.add(id);
+			await logStore.append(tx, e);
+			added++;
+		}
+		return added;
+	});
 	if (imported > 0) announce(ctx, ['logs']);
 	return { imported, skipped: entries.length - imported };
 }

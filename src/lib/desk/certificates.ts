@@ -6,7 +6,6 @@
  * already stored are skipped (a chain that repeats a stored CA imports its new items); a file
  * that brings nothing new fails with "Fingerprint already taken".
  */
-import { abortAndSettle } from '../store/transaction';
 import { ImportError, unrecognised } from '../pki/errors';
 import { readInput, wipe, type ReadInput } from '../pki/read';
 import { Certificate, extendedKeyUsageName } from '../pki/certificate';
@@ -17,10 +16,11 @@ import { buildPrivateKeySet, certificatePublicId, identifyPrivateKey, type Ident
 import { toPem } from '../pki/pem';
 import { equalBytes } from '../base/bytes';
 import type { PrivateKeySet } from '../pki/keyset';
-import type { CertificateRecord, KeyRecord } from '../store/schema';
+import type { CertificateRecord, KeyRecord } from '../store/records';
+import { certificateStore, keyStore, settingStore } from '../store/repositories';
+import { readTransaction, withWriteTransaction } from '../store/transaction';
 import { announce, type DeskContext } from './context';
 import { appendLog } from './log';
-import { writeFailureMessage } from '../store/errors';
 import { CUSTODY_CHANGING, currentCustody, custodyUnchanged, seal, touchVault, type Custody } from './vault';
 
 /** How many times an import seals again when another tab changed the custody settings meanwhile. */
@@ -43,12 +43,12 @@ export const ENABLE_FIRST = 'Enable S/MIME first.';
 
 /** Whether S/MIME is enabled. */
 export async function isEnabled(ctx: DeskContext): Promise<boolean> {
-	return (await ctx.db.get('settings', 'enabled')) === true;
+	return settingStore.read(ctx.db, 'enabled');
 }
 
 /** Turns S/MIME on or off. */
 export async function setEnabled(ctx: DeskContext, on: boolean): Promise<void> {
-	await ctx.db.put('settings', on, 'enabled');
+	await withWriteTransaction(ctx.db, ['settings'], (tx) => settingStore.write(tx, 'enabled', on));
 	announce(ctx, ['settings']);
 }
 
@@ -92,10 +92,9 @@ async function prepareCertificates(ctx: DeskContext, name: string, ders: Uint8Ar
 		seen.add(result.value.fingerprint);
 		records.push(result.value);
 	}
-	const tx = ctx.db.transaction('certificates');
-	const existing = await Promise.all(records.map((r) => tx.store.getKey(r.fingerprint)));
-	await tx.done;
-	return records.map((record, i) => ({ record, exists: existing[i] !== undefined }));
+	const tx = readTransaction(ctx.db, ['certificates']);
+	const existing = await Promise.all(records.map((r) => certificateStore.exists(tx, r.fingerprint)));
+	return records.map((record, i) => ({ record, exists: existing[i] === true }));
 }
 
 /** A private key ready to store: its CryptoKeys, and for RSA the PKCS#8 to seal (zeroed after the import). */
@@ -111,7 +110,7 @@ async function prepareKeys(ctx: DeskContext, name: string, pkcs8s: Uint8Array[],
 	const prepared: PreparedKey[] = [];
 	for (const key of identified) {
 		let fingerprint = certs.find((c) => c.record.publicId === key.publicId)?.record.fingerprint;
-		fingerprint ??= (await ctx.db.getFromIndex('certificates', 'publicId', key.publicId))?.fingerprint;
+		fingerprint ??= (await certificateStore.byPublicId(ctx.db, key.publicId))?.fingerprint;
 		if (fingerprint === undefined) throw new ImportError('no-matching-certificate', NO_MATCHING_CERTIFICATE);
 		if (prepared.some((p) => p.record.fingerprint === fingerprint)) continue;
 		const keys: PrivateKeySet = await buildPrivateKeySet(key, fingerprint, ctx.crypto);
@@ -166,7 +165,7 @@ export async function importFile(ctx: DeskContext, input: ReadInput): Promise<Im
 async function storeImport(ctx: DeskContext, name: string, certs: PreparedCertificate[], keys: PreparedKey[]): Promise<ImportSummary> {
 	const fresh = certs.filter((c) => !c.exists);
 	const unstored: PreparedKey[] = [];
-	for (const k of keys) if ((await ctx.db.getKey('keys', k.record.fingerprint)) === undefined) unstored.push(k);
+	for (const k of keys) if (!(await keyStore.exists(ctx.db, k.record.fingerprint))) unstored.push(k);
 	const firstCert = certs[0];
 	if (fresh.length === 0 && unstored.length === 0) {
 		if (firstCert) throw duplicate(firstCert.record.info);
@@ -193,42 +192,42 @@ async function storeImport(ctx: DeskContext, name: string, certs: PreparedCertif
  *   the keys were sealed (the caller seals again)
  */
 async function writeImport(ctx: DeskContext, name: string, fresh: PreparedCertificate[], newKeys: KeyRecord[], custody: Custody): Promise<boolean> {
-	const tx = ctx.db.transaction(['certificates', 'keys', 'logs', 'settings'], 'readwrite');
 	const writes: Promise<unknown>[] = [];
 	try {
-		if (newKeys.length > 0 && !(await custodyUnchanged(tx, custody))) {
-			await abortAndSettle(tx);
-			return false;
-		}
-		// The writes are queued without awaiting each one: a round trip per record made a
-		// 1,000-certificate bundle several seconds slower. A record another tab stored in the
-		// meantime fails its add() with a ConstraintError, which aborts the whole transaction.
-		let step = 0;
-		for (const c of fresh) {
-			ctx.onImportWrite?.(step++);
-			writes.push(
-				tx
-					.objectStore('certificates')
-					.add(c.record)
-					.catch((cause: unknown) => {
-						throw isConstraintError(cause) ? duplicate(c.record.info) : cause;
-					})
-			);
-		}
-		for (const k of newKeys) {
-			ctx.onImportWrite?.(step++);
-			writes.push(tx.objectStore('keys').add(k));
-		}
-		await Promise.all(writes);
-		const detail = [...fresh.map((c) => `certificate ${c.record.info.subject} (${c.record.fingerprint})`), ...newKeys.map((k) => `private key for ${k.fingerprint}`)].join('; ');
-		await appendLog(tx, { direction: 'admin', operation: 'import', status: 'success', detail: `"${name}": ${detail}`, messageId: null }, ctx.now());
-		await tx.done;
-		return true;
-	} catch (error) {
-		await abortAndSettle(tx);
+		return await withWriteTransaction(
+			ctx.db,
+			['certificates', 'keys', 'logs', 'settings'],
+			async (tx, control) => {
+				if (newKeys.length > 0 && !(await custodyUnchanged(tx, custody))) {
+					await control.abandon();
+					return false;
+				}
+				// The writes are queued without awaiting each one: a round trip per record made a
+				// 1,000-certificate bundle several seconds slower. A record another tab stored in the
+				// meantime fails its add() with a ConstraintError, which aborts the whole transaction.
+				let step = 0;
+				for (const c of fresh) {
+					ctx.onImportWrite?.(step++);
+					writes.push(
+						certificateStore.add(tx, c.record).catch((cause: unknown) => {
+							throw isConstraintError(cause) ? duplicate(c.record.info) : cause;
+						})
+					);
+				}
+				for (const k of newKeys) {
+					ctx.onImportWrite?.(step++);
+					writes.push(keyStore.add(tx, k));
+				}
+				await Promise.all(writes);
+				const detail = [...fresh.map((c) => `certificate ${c.record.info.subject} (${c.record.fingerprint})`), ...newKeys.map((k) => `private key for ${k.fingerprint}`)].join('; ');
+				await appendLog(tx, { direction: 'admin', operation: 'import', status: 'success', detail: `"${name}": ${detail}`, messageId: null }, ctx.now());
+				return true;
+			},
+			{ notStored: 'Nothing was imported.', otherwise: `"${name}" could not be stored.`, passThrough: (error) => error instanceof ImportError }
+		);
+	} finally {
+		// Queued writes of an aborted import settle (rejected) before the caller goes on.
 		await Promise.allSettled(writes);
-		if (error instanceof ImportError) throw error;
-		throw new Error(writeFailureMessage(error, 'Nothing was imported.', `"${name}" could not be stored.`), { cause: error });
 	}
 }
 
@@ -238,41 +237,41 @@ function withKeyFlag(record: CertificateRecord, keyed: Set<string>): Certificate
 
 /** Every stored certificate, sorted by subject. */
 export async function listCertificates(ctx: DeskContext): Promise<CertificateInfo[]> {
-	const tx = ctx.db.transaction(['certificates', 'keys']);
-	const [records, keyed] = await Promise.all([tx.objectStore('certificates').getAll(), tx.objectStore('keys').getAllKeys()]);
+	const tx = readTransaction(ctx.db, ['certificates', 'keys']);
+	const [records, keyed] = await Promise.all([certificateStore.all(tx), keyStore.fingerprints(tx)]);
 	const set = new Set(keyed);
 	return records.map((r) => withKeyFlag(r, set)).sort((a, b) => a.subject.localeCompare(b.subject));
 }
 
 /** One certificate, or null when none has this fingerprint. */
 export async function getCertificate(ctx: DeskContext, fingerprint: string): Promise<CertificateInfo | null> {
-	const record = await ctx.db.get('certificates', fingerprint.toLowerCase());
+	const record = await certificateStore.byFingerprint(ctx.db, fingerprint.toLowerCase());
 	if (!record) return null;
-	const hasKey = (await ctx.db.getKey('keys', record.fingerprint)) !== undefined;
+	const hasKey = await keyStore.exists(ctx.db, record.fingerprint);
 	return withKeyFlag(record, hasKey ? new Set([record.fingerprint]) : new Set());
 }
 
 /** The certificates for an email address (case-insensitive), for signing and encryption lookups. */
 export async function findCertificatesByEmail(ctx: DeskContext, email: string): Promise<CertificateInfo[]> {
-	const tx = ctx.db.transaction(['certificates', 'keys']);
-	const records = await tx.objectStore('certificates').index('emails').getAll(email.trim().toLowerCase());
-	const keyed = new Set(await tx.objectStore('keys').getAllKeys());
+	const tx = readTransaction(ctx.db, ['certificates', 'keys']);
+	const records = await certificateStore.byEmail(tx, email.trim().toLowerCase());
+	const keyed = new Set(await keyStore.fingerprints(tx));
 	return records.map((r) => withKeyFlag(r, keyed));
 }
 
 /** The DER of every stored certificate (the trust store and intermediates for chain building). */
 export async function allCertificateDers(ctx: DeskContext): Promise<Uint8Array[]> {
-	return (await ctx.db.getAll('certificates')).map((r) => r.der);
+	return (await certificateStore.all(ctx.db)).map((r) => r.der);
 }
 
 /** The DER of every stored CA certificate: the only candidates for a signer's chain. */
 export async function caCertificateDers(ctx: DeskContext): Promise<Uint8Array[]> {
-	return (await ctx.db.getAll('certificates')).filter((r) => r.info.isCA).map((r) => r.der);
+	return (await certificateStore.all(ctx.db)).filter((r) => r.info.isCA).map((r) => r.der);
 }
 
 /** One certificate's DER, or null. */
 export async function certificateDer(ctx: DeskContext, fingerprint: string): Promise<Uint8Array | null> {
-	return (await ctx.db.get('certificates', fingerprint.toLowerCase()))?.der ?? null;
+	return (await certificateStore.byFingerprint(ctx.db, fingerprint.toLowerCase()))?.der ?? null;
 }
 
 /**
@@ -287,21 +286,18 @@ export async function certificatePem(ctx: DeskContext, fingerprint: string): Pro
 
 /** The private key set of a certificate, or null when it has no private key. */
 export async function privateKeySetFor(ctx: DeskContext, fingerprint: string): Promise<PrivateKeySet | null> {
-	return (await ctx.db.get('keys', fingerprint.toLowerCase()))?.keys ?? null;
+	return (await keyStore.byFingerprint(ctx.db, fingerprint.toLowerCase()))?.keys ?? null;
 }
 
 /** Records the SMIMECapabilities learned from a signed mail of the certificate's owner. Does nothing for an unknown fingerprint. */
 export async function recordCapabilities(ctx: DeskContext, fingerprint: string, capabilities: unknown): Promise<void> {
-	const tx = ctx.db.transaction('certificates', 'readwrite');
-	const record = await tx.store.get(fingerprint);
-	if (record) await tx.store.put({ ...record, capabilities });
-	await tx.done;
-	if (record) announce(ctx, ['certificates']);
+	const recorded = await withWriteTransaction(ctx.db, ['certificates'], (tx) => certificateStore.setCapabilities(tx, fingerprint, capabilities));
+	if (recorded) announce(ctx, ['certificates']);
 }
 
 /** The capabilities recorded for a certificate, or null. */
 export async function capabilitiesOf(ctx: DeskContext, fingerprint: string): Promise<unknown> {
-	return (await ctx.db.get('certificates', fingerprint))?.capabilities ?? null;
+	return (await certificateStore.byFingerprint(ctx.db, fingerprint))?.capabilities ?? null;
 }
 
 /**
@@ -310,16 +306,13 @@ export async function capabilitiesOf(ctx: DeskContext, fingerprint: string): Pro
  */
 export async function deleteCertificate(ctx: DeskContext, fingerprint: string): Promise<void> {
 	const fp = fingerprint.toLowerCase();
-	const tx = ctx.db.transaction(['certificates', 'keys', 'logs'], 'readwrite');
-	const record = await tx.objectStore('certificates').get(fp);
-	if (!record) {
-		await tx.done;
-		throw new Error('No certificate has this fingerprint.');
-	}
-	await tx.objectStore('certificates').delete(fp);
-	await tx.objectStore('keys').delete(fp);
-	await appendLog(tx, { direction: 'admin', operation: 'delete', status: 'success', detail: `certificate ${record.info.subject} (${fp})`, messageId: null }, ctx.now());
-	await tx.done;
+	await withWriteTransaction(ctx.db, ['certificates', 'keys', 'logs'], async (tx) => {
+		const record = await certificateStore.byFingerprint(tx, fp);
+		if (!record) throw new Error('No certificate has this fingerprint.');
+		await certificateStore.remove(tx, fp);
+		await keyStore.remove(tx, fp);
+		await appendLog(tx, { direction: 'admin', operation: 'delete', status: 'success', detail: `certificate ${record.info.subject} (${fp})`, messageId: null }, ctx.now());
+	});
 	announce(ctx, ['certificates', 'keys', 'logs']);
 }
 
@@ -329,15 +322,11 @@ export async function deleteCertificate(ctx: DeskContext, fingerprint: string): 
  */
 export async function deletePrivateKey(ctx: DeskContext, fingerprint: string): Promise<void> {
 	const fp = fingerprint.toLowerCase();
-	const tx = ctx.db.transaction(['keys', 'logs'], 'readwrite');
-	const record = await tx.objectStore('keys').get(fp);
-	if (!record) {
-		await tx.done;
-		throw new Error('This certificate has no private key.');
-	}
-	await tx.objectStore('keys').delete(fp);
-	await appendLog(tx, { direction: 'admin', operation: 'delete-key', status: 'success', detail: `private key for ${fp}`, messageId: null }, ctx.now());
-	await tx.done;
+	await withWriteTransaction(ctx.db, ['keys', 'logs'], async (tx) => {
+		if (!(await keyStore.exists(tx, fp))) throw new Error('This certificate has no private key.');
+		await keyStore.remove(tx, fp);
+		await appendLog(tx, { direction: 'admin', operation: 'delete-key', status: 'success', detail: `private key for ${fp}`, messageId: null }, ctx.now());
+	});
 	announce(ctx, ['keys', 'logs']);
 }
 
@@ -381,8 +370,8 @@ export const TRUSTED_AS_ITSELF = 'No imported CA issued it: it is trusted only a
  */
 export async function certificateDetails(ctx: DeskContext, fingerprint: string, at: Date): Promise<CertificateDetails> {
 	const fp = fingerprint.toLowerCase();
-	const tx = ctx.db.transaction(['certificates', 'keys']);
-	const [records, keyed] = await Promise.all([tx.objectStore('certificates').getAll(), tx.objectStore('keys').getAllKeys()]);
+	const tx = readTransaction(ctx.db, ['certificates', 'keys']);
+	const [records, keyed] = await Promise.all([certificateStore.all(tx), keyStore.fingerprints(tx)]);
 	const record = records.find((r) => r.fingerprint === fp);
 	if (!record) throw new Error('No certificate has this fingerprint.');
 	const info = withKeyFlag(record, new Set(keyed));

@@ -3,17 +3,20 @@
  * transaction. A reply names its ticket; its In-Reply-To and References then default to the
  * ticket's Message-IDs, which is also how tickets.addArticle threads it.
  */
-import { writeFailureMessage } from '../store/errors';
-import { abortAndSettle } from '../store/transaction';
 import { readHeaders, type Address } from '../mime/display';
 import type { SecurityResult } from '../smime/incoming-types';
+import type { ArticleRecord, StoredAttachment } from '../store/records';
+import { ticketStore } from '../store/repositories';
+import { toStoredBytes } from '../store/stored-bytes';
+import { withWriteTransaction } from '../store/transaction';
+import { articleHeaders } from './article-headers';
 import { announce, type DeskContext } from './context';
 import { appendLog, type NewLogEntry } from './log';
-import { addArticle, addToStoredTicket, articleHeaders, toStoredBytes, type ArticleRecord, type ArticleTx, type StoredAttachment, type TicketRecord } from './tickets';
+import { addArticle, addToStoredTicket, type ArticleTx } from './tickets';
 
 /** Puts an article on a given ticket (a reply whose thread may carry no Message-IDs). */
 async function addToTicket(tx: ArticleTx, ticketId: number, article: Omit<ArticleRecord, 'id' | 'ticketId'>): Promise<{ id: number; ticketId: number }> {
-	const ticket = (await tx.objectStore('tickets').get(ticketId)) as TicketRecord | undefined;
+	const ticket = await ticketStore.byId(tx, ticketId);
 	if (!ticket) throw new Error('No ticket has this id.');
 	return addToStoredTicket(tx, ticketId, ticket, article);
 }
@@ -36,7 +39,7 @@ export interface SentArticle {
  * In-Reply-To. Returns null when no ticket has this id.
  */
 export async function threadOf(ctx: DeskContext, ticketId: number): Promise<{ inReplyTo?: string; references: string[] } | null> {
-	const ticket = (await ctx.db.get('tickets', ticketId)) as TicketRecord | undefined;
+	const ticket = await ticketStore.byId(ctx.db, ticketId);
 	if (!ticket) return null;
 	const last = ticket.messageIds[ticket.messageIds.length - 1];
 	return { ...(last ? { inReplyTo: last } : {}), references: [...ticket.messageIds] };
@@ -64,16 +67,16 @@ export async function storeSent(ctx: DeskContext, sent: SentArticle, log: NewLog
 		attachments: sent.attachments.map((a) => ({ ...a, data: toStoredBytes(a.data) }))
 	};
 	const storing = performance.now();
-	const tx = ctx.db.transaction(['tickets', 'articles', 'logs'], 'readwrite');
-	let ids: { id: number; ticketId: number };
-	try {
-		ids = ticketId === undefined ? await addArticle(tx, record) : await addToTicket(tx, ticketId, record);
-		await appendLog(tx, log, ctx.now());
-		await tx.done;
-	} catch (cause) {
-		const aborted = await abortAndSettle(tx);
-		throw new Error(writeFailureMessage([cause, aborted], 'The sent message was not stored.', 'The sent message could not be stored.'), { cause });
-	}
+	const ids = await withWriteTransaction(
+		ctx.db,
+		['tickets', 'articles', 'logs'],
+		async (tx) => {
+			const stored = ticketId === undefined ? await addArticle(tx, record) : await addToTicket(tx, ticketId, record);
+			await appendLog(tx, log, ctx.now());
+			return stored;
+		},
+		{ notStored: 'The sent message was not stored.', otherwise: 'The sent message could not be stored.' }
+	);
 	ctx.phases('store', performance.now() - storing);
 	announce(ctx, ['tickets', 'articles', 'logs']);
 	return ids;

@@ -9,16 +9,15 @@ import {
 	type ContentEncryptionSetting,
 	type SignatureSchemeSetting
 } from '../smime/algorithm-policy';
+import { settingStore } from '../store/repositories';
+import type { SettingValues } from '../store/settings';
+import { withWriteTransaction } from '../store/transaction';
 import { announce, type DeskContext } from './context';
 import { appendLog } from './log';
 
-const CONTENT_KEY = 'contentEncryption';
-const SCHEME_KEY = 'signatureScheme';
-
 /** The content encryption setting; 'auto' when never set. */
 export async function contentEncryption(ctx: DeskContext): Promise<ContentEncryptionSetting> {
-	const v = await ctx.db.get('settings', CONTENT_KEY);
-	return CONTENT_ENCRYPTION_SETTINGS.find((s) => s === v) ?? 'auto';
+	return settingStore.read(ctx.db, 'contentEncryption');
 }
 
 /**
@@ -29,13 +28,12 @@ export async function contentEncryption(ctx: DeskContext): Promise<ContentEncryp
 export async function setContentEncryption(ctx: DeskContext, value: ContentEncryptionSetting): Promise<void> {
 	const setting = CONTENT_ENCRYPTION_SETTINGS.find((s) => s === value);
 	if (!setting) throw new Error('The content encryption must be auto, cbc or gcm.');
-	await saveSetting(ctx, CONTENT_KEY, setting, `content encryption: ${setting}`);
+	await saveSetting(ctx, 'contentEncryption', setting, `content encryption: ${setting}`);
 }
 
 /** The RSA signature scheme; 'pkcs1' when never set. */
 export async function signatureScheme(ctx: DeskContext): Promise<SignatureSchemeSetting> {
-	const v = await ctx.db.get('settings', SCHEME_KEY);
-	return SIGNATURE_SCHEMES.find((s) => s === v) ?? 'pkcs1';
+	return settingStore.read(ctx.db, 'signatureScheme');
 }
 
 /**
@@ -46,13 +44,13 @@ export async function signatureScheme(ctx: DeskContext): Promise<SignatureScheme
 export async function setSignatureScheme(ctx: DeskContext, value: SignatureSchemeSetting): Promise<void> {
 	const scheme = SIGNATURE_SCHEMES.find((s) => s === value);
 	if (!scheme) throw new Error('The signature scheme must be pkcs1 or pss.');
-	await saveSetting(ctx, SCHEME_KEY, scheme, `RSA signature scheme: ${scheme}`);
+	await saveSetting(ctx, 'signatureScheme', scheme, `RSA signature scheme: ${scheme}`);
 }
 
-async function saveSetting(ctx: DeskContext, key: string, value: string, detail: string): Promise<void> {
-	const tx = ctx.db.transaction(['settings', 'logs'], 'readwrite');
-	await tx.objectStore('settings').put(value, key);
-	await appendLog(tx, { direction: 'admin', operation: 'setting', status: 'success', detail, messageId: null }, ctx.now());
-	await tx.done;
+async function saveSetting<K extends 'contentEncryption' | 'signatureScheme'>(ctx: DeskContext, key: K, value: SettingValues[K], detail: string): Promise<void> {
+	await withWriteTransaction(ctx.db, ['settings', 'logs'], async (tx) => {
+		await settingStore.write(tx, key, value);
+		await appendLog(tx, { direction: 'admin', operation: 'setting', status: 'success', detail, messageId: null }, ctx.now());
+	});
 	announce(ctx, ['settings', 'logs']);
 }

@@ -4,8 +4,10 @@
  * turns an option on by default only where it is also possible (see compose.securityOptions).
  */
 import { toHex } from '../base/bytes';
-import { abortAndSettle } from '../store/transaction';
 import { isValidAddress } from '../mime/display';
+import type { GroupRecord } from '../store/records';
+import { groupStore } from '../store/repositories';
+import { withWriteTransaction } from '../store/transaction';
 import { announce, type DeskContext } from './context';
 import { appendLog } from './log';
 
@@ -32,19 +34,20 @@ export interface GroupInput {
 
 const KNOWN = new Set(['id', 'name', 'email', 'sign', 'encrypt']);
 
-function toGroup(record: Record<string, unknown>): Group | null {
-	const { id, name, email, sign, encrypt } = record;
+/** A record as a group; null for one without a string id, name and email (written by other code). */
+function toGroup(record: GroupRecord): Group | null {
+	const { id, name, email, sign, encrypt } = record as Partial<Record<keyof GroupRecord, unknown>>;
 	if (typeof id !== 'string' || typeof name !== 'string' || typeof email !== 'string') return null;
 	return { id, name, email, sign: sign !== false, encrypt: encrypt !== false };
 }
 
 /** Every group, sorted by name. */
 export async function listGroups(ctx: DeskContext): Promise<Group[]> {
-	return sortedGroups(await ctx.db.getAll('groups'));
+	return sortedGroups(await groupStore.all(ctx.db));
 }
 
 /** The groups among stored group records, sorted by name (as {@link listGroups} gives them). */
-export function sortedGroups(records: readonly Record<string, unknown>[]): Group[] {
+export function sortedGroups(records: readonly GroupRecord[]): Group[] {
 	return records
 		.map(toGroup)
 		.filter((g): g is Group => g !== null)
@@ -53,7 +56,7 @@ export function sortedGroups(records: readonly Record<string, unknown>[]): Group
 
 /** One group by id, or null when there is none. */
 export async function getGroup(ctx: DeskContext, id: string): Promise<Group | null> {
-	const record = await ctx.db.get('groups', id);
+	const record = await groupStore.byId(ctx.db, id);
 	return record ? toGroup(record) : null;
 }
 
@@ -79,17 +82,12 @@ export async function saveGroup(ctx: DeskContext, input: GroupInput): Promise<Gr
 	if (input.encrypt !== undefined && typeof input.encrypt !== 'boolean') throw new Error('"encrypt" must be true or false.');
 	const id = input.id ?? randomId(ctx.crypto);
 	const group: Group = { id, name, email, sign: input.sign ?? true, encrypt: input.encrypt ?? true };
-	const tx = ctx.db.transaction(['groups', 'logs'], 'readwrite');
-	try {
-		if (input.id !== undefined && (await tx.objectStore('groups').getKey(input.id)) === undefined) throw new Error('No group has this id.');
-		await tx.objectStore('groups').put({ ...group });
+	await withWriteTransaction(ctx.db, ['groups', 'logs'], async (tx) => {
+		if (input.id !== undefined && !(await groupStore.exists(tx, input.id))) throw new Error('No group has this id.');
+		await groupStore.save(tx, { ...group });
 		const detail = `group "${name}" <${email}>: sign by default ${group.sign ? 'on' : 'off'}, encrypt by default ${group.encrypt ? 'on' : 'off'}`;
 		await appendLog(tx, { direction: 'admin', operation: 'group', status: 'success', detail, messageId: null }, ctx.now());
-		await tx.done;
-	} catch (error) {
-		await abortAndSettle(tx);
-		throw error;
-	}
+	});
 	announce(ctx, ['groups', 'logs']);
 	return group;
 }
@@ -99,16 +97,13 @@ export async function saveGroup(ctx: DeskContext, input: GroupInput): Promise<Gr
  * @throws Error "No group has this id." when it is not stored
  */
 export async function deleteGroup(ctx: DeskContext, id: string): Promise<void> {
-	const tx = ctx.db.transaction(['groups', 'logs'], 'readwrite');
-	const record = await tx.objectStore('groups').get(id);
-	if (!record) {
-		await tx.done;
-		throw new Error('No group has this id.');
-	}
-	await tx.objectStore('groups').delete(id);
-	const group = toGroup(record);
-	await appendLog(tx, { direction: 'admin', operation: 'delete-group', status: 'success', detail: `group "${group?.name ?? id}"`, messageId: null }, ctx.now());
-	await tx.done;
+	await withWriteTransaction(ctx.db, ['groups', 'logs'], async (tx) => {
+		const record = await groupStore.byId(tx, id);
+		if (!record) throw new Error('No group has this id.');
+		await groupStore.remove(tx, id);
+		const group = toGroup(record);
+		await appendLog(tx, { direction: 'admin', operation: 'delete-group', status: 'success', detail: `group "${group?.name ?? id}"`, messageId: null }, ctx.now());
+	});
 	announce(ctx, ['groups', 'logs']);
 }
 

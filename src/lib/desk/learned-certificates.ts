@@ -5,14 +5,15 @@
  * reply can be encrypted to the signer. Certificates already stored are left as they are; a
  * newer certificate for the same address is stored beside an older one, never over it.
  */
-import type { CertificateRecord } from '../store/schema';
+import type { CertificateRecord } from '../store/records';
+import { certificateStore } from '../store/repositories';
+import { withWriteTransaction } from '../store/transaction';
 import { Certificate } from '../pki/certificate';
 import { describeCertificate } from '../pki/describe';
 import { certificatePublicId } from '../pki/keys';
 import type { TrustedSigner } from '../smime/incoming-types';
 import { announce, type DeskContext } from './context';
 import { appendLog } from './log';
-import { abortAndSettle } from '../store/transaction';
 
 /** A record for a certificate learned from mail, or null when it is not one we would import (unreadable, unsupported, not for S/MIME). */
 async function learnedRecord(der: Uint8Array, ctx: DeskContext): Promise<CertificateRecord | null> {
@@ -44,21 +45,22 @@ export async function learnCertificates(ctx: DeskContext, signers: readonly Trus
 		if (record && !records.some((r) => r.fingerprint === record.fingerprint)) records.push(record);
 	}
 	if (records.length === 0) return [];
-	const tx = ctx.db.transaction(['certificates', 'logs'], 'readwrite');
-	const stored: string[] = [];
-	try {
-		for (const record of records) {
-			if ((await tx.objectStore('certificates').getKey(record.fingerprint)) !== undefined) continue;
-			await tx.objectStore('certificates').add(record);
-			const detail = `Learned from a valid signed mail: certificate ${record.info.subject} (${record.fingerprint})`;
-			await appendLog(tx, { direction: 'in', operation: 'learn-certificate', status: 'success', detail, messageId: messageId ?? null }, ctx.now());
-			stored.push(record.fingerprint);
-		}
-		await tx.done;
-	} catch (cause) {
-		await abortAndSettle(tx);
-		throw new Error('The signer certificates could not be stored.', { cause });
-	}
+	const stored = await withWriteTransaction(
+		ctx.db,
+		['certificates', 'logs'],
+		async (tx) => {
+			const added: string[] = [];
+			for (const record of records) {
+				if (await certificateStore.exists(tx, record.fingerprint)) continue;
+				await certificateStore.add(tx, record);
+				const detail = `Learned from a valid signed mail: certificate ${record.info.subject} (${record.fingerprint})`;
+				await appendLog(tx, { direction: 'in', operation: 'learn-certificate', status: 'success', detail, messageId: messageId ?? null }, ctx.now());
+				added.push(record.fingerprint);
+			}
+			return added;
+		},
+		{ notStored: 'The signer certificates were not stored.', otherwise: 'The signer certificates could not be stored.' }
+	);
 	if (stored.length > 0) announce(ctx, ['certificates', 'logs']);
 	return stored;
 }
@@ -70,6 +72,6 @@ export async function learnCertificates(ctx: DeskContext, signers: readonly Trus
 export async function storedCertificates(ctx: DeskContext): Promise<{ anchors: Uint8Array[]; learned: Uint8Array[] }> {
 	const anchors: Uint8Array[] = [];
 	const learned: Uint8Array[] = [];
-	for (const r of await ctx.db.getAll('certificates')) (r.source === 'mail' ? learned : anchors).push(r.der);
+	for (const r of await certificateStore.all(ctx.db)) (r.source === 'mail' ? learned : anchors).push(r.der);
 	return { anchors, learned };
 }

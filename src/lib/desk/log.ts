@@ -3,34 +3,33 @@
  * work by the admin is written with direction 'admin' and operations such as 'import',
  * 'delete' and 'delete-key'.
  */
-import type { IDBPTransaction, StoreNames } from 'idb';
-import type { LogEntry, SealdeskDB } from '../store/schema';
+import type { LogEntry } from '../store/records';
+import { logStore } from '../store/repositories';
+import type { WriteTx } from '../store/transaction';
 import type { DeskContext } from './context';
 import { announce } from './context';
 
 /** A log entry to write; `at` defaults to the desk's now(). */
 export type NewLogEntry = Omit<LogEntry, 'id' | 'at'> & { at?: string };
 
-type LogTransaction = IDBPTransaction<SealdeskDB, StoreNames<SealdeskDB>[], 'readwrite'>;
-
 /**
  * Appends a log entry, inside the caller's readwrite transaction (which must include 'logs')
  * or in its own one when given the context.
  * @throws Error when IndexedDB refuses the write
  */
-export async function appendLog(target: DeskContext | LogTransaction, entry: NewLogEntry, now?: Date): Promise<void> {
+export async function appendLog(target: DeskContext | WriteTx<'logs'>, entry: NewLogEntry, now?: Date): Promise<void> {
 	if ('changes' in target) {
 		const record: LogEntry = { ...entry, at: entry.at ?? target.now().toISOString() };
-		await target.db.add('logs', record);
+		await logStore.append(target.db, record);
 		announce(target, ['logs']);
 		return;
 	}
 	const record: LogEntry = { ...entry, at: entry.at ?? (now ?? new Date()).toISOString() };
-	await target.objectStore('logs').add(record);
+	await logStore.append(target, record);
 }
 
 /** Every log entry, newest first. */
 export async function listLogs(ctx: DeskContext): Promise<LogEntry[]> {
-	const all = await ctx.db.getAll('logs');
+	const all = await logStore.all(ctx.db);
 	return all.reverse();
 }

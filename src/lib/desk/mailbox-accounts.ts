@@ -5,8 +5,9 @@
  */
 import { JmapClient } from '../mailbox/client';
 import type { Mailbox } from '../mailbox/types';
-import type { MailAccountRecord, MailSyncRecord } from '../store/schema';
-import { abortAndSettle } from '../store/transaction';
+import type { MailAccountRecord, MailSyncRecord } from '../store/records';
+import { mailAccountStore, mailSyncStore } from '../store/repositories';
+import { readTransaction, withWriteTransaction } from '../store/transaction';
 import { announce, type DeskContext } from './context';
 import { appendLog } from './log';
 import { seal, sealingKey, unseal } from './vault';
@@ -94,18 +95,18 @@ export async function connectMailbox(ctx: DeskContext, credentials: MailboxCrede
 		mailboxName: mailbox.name,
 		connectedAt: ctx.now().toISOString()
 	};
-	const tx = ctx.db.transaction(['mailAccounts', 'mailSync', 'logs'], 'readwrite');
-	try {
-		const previous = await tx.objectStore('mailAccounts').get(record.id);
-		await tx.objectStore('mailAccounts').put(record);
-		// Another mailbox than before starts over with a query (stored mail is still never stored twice).
-		if (previous?.mailboxId !== record.mailboxId) await tx.objectStore('mailSync').delete(record.id);
-		await appendLog(tx, { direction: 'admin', operation: 'mailbox-connect', status: 'success', detail: `Connected ${record.id}, syncing ${mailbox.name}.`, messageId: null }, ctx.now());
-		await tx.done;
-	} catch (cause) {
-		await abortAndSettle(tx);
-		throw new Error('The mailbox account could not be stored.', { cause });
-	}
+	await withWriteTransaction(
+		ctx.db,
+		['mailAccounts', 'mailSync', 'logs'],
+		async (tx) => {
+			const previous = await mailAccountStore.byId(tx, record.id);
+			await mailAccountStore.save(tx, record);
+			// Another mailbox than before starts over with a query (stored mail is still never stored twice).
+			if (previous?.mailboxId !== record.mailboxId) await mailSyncStore.remove(tx, record.id);
+			await appendLog(tx, { direction: 'admin', operation: 'mailbox-connect', status: 'success', detail: `Connected ${record.id}, syncing ${mailbox.name}.`, messageId: null }, ctx.now());
+		},
+		{ notStored: 'The mailbox account was not stored.', otherwise: 'The mailbox account could not be stored.' }
+	);
 	announce(ctx, ['mailAccounts', 'logs']);
 	return info(record, undefined);
 }
@@ -129,10 +130,10 @@ function info(record: MailAccountRecord, sync: MailSyncRecord | undefined): Mail
 
 /** Every connected account with its sync state. */
 export async function listMailAccounts(ctx: DeskContext): Promise<MailAccountInfo[]> {
-	const tx = ctx.db.transaction(['mailAccounts', 'mailSync']);
-	const accounts = await tx.objectStore('mailAccounts').getAll();
+	const tx = readTransaction(ctx.db, ['mailAccounts', 'mailSync']);
+	const accounts = await mailAccountStore.all(tx);
 	const out: MailAccountInfo[] = [];
-	for (const account of accounts) out.push(info(account, await tx.objectStore('mailSync').get(account.id)));
+	for (const account of accounts) out.push(info(account, await mailSyncStore.ofAccount(tx, account.id)));
 	return out;
 }
 
@@ -143,17 +144,14 @@ export async function listMailAccounts(ctx: DeskContext): Promise<MailAccountInf
  */
 export async function disconnectMailbox(ctx: DeskContext, id: string): Promise<void> {
 	ctx.mailbox.stopping.add(id);
-	const tx = ctx.db.transaction(['mailAccounts', 'mailSync', 'logs'], 'readwrite');
-	const record = await tx.objectStore('mailAccounts').get(id);
-	if (!record) {
-		await abortAndSettle(tx);
-		throw new Error(NO_ACCOUNT);
-	}
-	record.sealedPassword.data.fill(0);
-	await tx.objectStore('mailAccounts').delete(id);
-	await tx.objectStore('mailSync').delete(id);
-	await appendLog(tx, { direction: 'admin', operation: 'mailbox-disconnect', status: 'success', detail: `Disconnected ${id}; its credentials were deleted.`, messageId: null }, ctx.now());
-	await tx.done;
+	await withWriteTransaction(ctx.db, ['mailAccounts', 'mailSync', 'logs'], async (tx) => {
+		const record = await mailAccountStore.byId(tx, id);
+		if (!record) throw new Error(NO_ACCOUNT);
+		record.sealedPassword.data.fill(0);
+		await mailAccountStore.remove(tx, id);
+		await mailSyncStore.remove(tx, id);
+		await appendLog(tx, { direction: 'admin', operation: 'mailbox-disconnect', status: 'success', detail: `Disconnected ${id}; its credentials were deleted.`, messageId: null }, ctx.now());
+	});
 	announce(ctx, ['mailAccounts', 'mailSync', 'logs']);
 }
 
@@ -162,7 +160,7 @@ export async function disconnectMailbox(ctx: DeskContext, id: string): Promise<v
  * @throws Error NO_ACCOUNT or MAILBOX_VAULT_LOCKED; MailboxError when the server cannot be used
  */
 export async function clientFor(ctx: DeskContext, id: string): Promise<{ client: JmapClient; account: MailAccountRecord }> {
-	const account = await ctx.db.get('mailAccounts', id);
+	const account = await mailAccountStore.byId(ctx.db, id);
 	if (!account) throw new Error(NO_ACCOUNT);
 	const key = await sealingKey(ctx);
 	if (!key) throw new Error(MAILBOX_VAULT_LOCKED);

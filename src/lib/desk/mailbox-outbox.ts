@@ -9,11 +9,14 @@
  */
 import { JmapMethodError, MailboxError } from '../mailbox/errors';
 import type { JmapClient } from '../mailbox/client';
-import type { OutboxRecord } from '../store/schema';
+import type { OutboxRecord } from '../store/records';
+import { mailAccountStore, outboxStore } from '../store/repositories';
+import { storedBytes } from '../store/stored-bytes';
+import { withWriteTransaction } from '../store/transaction';
 import { announce, type DeskContext } from './context';
 import { appendLog } from './log';
 import { clientFor, NO_ACCOUNT } from './mailbox-accounts';
-import { articleRecord, storedBytes } from './tickets';
+import { articleRecord } from './tickets';
 
 /** What the ticket page shows for a sent article. */
 export interface Delivery {
@@ -50,14 +53,14 @@ function plainAddress(address: { address: string }): string {
  * @throws Error NO_SEND_ACCOUNT, "No article has this id.", "Only outgoing articles can be sent."
  */
 export async function sendArticle(ctx: DeskContext, articleId: number, accountId?: string): Promise<Delivery> {
-	const existing = await ctx.db.get('outbox', articleId);
+	const existing = await outboxStore.byArticle(ctx.db, articleId);
 	if (existing) return delivery(existing);
 	const article = await articleRecord(ctx, articleId);
 	if (!article) throw new Error('No article has this id.');
 	if (article.direction !== 'out') throw new Error('Only outgoing articles can be sent.');
-	const account = accountId ?? (await ctx.db.getAllKeys('mailAccounts'))[0];
+	const account = accountId ?? (await mailAccountStore.ids(ctx.db))[0];
 	if (account === undefined) throw new Error(NO_SEND_ACCOUNT);
-	if (!(await ctx.db.get('mailAccounts', account))) throw new Error(NO_ACCOUNT);
+	if (!(await mailAccountStore.byId(ctx.db, account))) throw new Error(NO_ACCOUNT);
 	const h = article.headers;
 	if (!h.from || !h.messageId) throw new Error('The message has no sender or no Message-ID.');
 	const now = ctx.now().toISOString();
@@ -74,23 +77,23 @@ export async function sendArticle(ctx: DeskContext, articleId: number, accountId
 		createdAt: now,
 		updatedAt: now
 	};
-	const tx = ctx.db.transaction(['outbox', 'logs'], 'readwrite');
-	await tx.objectStore('outbox').put(record);
-	await appendLog(tx, { direction: 'out', operation: 'queue', status: 'success', detail: `Queued for ${record.rcptTo.join(', ')} via ${account}.`, messageId: record.messageId }, ctx.now());
-	await tx.done;
+	await withWriteTransaction(ctx.db, ['outbox', 'logs'], async (tx) => {
+		await outboxStore.save(tx, record);
+		await appendLog(tx, { direction: 'out', operation: 'queue', status: 'success', detail: `Queued for ${record.rcptTo.join(', ')} via ${account}.`, messageId: record.messageId }, ctx.now());
+	});
 	announce(ctx, ['outbox', 'logs']);
 	await sendQueued(ctx);
-	return delivery((await ctx.db.get('outbox', articleId)) ?? record);
+	return delivery((await outboxStore.byArticle(ctx.db, articleId)) ?? record);
 }
 
 /** The deliveries of a ticket's articles (only articles that went to the outbox). */
 export async function deliveries(ctx: DeskContext, ticketId: number): Promise<Delivery[]> {
-	return (await ctx.db.getAllFromIndex('outbox', 'ticketId', ticketId)).map(delivery);
+	return (await outboxStore.ofTicket(ctx.db, ticketId)).map(delivery);
 }
 
 /** One article's delivery, or null when it was never sent through the outbox. */
 export async function deliveryOf(ctx: DeskContext, articleId: number): Promise<Delivery | null> {
-	const record = await ctx.db.get('outbox', articleId);
+	const record = await outboxStore.byArticle(ctx.db, articleId);
 	return record ? delivery(record) : null;
 }
 
@@ -99,7 +102,7 @@ export async function deliveryOf(ctx: DeskContext, articleId: number): Promise<D
  * @throws Error NOT_IN_OUTBOX
  */
 export async function retryDelivery(ctx: DeskContext, articleId: number): Promise<Delivery> {
-	const record = await ctx.db.get('outbox', articleId);
+	const record = await outboxStore.byArticle(ctx.db, articleId);
 	if (!record) throw new Error(NOT_IN_OUTBOX);
 	if (record.step !== 'submitted') {
 		const cleared: OutboxRecord = { ...record, updatedAt: ctx.now().toISOString() };
@@ -107,11 +110,11 @@ export async function retryDelivery(ctx: DeskContext, articleId: number): Promis
 		await save(ctx, cleared);
 	}
 	await sendQueued(ctx);
-	return delivery((await ctx.db.get('outbox', articleId)) ?? record);
+	return delivery((await outboxStore.byArticle(ctx.db, articleId)) ?? record);
 }
 
 async function save(ctx: DeskContext, record: OutboxRecord): Promise<void> {
-	await ctx.db.put('outbox', record);
+	await outboxStore.save(ctx.db, record);
 	announce(ctx, ['outbox']);
 }
 
@@ -132,7 +135,7 @@ export function sendQueued(ctx: DeskContext): Promise<{ sent: number; waiting: n
 async function runOutbox(ctx: DeskContext): Promise<{ sent: number; waiting: number; failed: number }> {
 	const counts = { sent: 0, waiting: 0, failed: 0 };
 	const clients = new Map<string, JmapClient>();
-	const all = await ctx.db.getAll('outbox');
+	const all = await outboxStore.all(ctx.db);
 	for (const entry of all) {
 		if (entry.step === 'submitted' || entry.failed !== undefined) continue;
 		const done = await advance(ctx, entry, clients);

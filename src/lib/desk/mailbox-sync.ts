@@ -8,7 +8,9 @@
  */
 import { JmapMethodError, MailboxError } from '../mailbox/errors';
 import type { JmapClient } from '../mailbox/client';
-import type { MailAccountRecord, MailSyncRecord } from '../store/schema';
+import type { MailAccountRecord, MailSyncRecord } from '../store/records';
+import { mailAccountStore, mailSyncStore } from '../store/repositories';
+import { withWriteTransaction } from '../store/transaction';
 import { announce, type DeskContext } from './context';
 import { appendLog } from './log';
 import { clientFor } from './mailbox-accounts';
@@ -51,7 +53,7 @@ function markKey(accountId: string, emailId: string): string {
 }
 
 async function syncState(ctx: DeskContext, accountId: string): Promise<MailSyncRecord> {
-	return (await ctx.db.get('mailSync', accountId)) ?? { accountId, emailState: null, startState: null, position: 0, total: null };
+	return (await mailSyncStore.ofAccount(ctx.db, accountId)) ?? { accountId, emailState: null, startState: null, position: 0, total: null };
 }
 
 /**
@@ -83,18 +85,18 @@ async function storeEmail(
 ): Promise<'stored' | 'skipped' | 'gone'> {
 	const key = markKey(account.id, email.id);
 	if (await markedArticle(ctx, key)) {
-		if (sync) await ctx.db.put('mailSync', sync);
+		if (sync) await mailSyncStore.save(ctx.db, sync);
 		return 'skipped';
 	}
 	const raw = await downloadOrGone(client, email, downloading);
 	if (raw === null) {
 		// Nothing to store, but the sync moves past it.
-		if (sync) await ctx.db.put('mailSync', sync);
+		if (sync) await mailSyncStore.save(ctx.db, sync);
 		return 'gone';
 	}
 	const mark: MailMark = { id: { key, accountId: account.id, emailId: email.id, blobId: email.blobId }, ...(sync ? { sync } : {}) };
 	await receive(ctx, raw, mark);
-	if (mark.outcome === 'existing' && sync) await ctx.db.put('mailSync', sync);
+	if (mark.outcome === 'existing' && sync) await mailSyncStore.save(ctx.db, sync);
 	return mark.outcome === 'stored' ? 'stored' : 'skipped';
 }
 
@@ -108,7 +110,7 @@ async function initialSync(ctx: DeskContext, client: JmapClient, account: MailAc
 	if (state.startState === null) {
 		// /changes later resumes from here: whatever arrives during the query is caught then.
 		state = { ...state, startState: await client.emailState(), position: 0 };
-		await ctx.db.put('mailSync', state);
+		await mailSyncStore.save(ctx.db, state);
 	}
 	for (;;) {
 		let page = await client.queryEmails({ filter: { inMailbox: account.mailboxId }, position: state.position, limit: PAGE });
@@ -145,7 +147,7 @@ async function initialSync(ctx: DeskContext, client: JmapClient, account: MailAc
 			// Gone between query and get: nothing to store, but the position moves on.
 			if (email) count(result, await storeEmail(ctx, client, account, email, state, downloading));
 			else {
-				await ctx.db.put('mailSync', state);
+				await mailSyncStore.save(ctx.db, state);
 				result.gone++;
 			}
 			setProgress(ctx, account.id, { done: state.position, total: state.total });
@@ -153,7 +155,7 @@ async function initialSync(ctx: DeskContext, client: JmapClient, account: MailAc
 		if (page.total !== null && state.position >= page.total) break;
 	}
 	// The query is done: from now on, /changes from the state it began at.
-	await ctx.db.put('mailSync', { ...state, emailState: state.startState });
+	await mailSyncStore.save(ctx.db, { ...state, emailState: state.startState });
 }
 
 /** Later syncs: Email/changes from the stored state, storing new mail in the synced mailbox. */
@@ -172,7 +174,7 @@ async function changesSync(ctx: DeskContext, client: JmapClient, account: MailAc
 			// The new state is written with the last mail of the batch, in its transaction.
 			count(result, await storeEmail(ctx, client, account, email, last ? next : undefined));
 		}
-		if (wanted.length === 0) await ctx.db.put('mailSync', next);
+		if (wanted.length === 0) await mailSyncStore.save(ctx.db, next);
 		state = next;
 		if (!changes.hasMoreChanges) return;
 	}
@@ -193,7 +195,7 @@ async function runSync(ctx: DeskContext, accountId: string): Promise<SyncResult>
 				if (!(error instanceof JmapMethodError && error.type === 'cannotCalculateChanges')) throw error;
 				// Too old a state: query the whole mailbox again; stored mail is recognised by its ids.
 				result.resynced = true;
-				await ctx.db.put('mailSync', { accountId, emailState: null, startState: null, position: 0, total: null });
+				await mailSyncStore.save(ctx.db, { accountId, emailState: null, startState: null, position: 0, total: null });
 				await initialSync(ctx, client, account, result);
 			}
 		}
@@ -207,14 +209,14 @@ async function runSync(ctx: DeskContext, accountId: string): Promise<SyncResult>
 }
 
 async function finish(ctx: DeskContext, accountId: string, result: SyncResult, status: 'success' | 'failed', detail: string): Promise<void> {
-	const tx = ctx.db.transaction(['mailSync', 'logs'], 'readwrite');
-	const state = await tx.objectStore('mailSync').get(accountId);
-	if (state) await tx.objectStore('mailSync').put({ ...state, lastSync: { at: ctx.now().toISOString(), status, detail } });
-	// Quiet syncs that found nothing are not logged, or the log would fill with polling.
-	if (status === 'failed' || result.stored > 0 || result.gone > 0 || result.resynced || result.stopped) {
-		await appendLog(tx, { direction: 'in', operation: 'sync', status, detail, messageId: null }, ctx.now());
-	}
-	await tx.done;
+	await withWriteTransaction(ctx.db, ['mailSync', 'logs'], async (tx) => {
+		const state = await mailSyncStore.ofAccount(tx, accountId);
+		if (state) await mailSyncStore.save(tx, { ...state, lastSync: { at: ctx.now().toISOString(), status, detail } });
+		// Quiet syncs that found nothing are not logged, or the log would fill with polling.
+		if (status === 'failed' || result.stored > 0 || result.gone > 0 || result.resynced || result.stopped) {
+			await appendLog(tx, { direction: 'in', operation: 'sync', status, detail, messageId: null }, ctx.now());
+		}
+	});
 	announce(ctx, ['mailSync', 'logs']);
 }
 
@@ -225,7 +227,7 @@ async function finish(ctx: DeskContext, accountId: string, result: SyncResult, s
  *   an unknown account. Mail stored before the failure stays, and the next sync resumes.
  */
 export async function syncMailbox(ctx: DeskContext, accountId?: string): Promise<SyncResult[]> {
-	const ids = accountId !== undefined ? [accountId] : (await ctx.db.getAllKeys('mailAccounts'));
+	const ids = accountId !== undefined ? [accountId] : (await mailAccountStore.ids(ctx.db));
 	const results: SyncResult[] = [];
 	for (const id of ids) {
 		let running = ctx.mailbox.syncs.get(id) as Promise<SyncResult> | undefined;

@@ -4,14 +4,14 @@
  * invalid; on, it reads as before: valid with the weak-algorithm warning. MD5 is refused either
  * way. The setting lives in the settings store; receive() and retry() read it on every run.
  */
+import { settingStore } from '../store/repositories';
+import { withWriteTransaction } from '../store/transaction';
 import { announce, type DeskContext } from './context';
 import { appendLog } from './log';
 
-const SHA1_KEY = 'acceptSha1Signatures';
-
 /** Whether SHA-1 message signatures are accepted (with a warning); false when never set. */
 export async function acceptSha1Signatures(ctx: DeskContext): Promise<boolean> {
-	return (await ctx.db.get('settings', SHA1_KEY)) === true;
+	return settingStore.read(ctx.db, 'acceptSha1Signatures');
 }
 
 /**
@@ -21,10 +21,10 @@ export async function acceptSha1Signatures(ctx: DeskContext): Promise<boolean> {
  */
 export async function setAcceptSha1Signatures(ctx: DeskContext, on: boolean): Promise<void> {
 	if (typeof on !== 'boolean') throw new Error('The SHA-1 setting must be true or false.');
-	const tx = ctx.db.transaction(['settings', 'logs'], 'readwrite');
-	await tx.objectStore('settings').put(on, SHA1_KEY);
-	const detail = `Accept SHA-1 signatures: ${on ? 'on' : 'off'}`;
-	await appendLog(tx, { direction: 'admin', operation: 'setting', status: 'success', detail, messageId: null }, ctx.now());
-	await tx.done;
+	await withWriteTransaction(ctx.db, ['settings', 'logs'], async (tx) => {
+		await settingStore.write(tx, 'acceptSha1Signatures', on);
+		const detail = `Accept SHA-1 signatures: ${on ? 'on' : 'off'}`;
+		await appendLog(tx, { direction: 'admin', operation: 'setting', status: 'success', detail, messageId: null }, ctx.now());
+	});
 	announce(ctx, ['settings', 'logs']);
 }

@@ -8,26 +8,30 @@
  */
 import { toHex } from '../base/bytes';
 import { borrow, isOwned, own, type MaybeOwned } from '../base/memory';
-import { abortAndSettle } from '../store/transaction';
 import type { DecryptCandidate } from '../cms/recipients-decrypt';
 import { readHeaders, toDisplay } from '../mime/display';
 import { readIncoming } from '../smime/incoming';
 import type { SecurityResult, TrustedSigner } from '../smime/incoming-types';
 import { PROCESSING_ERROR, SMIME_OFF_ENCRYPTION, SMIME_OFF_SIGN, TOO_MANY_PARTS } from '../smime/comments';
 import { hasTooManyParts } from '../mime/part-count';
-import type { ArticleRecord, ArticleTx, StoredAttachment, TicketRecord } from './tickets';
-import { overviewWith } from './ticket-overview';
+import type { ArticleRecord, MailIdRecord, MailSyncRecord, StoredAttachment, StoredSection } from '../store/records';
+import { articleStore, certificateStore, keyStore, mailIdStore, mailSyncStore, ticketStore, type StoredArticle } from '../store/repositories';
+import { storedBytes, toStoredBytes } from '../store/stored-bytes';
+import { readTransaction, withWriteTransaction, type WriteFailure } from '../store/transaction';
 import { withWords } from '../store/search-words';
-import { addArticle, articleHeaders, storedBytes, toArticle, toStoredBytes, type Article } from './tickets';
+import { overviewWith } from './ticket-overview';
+import { articleHeaders } from './article-headers';
+import { addArticle, toArticle, type Article } from './tickets';
 import { isEnabled, recordCapabilities } from './certificates';
 import { announce, type DeskContext } from './context';
 import { appendLog } from './log';
 import { learnCertificates, storedCertificates } from './learned-certificates';
-import { sectionsOf, withoutRanges, type StoredSection } from './sections';
-import { writeFailureMessage } from '../store/errors';
+import { sectionsOf, withoutRanges } from './sections';
 import { legacyKeyOpenerFor, vaultStatus } from './vault';
 import { acceptSha1Signatures } from './reading-settings';
-import type { MailIdRecord, MailSyncRecord } from '../store/schema';
+
+/** How a failed write of a received or re-processed mail is told. */
+const MAIL_NOT_STORED: WriteFailure = { notStored: 'The mail was not stored.', otherwise: 'The message could not be stored.' };
 
 /**
  * What the mailbox sync stores with a received mail, in the same transaction: the JMAP ids
@@ -42,9 +46,9 @@ export interface MailMark {
 
 /** The article a JMAP Email is already stored as, or null. */
 export async function markedArticle(ctx: DeskContext, key: string): Promise<Article | null> {
-	const mark = await ctx.db.get('mailIds', key);
+	const mark = await mailIdStore.byKey(ctx.db, key);
 	if (!mark) return null;
-	const record = (await ctx.db.get('articles', mark.articleId)) as ArticleRecord | undefined;
+	const record = await articleStore.byId(ctx.db, mark.articleId);
 	return record ? toArticle(record) : null;
 }
 
@@ -112,34 +116,32 @@ export async function receive(ctx: DeskContext, raw: Uint8Array | string | Blob,
 		...(result.sections ? { sections: result.sections } : {})
 	};
 	const storing = performance.now();
-	const tx = mark
-		? ctx.db.transaction(['tickets', 'articles', 'logs', 'mailIds', 'mailSync'], 'readwrite')
-		: ctx.db.transaction(['tickets', 'articles', 'logs'], 'readwrite');
-	let ids: { id: number; ticketId: number };
-	try {
-		if (mark) {
+	const stores: ('tickets' | 'articles' | 'logs' | 'mailIds' | 'mailSync')[] = mark ? ['tickets', 'articles', 'logs', 'mailIds', 'mailSync'] : ['tickets', 'articles', 'logs'];
+	const ids = await withWriteTransaction(
+		ctx.db,
+		stores,
+		async (tx, control) => {
 			// Another tab or desk may have stored this Email since the check above: transactions
 			// over the same store run one after the other, so this look is final.
-			const raced = await tx.objectStore('mailIds').get(mark.id.key);
-			if (raced) {
-				await abortAndSettle(tx);
-				const existing = await markedArticle(ctx, mark.id.key);
-				mark.outcome = 'existing';
-				if (existing) return existing;
-				throw new Error('The message could not be stored.');
+			if (mark && (await mailIdStore.byKey(tx, mark.id.key))) {
+				await control.abandon();
+				return null;
 			}
-		}
-		ids = await addArticle(tx as ArticleTx, record);
-		await appendLog(tx, logEntry(result, headers.messageId, false), ctx.now());
-		if (mark) {
-			await tx.objectStore('mailIds').put({ ...mark.id, articleId: ids.id });
-			if (mark.sync) await tx.objectStore('mailSync').put(mark.sync);
-		}
-		await tx.done;
-		if (mark) mark.outcome = 'stored';
-	} catch (cause) {
-		const aborted = await abortAndSettle(tx);
-		throw new Error(writeFailureMessage([cause, aborted], 'The mail was not stored.', 'The message could not be stored.'), { cause });
+			const stored = await addArticle(tx, record);
+			await appendLog(tx, logEntry(result, headers.messageId, false), ctx.now());
+			if (mark) {
+				await mailIdStore.save(tx, { ...mark.id, articleId: stored.id });
+				if (mark.sync) await mailSyncStore.save(tx, mark.sync);
+			}
+			return stored;
+		},
+		MAIL_NOT_STORED
+	);
+	if (mark) mark.outcome = ids ? 'stored' : 'existing';
+	if (!ids) {
+		const existing = mark ? await markedArticle(ctx, mark.id.key) : null;
+		if (existing) return existing;
+		throw new Error(MAIL_NOT_STORED.otherwise);
 	}
 	ctx.phases('store', performance.now() - storing);
 	announce(ctx, mark ? ['tickets', 'articles', 'logs', 'mailSync'] : ['tickets', 'articles', 'logs']);
@@ -153,13 +155,13 @@ export async function receive(ctx: DeskContext, raw: Uint8Array | string | Blob,
  * @throws Error "No article has this id." when there is none
  */
 export async function retry(ctx: DeskContext, articleId: number): Promise<Article> {
-	const existing = (await ctx.db.get('articles', articleId)) as ArticleRecord | undefined;
+	const existing = await articleStore.byId(ctx.db, articleId);
 	if (!existing) throw new Error('No article has this id.');
 	// A stored Blob is read into new bytes, which are ours; a stored array is the record's own (written back below).
 	const bytes = await storedBytes(existing.raw);
 	const result = await processMail(ctx, existing.raw instanceof Blob ? own(bytes) : bytes);
 	const now = ctx.now().toISOString();
-	const updated: ArticleRecord = {
+	const updated: StoredArticle = {
 		...existing,
 		...(result.processed ? { processedAt: now } : {}),
 		security: result.security,
@@ -173,19 +175,19 @@ export async function retry(ctx: DeskContext, articleId: number): Promise<Articl
 	if (result.signerCertificate) updated.signerCertificate = result.signerCertificate;
 	delete updated.sections;
 	if (result.sections) updated.sections = result.sections;
-	const tx = ctx.db.transaction(['tickets', 'articles', 'logs'], 'readwrite');
-	try {
-		await tx.objectStore('articles').put(updated);
-		// The list's overview follows the new result (e.g. now decrypted, or checked after S/MIME was off).
-		const ticket = (await tx.objectStore('tickets').get(existing.ticketId)) as TicketRecord | undefined;
-		// Text made readable by this run (now decrypted) becomes searchable.
-		if (ticket) await tx.objectStore('tickets').put({ ...ticket, search: withWords(ticket.search, result.text), overview: await overviewWith(tx, existing.ticketId, ticket, { ...updated, id: articleId }) });
-		await appendLog(tx, logEntry(result, existing.headers.messageId, true), ctx.now());
-		await tx.done;
-	} catch (cause) {
-		const aborted = await abortAndSettle(tx);
-		throw new Error(writeFailureMessage([cause, aborted], 'The mail was not stored.', 'The message could not be stored.'), { cause });
-	}
+	await withWriteTransaction(
+		ctx.db,
+		['tickets', 'articles', 'logs'],
+		async (tx) => {
+			await articleStore.replace(tx, updated);
+			// The list's overview follows the new result (e.g. now decrypted, or checked after S/MIME was off).
+			const ticket = await ticketStore.byId(tx, existing.ticketId);
+			// Text made readable by this run (now decrypted) becomes searchable.
+			if (ticket) await ticketStore.save(tx, { ...ticket, search: withWords(ticket.search, result.text), overview: await overviewWith(tx, existing.ticketId, ticket, { ...updated, id: articleId }) });
+			await appendLog(tx, logEntry(result, existing.headers.messageId, true), ctx.now());
+		},
+		MAIL_NOT_STORED
+	);
 	announce(ctx, ['tickets', 'articles', 'logs']);
 	await learnCapabilities(ctx, result, existing.headers.messageId);
 	return toArticle(updated);
@@ -253,11 +255,11 @@ async function processMail(ctx: DeskContext, raw: MaybeOwned): Promise<Processed
 
 /** Every stored certificate that has a private key (Zammad #6357: the recipient may be only in Delivered-To). */
 async function decryptCandidates(ctx: DeskContext, strict: boolean): Promise<DecryptCandidate[]> {
-	const tx = ctx.db.transaction(['certificates', 'keys']);
-	const keys = await tx.objectStore('keys').getAll();
+	const tx = readTransaction(ctx.db, ['certificates', 'keys']);
+	const keys = await keyStore.all(tx);
 	const out: DecryptCandidate[] = [];
 	for (const k of keys) {
-		const cert = await tx.objectStore('certificates').get(k.fingerprint);
+		const cert = await certificateStore.byFingerprint(tx, k.fingerprint);
 		if (!cert) continue;
 		out.push({ certificate: cert.der, keys: k.keys, ...(strict || !k.sealed ? {} : { openLegacyKey: legacyKeyOpenerFor(ctx, k.fingerprint) }) });
 	}

@@ -5,22 +5,21 @@
  */
 import { readHeaders, toDisplay } from '../mime/display';
 import type { NestedResult } from '../smime/incoming-types';
-import type { SecurityResult } from '../smime/incoming-types';
-import { articleHeaders, toStoredBytes, type ArticleHeaders, type AttachmentInfo, type StoredAttachment } from './tickets';
+import type { StoredSection } from '../store/records';
+import { storedSize, toStoredBytes } from '../store/stored-bytes';
+import { articleHeaders } from './article-headers';
 
-/** A section as stored with its article. */
-export interface StoredSection {
-	/** MIME part number ("2", "1.2"); inside an attached message, after its path and "/" ("2/1"). */
-	path: string;
-	kind: 'signed-part' | 'message';
-	/** The attached message's headers (kind 'message'). */
-	headers?: ArticleHeaders;
-	/** The section's own verdict, never merged into the article's. */
-	security: SecurityResult;
-	text: string;
-	html?: string;
-	attachments: StoredAttachment[];
+/** What the ticket view shows of an attachment; the bytes come from the desk's getAttachment. */
+export interface AttachmentInfo {
+	/** Position in the article's attachment list, for getAttachment. */
+	index: number;
+	name: string;
+	type: string;
+	/** Size in bytes. */
+	size: number;
 }
+
+export type { StoredSection } from '../store/records';
 
 /** A section as the UI and the API read it. */
 export type ArticleSection = Omit<StoredSection, 'attachments'> & { attachments: AttachmentInfo[] };
@@ -65,6 +64,6 @@ export async function sectionsOf(nested: readonly NestedResult[], displayable: (
 export function toSections(stored: readonly StoredSection[]): ArticleSection[] {
 	return stored.map((s) => ({
 		...s,
-		attachments: s.attachments.map((a, index) => ({ index, name: a.name, type: a.type, size: a.data instanceof Blob ? a.data.size : a.data.length }))
+		attachments: s.attachments.map((a, index) => ({ index, name: a.name, type: a.type, size: storedSize(a.data) }))
 	}));
 }

@@ -9,47 +9,30 @@
  */
 import type { Address } from '../mime/display';
 import type { EncryptionStatus, SecurityResult, SignStatus } from '../smime/incoming-types';
+import type { ArticleOverview, TicketOverview, TicketProtection, TicketRecord, TicketState, TicketVerdict } from '../store/records';
+import { articleStore, type StoredArticle } from '../store/repositories';
+import type { Tx } from '../store/transaction';
 import type { Group } from './groups';
-import type { ArticleRecord, ArticleTx, TicketRecord, TicketSummary } from './tickets';
 
-/** What the ticket list says about a ticket's mail: encrypted and/or signed. */
-export interface TicketProtection {
-	encrypted: boolean;
-	signed: boolean;
+export type { ArticleOverview, TicketOverview, TicketProtection, TicketVerdict } from '../store/records';
+
+/** A ticket in the list. */
+export interface TicketSummary {
+	id: number;
+	state: TicketState;
+	subject: string;
+	customer: string;
+	createdAt: string;
+	updatedAt: string;
+	articleCount: number;
 }
 
-/**
- * The security verdict of a ticket's mail, for the list: the worst sign and encryption status
- * of its articles (see {@link worseSign}, {@link worseEncryption}), and whether any article
- * with S/MIME parts has not been checked yet.
- */
-export interface TicketVerdict {
-	sign: SignStatus;
-	encryption: EncryptionStatus;
-	unchecked: boolean;
-}
 
 /** A ticket as the list shows it. */
 export interface TicketRow extends TicketSummary, TicketProtection {
 	/** The name of the group the ticket's mail was addressed to (or sent from), or null. */
 	group: string | null;
 	verdict: TicketVerdict;
-}
-
-/** What the overview keeps of one article. */
-export interface ArticleOverview extends TicketProtection, TicketVerdict {
-	/** The article's id. */
-	id: number;
-	/** The addresses group matching looks at: From for outgoing mail, To and Cc for incoming. */
-	addresses: string[];
-}
-
-/** The overview kept on a ticket record. */
-export interface TicketOverview {
-	/** {@link OVERVIEW_VERSION} when written; another value is read as no overview. */
-	version: number;
-	/** One entry per article, by id (oldest first). */
-	articles: ArticleOverview[];
 }
 
 /** The version of the overview this code writes; bump it when the rules below change. */
@@ -129,7 +112,7 @@ export function worseEncryption(a: EncryptionStatus, b: EncryptionStatus): Encry
 }
 
 /** The overview entry of a stored article. */
-export function articleOverview(record: ArticleRecord & { id: number }): ArticleOverview {
+export function articleOverview(record: StoredArticle): ArticleOverview {
 	const protection = protectionOf([record]);
 	const unchecked = isUnchecked(record);
 	return {
@@ -171,10 +154,10 @@ export function ticketRow(summary: TicketSummary, entries: readonly ArticleOverv
  * overview (written before overviews, or by older code) gets one computed from its stored
  * articles, which may or may not include `article` yet.
  */
-export async function overviewWith(tx: ArticleTx, ticketId: number, ticket: TicketRecord, article: ArticleRecord & { id: number }): Promise<TicketOverview> {
+export async function overviewWith(tx: Tx<'articles'>, ticketId: number, ticket: TicketRecord, article: StoredArticle): Promise<TicketOverview> {
 	let entries = currentOverview(ticket)?.articles.filter((e) => e.id !== article.id);
 	if (!entries) {
-		const stored = (await tx.objectStore('articles').index('ticketId').getAll(ticketId)) as (ArticleRecord & { id: number })[];
+		const stored = await articleStore.ofTicket(tx, ticketId);
 		entries = stored.filter((a) => a.id !== article.id).map(articleOverview);
 	}
 	entries.push(articleOverview(article));

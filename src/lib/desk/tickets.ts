@@ -11,120 +11,20 @@
  * time and memory for a 25 MB mail, and reading a ticket never loads them. Records written
  * before this keep their Uint8Arrays; every reader takes both.
  */
-import type { IDBPTransaction } from 'idb';
-import type { Address, MessageHeaders } from '../mime/display';
 import type { SecurityResult } from '../smime/incoming-types';
-import { blobOf } from '../base/memory';
-import type { SealdeskDB } from '../store/schema';
+import { TICKET_STATES, type ArticleHeaders, type ArticleRecord, type TicketRecord, type TicketState } from '../store/records';
+import { storedBytes, storedSize } from '../store/stored-bytes';
+import { articleStore, groupStore, ticketStore, type StoredArticle } from '../store/repositories';
+import { readTransaction, withWriteTransaction, type Tx, type WriteTx } from '../store/transaction';
 import { queryWords, withWords } from '../store/search-words';
 import { announce, type DeskContext } from './context';
-import { toSections, type ArticleSection, type StoredSection } from './sections';
+import { toSections, type ArticleSection, type AttachmentInfo } from './sections';
 import { sortedGroups } from './groups';
-import { articleOverview, currentOverview, OVERVIEW_VERSION, overviewWith, ticketRow, type TicketOverview, type TicketRow } from './ticket-overview';
+import { articleOverview, currentOverview, OVERVIEW_VERSION, overviewWith, ticketRow, type TicketRow, type TicketSummary } from './ticket-overview';
 
-/** Bytes as stored: a Blob, or a Uint8Array in records written before Blobs were used. */
-export type StoredBytes = Uint8Array | Blob;
-
-/** One attachment as stored with its article. */
-export interface StoredAttachment {
-	name: string;
-	type: string;
-	data: StoredBytes;
-}
-
-/**
- * Bytes to store: a Blob, so that IndexedDB keeps them beside the record rather than in it (a
- * Blob is kept as it is; large bytes are copied into it a part at a time, see blobOf).
- */
-export function toStoredBytes(bytes: StoredBytes): Blob {
-	return bytes instanceof Blob ? bytes : blobOf(bytes);
-}
-
-/** The bytes of a stored value, whichever way it was stored. */
-export async function storedBytes(data: StoredBytes): Promise<Uint8Array> {
-	return data instanceof Blob ? new Uint8Array(await data.arrayBuffer()) : data;
-}
-
-function storedSize(data: StoredBytes): number {
-	return data instanceof Blob ? data.size : data.length;
-}
-
-/** What the ticket view shows of an attachment; the bytes come from {@link getAttachment}. */
-export interface AttachmentInfo {
-	/** Position in the article's attachment list, for {@link getAttachment}. */
-	index: number;
-	name: string;
-	type: string;
-	/** Size in bytes. */
-	size: number;
-}
-
-/** The headers of an article, decoded. */
-export interface ArticleHeaders {
-	from?: Address;
-	to: Address[];
-	cc: Address[];
-	/**
-	 * Bcc of an outgoing article: known to the sender only, never in the message (its bytes,
-	 * the server's copy or a downloaded .eml); absent on incoming mail and when there was none.
-	 */
-	bcc?: Address[];
-	subject: string;
-	/** ISO time from the Date header, when it could be read. */
-	date?: string;
-	messageId?: string;
-	inReplyTo?: string;
-	references: string[];
-}
-
-/** An article as stored in the 'articles' store. */
-export type ArticleRecord = {
-	id?: number;
-	ticketId: number;
-	direction: 'in' | 'out';
-	raw: StoredBytes;
-	/** ISO time it was stored. */
-	receivedAt: string;
-	/** ISO time of the last S/MIME processing, absent while it was stored unprocessed. */
-	processedAt?: string;
-	headers: ArticleHeaders;
-	security: SecurityResult;
-	text: string;
-	html?: string;
-	attachments: StoredAttachment[];
-	/** DER of the untrusted signer's certificate `security.sign.certificate` describes, for "Trust this certificate…". */
-	signerCertificate?: Uint8Array;
-	/** Signed parts and attached messages, shown apart from the body with their own verdicts. */
-	sections?: StoredSection[];
-};
-
-/** Where a ticket stands: the agent sets it; a customer's mail reopens a pending or closed ticket. */
-export type TicketState = 'open' | 'pending' | 'closed';
-
-/** The states, in the order the UI offers them. */
-export const TICKET_STATES: readonly TicketState[] = ['open', 'pending', 'closed'];
-
-/** A ticket as stored in the 'tickets' store. */
-export type TicketRecord = {
-	id?: number;
-	/** Absent on tickets written before schema 4: read as 'open'. */
-	state?: TicketState;
-	/** The words of the subject, customer and readable article text (see store/search-words), for the `search` index. */
-	search?: string[];
-	subject: string;
-	/** The From address of the first article. */
-	customer: string;
-	createdAt: string;
-	updatedAt: string;
-	/** Message-IDs of its articles, for threading. */
-	messageIds: string[];
-	articleCount: number;
-	/**
-	 * What the tickets list needs of each article, kept up to date by every write that adds or
-	 * re-processes an article. Absent on tickets written before it existed (see ticket-overview.ts).
-	 */
-	overview?: TicketOverview;
-};
+export { TICKET_STATES, type ArticleHeaders, type ArticleRecord, type StoredAttachment, type StoredBytes, type TicketRecord, type TicketState } from '../store/records';
+export type { AttachmentInfo } from './sections';
+export type { TicketSummary } from './ticket-overview';
 
 /** An article as the UI and the acceptance tests read it. */
 export interface Article extends ArticleHeaders {
@@ -148,51 +48,25 @@ export interface Article extends ArticleHeaders {
 	sections?: ArticleSection[];
 }
 
-/** A ticket in the list. */
-export interface TicketSummary {
-	id: number;
-	state: TicketState;
-	subject: string;
-	customer: string;
-	createdAt: string;
-	updatedAt: string;
-	articleCount: number;
-}
-
 /** A ticket with its articles, oldest first. */
 export interface TicketDetail extends TicketSummary {
 	articles: Article[];
 }
 
-/** A transaction that stores an article: its ticket, the article and the log entry. */
-export type ArticleTx = IDBPTransaction<SealdeskDB, ('tickets' | 'articles' | 'logs')[], 'readwrite'>;
-
-/** The article headers from the parsed message headers. */
-export function articleHeaders(h: MessageHeaders): ArticleHeaders {
-	return {
-		...(h.from ? { from: h.from } : {}),
-		to: h.to,
-		cc: h.cc,
-		subject: h.subject,
-		...(h.date ? { date: h.date.toISOString() } : {}),
-		...(h.messageId ? { messageId: h.messageId } : {}),
-		...(h.inReplyTo ? { inReplyTo: h.inReplyTo } : {}),
-		references: h.references
-	};
-}
+/** A transaction that stores an article: at least its ticket and the article. */
+export type ArticleTx = WriteTx<'tickets' | 'articles'>;
 
 /**
  * The ticket a mail continues: of the tickets holding any of its Message-IDs, the oldest (the
  * lowest id), looked up by the `messageIds` index rather than by reading every ticket.
  */
 async function threadedTicket(tx: ArticleTx, wanted: readonly string[]): Promise<TicketRecord | undefined> {
-	const byMessageId = tx.objectStore('tickets').index('messageIds');
 	let oldest: number | undefined;
 	for (const messageId of new Set(wanted)) {
-		const key = await byMessageId.getKey(messageId);
+		const key = await ticketStore.idByMessageId(tx, messageId);
 		if (key !== undefined && (oldest === undefined || key < oldest)) oldest = key;
 	}
-	return oldest === undefined ? undefined : ((await tx.objectStore('tickets').get(oldest)) as TicketRecord | undefined);
+	return oldest === undefined ? undefined : ticketStore.byId(tx, oldest);
 }
 
 /**
@@ -204,7 +78,6 @@ async function threadedTicket(tx: ArticleTx, wanted: readonly string[]): Promise
 export async function addArticle(tx: ArticleTx, article: Omit<ArticleRecord, 'id' | 'ticketId'>): Promise<{ id: number; ticketId: number }> {
 	const h = article.headers;
 	const wanted = [h.inReplyTo, ...h.references.slice().reverse(), h.messageId].filter((x): x is string => x !== undefined);
-	const tickets = tx.objectStore('tickets');
 	let ticket = await threadedTicket(tx, wanted);
 	let ticketId = ticket?.id;
 	if (!ticket || ticketId === undefined) {
@@ -220,7 +93,7 @@ export async function addArticle(tx: ArticleTx, article: Omit<ArticleRecord, 'id
 			overview: { version: OVERVIEW_VERSION, articles: [] }
 		};
 		// Put once for its id, which the article needs; put again below with the article counted.
-		ticketId = await tickets.put(ticket);
+		ticketId = await ticketStore.save(tx, ticket);
 	}
 	return addToStoredTicket(tx, ticketId, ticket, article);
 }
@@ -233,12 +106,12 @@ export async function addArticle(tx: ArticleTx, article: Omit<ArticleRecord, 'id
 export async function addToStoredTicket(tx: ArticleTx, ticketId: number, ticket: TicketRecord, article: Omit<ArticleRecord, 'id' | 'ticketId'>): Promise<{ id: number; ticketId: number }> {
 	const messageId = article.headers.messageId;
 	const stored = { ...article, ticketId };
-	const id = await tx.objectStore('articles').add(stored);
+	const id = await articleStore.add(tx, stored);
 	const overview = await overviewWith(tx, ticketId, ticket, { ...stored, id });
 	// A customer's mail reopens the ticket; the agent's own mail leaves its state as it is.
 	const state: TicketState = article.direction === 'in' ? 'open' : (ticket.state ?? 'open');
 	const sender = article.headers.from;
-	await tx.objectStore('tickets').put({
+	await ticketStore.save(tx, {
 		...ticket,
 		id: ticketId,
 		state,
@@ -278,8 +151,8 @@ function summary(t: TicketRecord): TicketSummary {
  * cost no article read; older tickets have theirs computed from their articles.
  */
 export async function listTickets(ctx: DeskContext): Promise<TicketRow[]> {
-	const tx = ctx.db.transaction(['tickets', 'articles', 'groups']);
-	const [all, groupRecords] = await Promise.all([tx.objectStore('tickets').getAll() as Promise<TicketRecord[]>, tx.objectStore('groups').getAll()]);
+	const tx = readTransaction(ctx.db, ['tickets', 'articles', 'groups']);
+	const [all, groupRecords] = await Promise.all([ticketStore.all(tx), groupStore.all(tx)]);
 	const groups = sortedGroups(groupRecords);
 	const rows = await Promise.all(all.map((t) => rowOf(tx, t, groups)));
 	return rows.sort((a, b) => b.updatedAt.localeCompare(a.updatedAt) || b.id - a.id);
@@ -319,11 +192,6 @@ function checkQuery(query: TicketQuery): Required<Omit<TicketQuery, 'search'>> &
 	return { state, offset, limit, words: queryWords(query.search ?? '') };
 }
 
-/** The key range of one state in the `stateUpdated` index. */
-function stateRange(state: TicketState): IDBKeyRange {
-	return IDBKeyRange.bound([state, ''], [state, '\uffff']);
-}
-
 /**
  * One page of the tickets list, most recent activity first, filtered by state and search, read
  * from the indexes: the ids of the matching tickets come from index keys (never whole records),
@@ -332,36 +200,30 @@ function stateRange(state: TicketState): IDBKeyRange {
  */
 export async function queryTickets(ctx: DeskContext, query: TicketQuery = {}): Promise<TicketPage> {
 	const q = checkQuery(query);
-	const tx = ctx.db.transaction(['tickets', 'articles', 'groups']);
-	const store = tx.objectStore('tickets');
-	const byState = store.index('stateUpdated');
-	const countsPromise = Promise.all(TICKET_STATES.map((s) => byState.count(stateRange(s))));
+	const tx = readTransaction(ctx.db, ['tickets', 'articles', 'groups']);
+	const countsPromise = Promise.all(TICKET_STATES.map((s) => ticketStore.countInState(tx, s)));
 	// Ascending by [state,] updatedAt, ties by id: reversed, the newest first (ties: the higher id first).
-	const ordered = q.state === 'all' ? await store.index('updatedAt').getAllKeys() : await byState.getAllKeys(stateRange(q.state));
+	const ordered = await ticketStore.idsByActivity(tx, q.state);
 	ordered.reverse();
 	let ids = ordered;
 	if (q.words.length > 0) {
-		const bySearch = store.index('search');
 		// Every query word must start a word of the ticket: the tickets of each prefix range, intersected.
-		const perWord = await Promise.all(q.words.map(async (word) => new Set(await bySearch.getAllKeys(IDBKeyRange.bound(word, `${word}\uffff`)))));
+		const perWord = await Promise.all(q.words.map(async (word) => new Set(await ticketStore.idsWithWordPrefix(tx, word))));
 		ids = ordered.filter((id) => perWord.every((found) => found.has(id)));
 	}
 	const pageIds = ids.slice(q.offset, q.offset + q.limit);
-	const [records, groupRecords, counts] = await Promise.all([Promise.all(pageIds.map((id) => store.get(id) as Promise<TicketRecord | undefined>)), tx.objectStore('groups').getAll(), countsPromise]);
+	const [records, groupRecords, counts] = await Promise.all([Promise.all(pageIds.map((id) => ticketStore.byId(tx, id))), groupStore.all(tx), countsPromise]);
 	const groups = sortedGroups(groupRecords);
 	const rows = await Promise.all(records.filter((t): t is TicketRecord => t !== undefined).map((t) => rowOf(tx, t, groups)));
 	return { rows, total: ids.length, counts: { open: counts[0] ?? 0, pending: counts[1] ?? 0, closed: counts[2] ?? 0 } };
 }
 
-type ListTx = IDBPTransaction<SealdeskDB, ('tickets' | 'articles' | 'groups')[]>;
-
 /** A ticket's list row: from its overview, or for an older ticket from its articles. */
-async function rowOf(tx: ListTx, t: TicketRecord, groups: ReturnType<typeof sortedGroups>): Promise<TicketRow> {
+async function rowOf(tx: Tx<'articles'>, t: TicketRecord, groups: ReturnType<typeof sortedGroups>): Promise<TicketRow> {
 	const s = summary(t);
 	let entries = currentOverview(t)?.articles;
 	if (!entries) {
-		const records = (await tx.objectStore('articles').index('ticketId').getAll(s.id)) as (ArticleRecord & { id: number })[];
-		entries = records.sort((a, b) => a.id - b.id).map(articleOverview);
+		entries = (await articleStore.ofTicket(tx, s.id)).map(articleOverview);
 	}
 	return ticketRow(s, entries, groups);
 }
@@ -372,31 +234,29 @@ async function rowOf(tx: ListTx, t: TicketRecord, groups: ReturnType<typeof sort
  */
 export async function setTicketState(ctx: DeskContext, id: number, state: TicketState): Promise<TicketSummary> {
 	if (!TICKET_STATES.includes(state)) throw new Error(`Unknown ticket state "${state}".`);
-	const tx = ctx.db.transaction('tickets', 'readwrite');
-	const ticket = (await tx.store.get(id)) as TicketRecord | undefined;
-	if (!ticket) {
-		await tx.done.catch(() => undefined);
-		throw new Error('No ticket has this id.');
-	}
-	const updated: TicketRecord = { ...ticket, state };
-	await tx.store.put(updated);
-	await tx.done;
+	const updated = await withWriteTransaction(ctx.db, ['tickets'], async (tx) => {
+		const ticket = await ticketStore.byId(tx, id);
+		if (!ticket) throw new Error('No ticket has this id.');
+		const record: TicketRecord = { ...ticket, state };
+		await ticketStore.save(tx, record);
+		return record;
+	});
 	announce(ctx, ['tickets']);
 	return summary(updated);
 }
 
 /** A ticket with its articles (oldest first), or null when no ticket has this id. */
 export async function getTicket(ctx: DeskContext, id: number): Promise<TicketDetail | null> {
-	const tx = ctx.db.transaction(['tickets', 'articles']);
-	const ticket = (await tx.objectStore('tickets').get(id)) as TicketRecord | undefined;
+	const tx = readTransaction(ctx.db, ['tickets', 'articles']);
+	const ticket = await ticketStore.byId(tx, id);
 	if (!ticket) return null;
-	const records = (await tx.objectStore('articles').index('ticketId').getAll(id)) as ArticleRecord[];
-	return { ...summary(ticket), articles: records.map(toArticle).sort((a, b) => a.id - b.id) };
+	const records = await articleStore.ofTicket(tx, id);
+	return { ...summary(ticket), articles: records.map(toArticle) };
 }
 
 /** The stored record of an article, or null. */
-export async function articleRecord(ctx: DeskContext, id: number): Promise<ArticleRecord | null> {
-	return ((await ctx.db.get('articles', id)) as ArticleRecord | undefined) ?? null;
+export async function articleRecord(ctx: DeskContext, id: number): Promise<StoredArticle | null> {
+	return (await articleStore.byId(ctx.db, id)) ?? null;
 }
 
 /** One article, or null when no article has this id. */

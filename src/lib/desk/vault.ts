@@ -7,25 +7,16 @@
 import { ImportError, wrongPassphrase } from '../pki/errors';
 import { exact, toHex } from '../base/bytes';
 import type { LegacyKeyOpener } from '../pki/keyset';
-import type { KeyRecord, MailAccountRecord, SealedKey } from '../store/schema';
-import { abortAndSettle } from '../store/transaction';
+import type { KeyRecord, MailAccountRecord, SealedKey, VaultSetting } from '../store/records';
+import { keyStore, mailAccountStore, settingStore } from '../store/repositories';
+import { readTransaction, withWriteTransaction, type Tx } from '../store/transaction';
 import { announce, type DeskContext } from './context';
+
+export type { VaultSetting } from '../store/records';
+export { DEFAULT_AUTO_LOCK_MINUTES } from '../store/settings';
 
 /** PBKDF2 iterations for the vault passphrase (OWASP 2023 for PBKDF2-HMAC-SHA256). */
 export const VAULT_ITERATIONS = 600_000;
-
-/** How the vault key is kept (the 'vault' setting). */
-export type VaultSetting = (
-	| { mode: 'device'; key: CryptoKey }
-	| { mode: 'passphrase'; salt: Uint8Array; iterations: number; check: SealedKey }
-) & {
-	/**
-	 * A random id given to every vault setting written (absent on the first device key of
-	 * older databases), so a write can check inside its own transaction that the vault it
-	 * sealed for is still the vault.
-	 */
-	id?: string;
-};
 
 /** What the UI shows about the vault. */
 export interface VaultStatus {
@@ -40,8 +31,6 @@ export interface VaultStatus {
 	autoLockMinutes: number;
 }
 
-/** The idle auto-lock's default, in minutes. */
-export const DEFAULT_AUTO_LOCK_MINUTES = 15;
 /** The longest idle auto-lock, in minutes (a day). */
 export const MAX_AUTO_LOCK_MINUTES = 1440;
 /** The refusal of an auto-lock time out of range. */
@@ -49,8 +38,7 @@ export const AUTO_LOCK_RANGE = `The auto-lock time must be a whole number of min
 
 /** The idle auto-lock setting, in minutes (0: never). */
 export async function vaultAutoLockMinutes(ctx: DeskContext): Promise<number> {
-	const stored = await ctx.db.get('settings', 'vaultAutoLockMinutes');
-	return typeof stored === 'number' ? stored : DEFAULT_AUTO_LOCK_MINUTES;
+	return settingStore.read(ctx.db, 'vaultAutoLockMinutes');
 }
 
 /**
@@ -59,7 +47,7 @@ export async function vaultAutoLockMinutes(ctx: DeskContext): Promise<number> {
  */
 export async function setVaultAutoLock(ctx: DeskContext, minutes: number): Promise<void> {
 	if (!Number.isInteger(minutes) || minutes < 0 || minutes > MAX_AUTO_LOCK_MINUTES) throw new Error(AUTO_LOCK_RANGE);
-	await ctx.db.put('settings', minutes, 'vaultAutoLockMinutes');
+	await withWriteTransaction(ctx.db, ['settings'], (tx) => settingStore.write(tx, 'vaultAutoLockMinutes', minutes));
 	announce(ctx, ['settings']);
 	if (ctx.vault.unlocked) await armAutoLock(ctx);
 }
@@ -127,41 +115,33 @@ export async function currentCustody(ctx: DeskContext): Promise<Custody> {
 	return { strict, vault: vaultId(setting), key: strict ? null : await sealingKeyOf(ctx, setting) };
 }
 
-/** A readwrite transaction that includes the settings store. */
-interface SettingsTx {
-	objectStore(name: 'settings'): { get(key: string): Promise<unknown> };
-}
-
 /**
  * Whether the custody settings read inside `tx` are still `custody`. A write that stores or
  * re-seals keys calls this first, in its own transaction, and aborts and starts again when
  * another tab changed them in the meantime: no key is ever written in a state the settings forbid.
  */
-export async function custodyUnchanged(tx: SettingsTx, custody: Custody): Promise<boolean> {
-	const [strict, setting] = await Promise.all([tx.objectStore('settings').get('strictKeyCustody'), tx.objectStore('settings').get('vault')]);
-	return (strict === true) === custody.strict && vaultId(setting as VaultSetting | undefined) === custody.vault;
+export async function custodyUnchanged(tx: Tx<'settings'>, custody: Custody): Promise<boolean> {
+	const [strict, setting] = await Promise.all([settingStore.read(tx, 'strictKeyCustody'), settingStore.read(tx, 'vault')]);
+	return strict === custody.strict && vaultId(setting) === custody.vault;
 }
 
 /** Reads the vault setting, creating the device key on first use. */
 export async function vaultSetting(ctx: DeskContext): Promise<VaultSetting> {
-	const existing = (await ctx.db.get('settings', 'vault')) as VaultSetting | undefined;
+	const existing = await settingStore.read(ctx.db, 'vault');
 	if (existing) return existing;
 	const key = await ctx.crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']);
 	const setting: VaultSetting = { mode: 'device', key, id: newVaultId(ctx.crypto) };
-	const tx = ctx.db.transaction('settings', 'readwrite');
-	const raced = (await tx.store.get('vault')) as VaultSetting | undefined;
-	if (raced) {
-		await tx.done;
-		return raced;
-	}
-	await tx.store.put(setting, 'vault');
-	await tx.done;
-	return setting;
+	return withWriteTransaction(ctx.db, ['settings'], async (tx) => {
+		const raced = await settingStore.read(tx, 'vault');
+		if (raced) return raced;
+		await settingStore.write(tx, 'vault', setting);
+		return setting;
+	});
 }
 
 /** Whether strict key custody is on. */
 export async function isStrictKeyCustody(ctx: DeskContext): Promise<boolean> {
-	return (await ctx.db.get('settings', 'strictKeyCustody')) === true;
+	return settingStore.read(ctx.db, 'strictKeyCustody');
 }
 
 /**
@@ -280,7 +260,7 @@ export async function setVaultPassphrase(ctx: DeskContext, current: string | nul
 				newSetting = { mode: 'passphrase', salt, iterations: VAULT_ITERATIONS, check: await seal(ctx.crypto, newKey, CHECK), id: newVaultId(ctx.crypto) };
 			}
 		}
-		const records = (await ctx.db.getAll('keys')).filter((r) => r.sealed);
+		const records = (await keyStore.all(ctx.db)).filter((r) => r.sealed);
 		const updated: KeyRecord[] = [];
 		for (const record of records) {
 			if (!record.sealed) continue;
@@ -292,30 +272,32 @@ export async function setVaultPassphrase(ctx: DeskContext, current: string | nul
 				plain.fill(0);
 			}
 		}
-		const accounts = await ctx.db.getAll('mailAccounts');
+		const accounts = await mailAccountStore.all(ctx.db);
 		const resealed = await resealAccounts(ctx, accounts, oldKey, newKey);
-		const tx = ctx.db.transaction(['keys', 'settings', 'mailAccounts'], 'readwrite');
-		const writes: Promise<unknown>[] = [];
-		try {
-			const [stored, storedKeys, storedAccounts] = await Promise.all([tx.objectStore('settings').get('vault'), tx.objectStore('keys').getAll(), tx.objectStore('mailAccounts').getAll()]);
-			const seen = records.map(sealedTag).sort().join(';');
-			const now = storedKeys.filter((r) => r.sealed).map(sealedTag).sort().join(';');
-			const accountsSeen = accounts.map(accountTag).sort().join(';');
-			const accountsNow = storedAccounts.map(accountTag).sort().join(';');
-			if (vaultId(stored as VaultSetting | undefined) !== vaultId(setting) || seen !== now || accountsSeen !== accountsNow) {
-				await abortAndSettle(tx);
-				continue;
-			}
-			for (const record of updated) writes.push(tx.objectStore('keys').put(record));
-			for (const account of resealed) writes.push(tx.objectStore('mailAccounts').put(account));
-			writes.push(tx.objectStore('settings').put(newSetting, 'vault'));
-			await Promise.all(writes);
-			await tx.done;
-		} catch (error) {
-			await abortAndSettle(tx);
-			await Promise.allSettled(writes);
-			throw new Error('The vault passphrase could not be changed. Nothing was changed.', { cause: error });
-		}
+		const written = newSetting;
+		const changed = await withWriteTransaction(
+			ctx.db,
+			['keys', 'settings', 'mailAccounts'],
+			async (tx, control) => {
+				const [stored, storedKeys, storedAccounts] = await Promise.all([settingStore.read(tx, 'vault'), keyStore.all(tx), mailAccountStore.all(tx)]);
+				const seen = records.map(sealedTag).sort().join(';');
+				const now = storedKeys.filter((r) => r.sealed).map(sealedTag).sort().join(';');
+				const accountsSeen = accounts.map(accountTag).sort().join(';');
+				const accountsNow = storedAccounts.map(accountTag).sort().join(';');
+				if (vaultId(stored) !== vaultId(setting) || seen !== now || accountsSeen !== accountsNow) {
+					await control.abandon();
+					return false;
+				}
+				await Promise.all([
+					...updated.map((record) => keyStore.replace(tx, record)),
+					...resealed.map((account) => mailAccountStore.save(tx, account)),
+					settingStore.write(tx, 'vault', written)
+				]);
+				return true;
+			},
+			{ notStored: 'The vault passphrase was not changed.', otherwise: 'The vault passphrase could not be changed. Nothing was changed.' }
+		);
+		if (!changed) continue;
 		if (newSetting.mode === 'passphrase') {
 			ctx.vault.unlocked = newKey;
 			await touchVault(ctx);
@@ -348,7 +330,7 @@ export function lockVault(ctx: DeskContext): void {
 export async function vaultStatus(ctx: DeskContext): Promise<VaultStatus> {
 	await lockIfIdle(ctx);
 	const setting = await vaultSetting(ctx);
-	const records = await ctx.db.getAll('keys');
+	const records = await keyStore.all(ctx.db);
 	return {
 		passphrase: setting.mode === 'passphrase',
 		locked: setting.mode === 'passphrase' && ctx.vault.unlocked === null,
@@ -365,26 +347,24 @@ export async function vaultStatus(ctx: DeskContext): Promise<VaultStatus> {
  * @throws Error "Strict key custody could not be changed. Nothing was changed." with the cause
  */
 export async function setStrictKeyCustody(ctx: DeskContext, on: boolean): Promise<void> {
-	const tx = ctx.db.transaction(['keys', 'settings'], 'readwrite');
-	const writes: Promise<unknown>[] = [];
-	try {
-		if (on) {
-			const records = await tx.objectStore('keys').getAll();
-			for (const record of records) {
-				if (!record.sealed) continue;
-				const { sealed, ...rest } = record;
-				sealed.data.fill(0);
-				writes.push(tx.objectStore('keys').put(rest));
+	await withWriteTransaction(
+		ctx.db,
+		['keys', 'settings'],
+		async (tx) => {
+			if (on) {
+				const writes: Promise<void>[] = [];
+				for (const record of await keyStore.all(tx)) {
+					if (!record.sealed) continue;
+					const { sealed, ...rest } = record;
+					sealed.data.fill(0);
+					writes.push(keyStore.replace(tx, rest));
+				}
+				await Promise.all(writes);
 			}
-			await Promise.all(writes);
-		}
-		await tx.objectStore('settings').put(on, 'strictKeyCustody');
-		await tx.done;
-	} catch (error) {
-		await abortAndSettle(tx);
-		await Promise.allSettled(writes);
-		throw new Error('Strict key custody could not be changed. Nothing was changed.', { cause: error });
-	}
+			await settingStore.write(tx, 'strictKeyCustody', on);
+		},
+		{ notStored: 'Strict key custody was not changed.', otherwise: 'Strict key custody could not be changed. Nothing was changed.' }
+	);
 	announce(ctx, ['keys', 'settings']);
 }
 
@@ -395,9 +375,9 @@ export async function setStrictKeyCustody(ctx: DeskContext, on: boolean): Promis
 export function legacyKeyOpenerFor(ctx: DeskContext, fingerprint: string): LegacyKeyOpener {
 	return async () => {
 		// Strict custody and the record in one read: a copy strict custody has dropped is never used.
-		const tx = ctx.db.transaction(['keys', 'settings']);
-		const [strict, record] = await Promise.all([tx.objectStore('settings').get('strictKeyCustody'), tx.objectStore('keys').get(fingerprint), tx.done]);
-		if (strict === true || !record?.sealed) return null;
+		const tx = readTransaction(ctx.db, ['keys', 'settings']);
+		const [strict, record] = await Promise.all([settingStore.read(tx, 'strictKeyCustody'), keyStore.byFingerprint(tx, fingerprint)]);
+		if (strict || !record?.sealed) return null;
 		const key = await sealingKey(ctx);
 		if (!key) return null;
 		await touchVault(ctx);

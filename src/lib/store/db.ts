@@ -26,8 +26,9 @@ function upgrade(db: SealdeskDatabase, oldVersion: number, tx: UpgradeTransactio
 		db.createObjectStore('logs', { keyPath: 'id', autoIncrement: true });
 	}
 	if (oldVersion < 2) {
-		// Recent Logs and the tickets list read newest first: indexes by time let them page
-		// through thousands of records without loading every one.
+		// Indexes by time. The tickets list reads the `updatedAt` index's keys for its "all" view
+		// (a state's view uses `stateUpdated`, version 4). Nothing reads the logs' `at` index yet:
+		// Recent Logs and the log export read the whole store (its ids are already in time order).
 		const logs = tx.objectStore('logs');
 		if (!logs.indexNames.contains('at')) logs.createIndex('at', 'at');
 		const tickets = tx.objectStore('tickets');
@@ -78,7 +79,7 @@ function upgradeTo4(tx: UpgradeTransaction): void {
 		while (cursor) {
 			const t = cursor.value as { id: number; subject?: unknown; customer?: unknown; state?: unknown; search?: unknown };
 			const state = t.state === 'pending' || t.state === 'closed' ? t.state : 'open';
-			let search = t.search;
+			let search = t.search as string[] | undefined;
 			if (!Array.isArray(search)) {
 				const texts = ((await articles.getAll(t.id)) as { text?: unknown }[]).map((a) => (typeof a.text === 'string' ? a.text : ''));
 				search = withWords([], typeof t.subject === 'string' ? t.subject : '', typeof t.customer === 'string' ? t.customer : '', ...texts);
