@@ -40,7 +40,7 @@ const RANK = { base: 0, legacy: 1, pki: 1, mime: 1, mailbox: 1, cms: 2, smime: 3
  * - pki → legacy: pki/read.ts loads the legacy PKCS#12 and PBE readers lazily (import()),
  *   which is the point of legacy/: the algorithms WebCrypto lacks, kept out of the main path.
  * Nothing else: mime and mailbox are independent of the certificate layers, and legacy must
- * not import pki (the KDF limits it shares with pki live in legacy/kdf-limits.ts).
+ * not import pki (the KDF limits it shares with pki live in legacy/kdf-cost.ts).
  */
 const SIDEWAYS = new Set(['pki>legacy']);
 

@@ -15,6 +15,9 @@ export type StateFilter = TicketState | 'all';
 /** Rows per page read from the desk. */
 const PAGE_SIZE = 50;
 
+/** The least time between two reloads of the list while store changes keep coming. */
+const RELOAD_SPACING_MS = 500;
+
 /** The list's state; call {@link TicketList.start} from the page and its cleanup on leave. */
 export class TicketList {
 	state = $state<StateFilter>('open');
@@ -116,14 +119,26 @@ export class TicketList {
 		}
 	}
 
-	/** Loads now and on every store change (one reload per burst of changes). Returns the cleanup. */
+	/**
+	 * Loads now and after store changes: 50 ms after the first change of a burst, then at most
+	 * every {@link RELOAD_SPACING_MS} while changes keep coming (a mailbox sync stores a mail
+	 * every few tens of milliseconds: a reload per mail kept the main thread busy, and a pure
+	 * debounce would never reload until the sync ended). A reload reads the state when it runs,
+	 * so one pending reload covers every change before it. Returns the cleanup.
+	 */
 	start(): () => void {
 		void this.reload();
 		let timer: ReturnType<typeof setTimeout> | undefined;
+		let lastReload = 0;
 		const stop = deskChanges((change) => {
 			if (change.store !== 'tickets' && change.store !== 'articles' && change.store !== 'groups') return;
-			clearTimeout(timer);
-			timer = setTimeout(() => void this.reload(), 50);
+			if (timer !== undefined) return;
+			const wait = Math.max(50, lastReload + RELOAD_SPACING_MS - Date.now());
+			timer = setTimeout(() => {
+				timer = undefined;
+				lastReload = Date.now();
+				void this.reload();
+			}, wait);
 		});
 		return () => {
 			clearTimeout(timer);
