@@ -97,7 +97,7 @@ export class SseParser {
 		let value = colon < 0 ? '' : line.slice(colon + 1);
 		if (value.startsWith(' ')) value = value.slice(1);
 		if (field === 'data' || field === 'event') {
-			this.#size += value.length + 1;
+			this.#size += line.length + 1;
 			if (this.#size > this.#maxEvent) {
 				throw new MailboxError('protocol', `An event-source event is larger than ${String(this.#maxEvent)} characters`);
 			}
