@@ -14,13 +14,23 @@ const server = mailserver();
 const credentials = (user: string): { sessionUrl: string; username: string; password: string } => ({ sessionUrl: server.sessionUrl, username: user, password: server.users[user] ?? '' });
 
 /** A fake event source: every eventsource request gets a stream the test writes into. */
-function fakeEventSource(): { fetch: FetchLike; push: (text: string) => void; opened: () => number; cancelled: () => number; apiCalls: string[] } {
+function fakeEventSource(): {
+	fetch: FetchLike;
+	push: (text: string) => void;
+	end: () => void;
+	opened: () => number;
+	cancelled: () => number;
+	apiCalls: string[];
+	/** While set, Email/changes requests wait for it. */
+	gate: { promise: Promise<void> | null };
+} {
 	const encoder = new TextEncoder();
 	let current: ReadableStreamDefaultController<Uint8Array> | null = null;
 	let opened = 0;
 	let cancelled = 0;
 	const apiCalls: string[] = [];
-	const fetchFn: FetchLike = (url, init) => {
+	const gate: { promise: Promise<void> | null } = { promise: null };
+	const fetchFn: FetchLike = async (url, init) => {
 		if (url.includes('/eventsource')) {
 			opened++;
 			const body = new ReadableStream<Uint8Array>({
@@ -31,20 +41,23 @@ function fakeEventSource(): { fetch: FetchLike; push: (text: string) => void; op
 					cancelled++;
 				}
 			});
-			return Promise.resolve(new Response(body, { headers: { 'content-type': 'text/event-stream; charset=utf-8' } }));
+			return new Response(body, { headers: { 'content-type': 'text/event-stream; charset=utf-8' } });
 		}
 		if (typeof init?.body === 'string') {
 			const calls = (JSON.parse(init.body) as { methodCalls: [string][] }).methodCalls;
 			apiCalls.push(...calls.map((c) => c[0]));
+			if (gate.promise && calls.some((c) => c[0] === 'Email/changes')) await gate.promise;
 		}
 		return fetch(url, init);
 	};
 	return {
 		fetch: fetchFn,
 		push: (text) => current?.enqueue(encoder.encode(text)),
+		end: () => current?.close(),
 		opened: () => opened,
 		cancelled: () => cancelled,
-		apiCalls
+		apiCalls,
+		gate
 	};
 }
 
@@ -85,7 +98,7 @@ function stateChange(accountId: string, state: string): string {
 describe('mailbox push', () => {
 	it('syncs a new mail on a StateChange, without a poll; one sync for a burst; stops on lock, disconnect and close', async () => {
 		const events = fakeEventSource();
-		const desk = await deskWith('push', events.fetch, recordingTimers(null));
+		const desk = await deskWith('push', events.fetch, recordingTimers(20));
 		await desk.setVaultPassphrase(null, 'vault pass');
 		const account = await desk.connectMailbox(credentials('agent10'));
 		await desk.syncMailbox(account.id);
@@ -113,14 +126,38 @@ describe('mailbox push', () => {
 		await new Promise((r) => setTimeout(r, 500));
 		expect(events.apiCalls.filter((m) => m === 'Email/changes')).toHaveLength(1);
 
+		// A change while that sync runs: one more sync after it, not two at once, not none.
+		let release = (): void => undefined;
+		events.gate.promise = new Promise((r) => (release = r));
+		events.apiCalls.length = 0;
+		events.push(stateChange(jmapAccountId, 'd'));
+		await eventually(async () => (events.apiCalls.includes('Email/changes') ? true : undefined), 5000);
+		await deliver('agent10', plainMail({ from: 'customer10@sealdesk.test', to: 'agent10@localhost', subject: 'During', messageId: 'push-2@sealdesk.test' }));
+		events.push(stateChange(jmapAccountId, 'e'));
+		events.push(stateChange(jmapAccountId, 'f'));
+		await new Promise((r) => setTimeout(r, 500));
+		expect(events.apiCalls.filter((m) => m === 'Email/changes')).toHaveLength(1);
+		events.gate.promise = null;
+		release();
+		await eventually(async () => ((await messageIds(desk)).includes('<push-2@sealdesk.test>') ? true : undefined), 10_000);
+		await new Promise((r) => setTimeout(r, 500));
+		expect(events.apiCalls.filter((m) => m === 'Email/changes')).toHaveLength(2);
+
+		// The stream ends: push is down, and opens again after the retry delay.
+		events.end();
+		await eventually(async () => (events.opened() === 2 && (await desk.mailboxPushState())[account.id] === 'open' ? true : undefined), 5000);
+
 		// Locking the vault closes the stream; watching again (the page's next poll) after unlocking reopens it.
 		await desk.lockVault();
 		expect(events.cancelled()).toBe(1);
 		expect(await desk.mailboxPushState()).toEqual({});
+		// Nothing retries while locked.
+		await new Promise((r) => setTimeout(r, 300));
+		expect(events.opened()).toBe(2);
 		await desk.unlockVault('vault pass');
 		await desk.watchMailbox();
 		await eventually(async () => ((await desk.mailboxPushState())[account.id] === 'open' ? true : undefined), 5000);
-		expect(events.opened()).toBe(2);
+		expect(events.opened()).toBe(3);
 		await desk.disconnectMailbox(account.id);
 		expect(events.cancelled()).toBe(2);
 
