@@ -131,7 +131,7 @@ describe('mailbox push', () => {
 		events.gate.promise = new Promise((r) => (release = r));
 		events.apiCalls.length = 0;
 		events.push(stateChange(jmapAccountId, 'd'));
-		await eventually(async () => (events.apiCalls.includes('Email/changes') ? true : undefined), 5000);
+		await eventually(() => Promise.resolve(events.apiCalls.includes('Email/changes') ? true : undefined), 5000);
 		await deliver('agent10', plainMail({ from: 'customer10@sealdesk.test', to: 'agent10@localhost', subject: 'During', messageId: 'push-2@sealdesk.test' }));
 		events.push(stateChange(jmapAccountId, 'e'));
 		events.push(stateChange(jmapAccountId, 'f'));
@@ -182,7 +182,7 @@ describe('mailbox push', () => {
 		await desk.syncMailbox(account.id);
 		await desk.watchMailbox();
 		// Cyrus 3.6 from Debian: the event source does not stream (204); the desk retries 5 s, 10 s, 20 s, …
-		await eventually(async () => (answers.length >= 3 ? true : undefined), 10_000);
+		await eventually(() => Promise.resolve(answers.length >= 3 ? true : undefined), 10_000);
 		expect((await desk.mailboxPushState())[account.id]).not.toBe('open');
 		// Measured: Debian's Cyrus 3.6 answers 204 No Content, no text/event-stream: push is down.
 		expect(new Set(answers)).toEqual(new Set(['204 no type']));

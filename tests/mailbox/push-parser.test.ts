@@ -56,7 +56,7 @@ describe('SseParser', () => {
 				chunks.push(text.slice(at));
 				expect(parseAll(chunks)).toEqual(whole);
 				// One character at a time too.
-				expect(parseAll([...text])).toEqual(whole);
+				expect(parseAll(Array.from({ length: text.length }, (_, i) => text.charAt(i)))).toEqual(whole);
 			}),
 			{ numRuns: 300 }
 		);

@@ -36,6 +36,16 @@ function wait(ctx: DeskContext, ms: number, signal: AbortSignal): Promise<void> 
 	});
 }
 
+/** Whether a change came during the sync that just ended (read after awaits, so not narrowed). */
+function runAgain(push: MailboxPush): boolean {
+	return push.again && !push.controller.signal.aborted;
+}
+
+/** Whether the watch was stopped (read after awaits). */
+function stopped(signal: AbortSignal): boolean {
+	return signal.aborted;
+}
+
 /** Runs a sync for a StateChange: after any sync already running (it may have begun before the change). */
 async function pushSync(ctx: DeskContext, accountId: string, push: MailboxPush): Promise<void> {
 	if (push.syncing) {
@@ -50,7 +60,7 @@ async function pushSync(ctx: DeskContext, accountId: string, push: MailboxPush):
 			if (push.controller.signal.aborted) return;
 			// A failure is logged by the sync; the poll and the next change try again.
 			await syncMailbox(ctx, accountId).catch(() => undefined);
-		} while (push.again && !push.controller.signal.aborted);
+		} while (runAgain(push));
 	} finally {
 		push.syncing = false;
 	}
@@ -96,7 +106,7 @@ async function watch(ctx: DeskContext, accountId: string, push: MailboxPush): Pr
 				return;
 			}
 		}
-		if (signal.aborted) return;
+		if (stopped(signal)) return;
 		push.state = 'down';
 		await wait(ctx, delay, signal);
 		delay = Math.min(delay * 2, PUSH_RETRY_MAX_MS);
