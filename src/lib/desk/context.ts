@@ -21,6 +21,24 @@ export interface MailboxRuntime {
 	stopping: Set<string>;
 	/** The outbox run in progress, which later calls join. */
 	sending: Promise<unknown> | null;
+	/** Each watched account's push (see mailbox-push.ts). */
+	push: Map<string, MailboxPush>;
+}
+
+/** One account's push: its event-source stream, and the syncs its StateChanges start. */
+export interface MailboxPush {
+	/** Aborting it closes the stream and ends the retries. */
+	controller: AbortController;
+	/** 'open' while the event source streams; 'none' when the session offers no push. */
+	state: 'connecting' | 'open' | 'down' | 'none';
+	/** A push-started sync is running. */
+	syncing: boolean;
+	/** A change came during that sync: run one more after it. */
+	again: boolean;
+	/** The pending debounce timer of a change. */
+	debounce: unknown;
+	/** The watch loop is running (it stops for good on a locked vault or an unknown account). */
+	running: boolean;
 }
 
 /** Shared state of one open desk. */

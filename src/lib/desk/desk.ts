@@ -25,6 +25,7 @@ import { defaultLegacyReaders } from './legacy-readers';
 import * as signerTrust from './signer-trust';
 import * as mailAccounts from './mailbox-accounts';
 import * as mailSync from './mailbox-sync';
+import * as mailPush from './mailbox-push';
 import * as outbox from './mailbox-outbox';
 import type { FetchLike, Mailbox } from '../mailbox/types';
 
@@ -372,6 +373,7 @@ export class Desk {
 
 	/** Deletes an account's credentials and sync state; stored mail stays. @throws Error "No mailbox account has this id." */
 	disconnectMailbox(id: string): Promise<void> {
+		mailPush.unwatchMailbox(this.context, id);
 		return mailAccounts.disconnectMailbox(this.context, id);
 	}
 
@@ -396,6 +398,19 @@ export class Desk {
 		return outbox.sendArticle(this.context, articleId, accountId);
 	}
 
+	/**
+	 * Starts push for every connected account whose session offers an event source: a change on
+	 * the server syncs at once. Idempotent (call it on each poll); polling stays the safety net.
+	 */
+	watchMailbox(): Promise<void> {
+		return mailPush.watchMailbox(this.context);
+	}
+
+	/** Each watched account's push state: 'open' while its event source streams. */
+	mailboxPushState(): Promise<Record<string, mailPush.PushState>> {
+		return Promise.resolve(mailPush.mailboxPushState(this.context));
+	}
+
 	/** Sends everything waiting in the outbox, once each (on coming back online, on each poll). */
 	sendQueued(): Promise<{ sent: number; waiting: number; failed: number }> {
 		return outbox.sendQueued(this.context);
@@ -414,6 +429,7 @@ export class Desk {
 	/** Closes the database and the change feed, and forgets the vault key. */
 	close(): Promise<void> {
 		vault.lockVault(this.context);
+		mailPush.unwatchMailbox(this.context);
 		for (const id of this.context.mailbox.syncs.keys()) this.context.mailbox.stopping.add(id);
 		this.context.changes.close();
 		this.context.db.close();
@@ -461,6 +477,7 @@ export async function openDesk(options: OpenDeskOptions = {}): Promise<Desk> {
 			progress: new Map(),
 			stopping: new Set(),
 			sending: null,
+			push: new Map(),
 			...(onMailboxProgress
 				? {
 						onProgress: () => {

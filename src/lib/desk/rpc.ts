@@ -75,6 +75,8 @@ export const DESK_API = {
 	syncMailbox: true,
 	stopMailboxSync: true,
 	mailboxProgress: true,
+	watchMailbox: true,
+	mailboxPushState: true,
 	sendArticle: true,
 	sendQueued: true,
 	deliveries: true,

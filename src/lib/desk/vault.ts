@@ -322,6 +322,12 @@ export async function unlockVault(ctx: DeskContext, passphrase: string): Promise
 /** Forgets the derived vault key (and its auto-lock timer). */
 export function lockVault(ctx: DeskContext): void {
 	ctx.vault.unlocked = null;
+	// The mailbox's event-source streams authenticate with the sealed password: they end too.
+	for (const push of ctx.mailbox.push.values()) {
+		push.controller.abort();
+		if (push.debounce !== null) ctx.timers.clear(push.debounce);
+	}
+	ctx.mailbox.push.clear();
 	if (ctx.vault.timer !== null) ctx.timers.clear(ctx.vault.timer);
 	ctx.vault.timer = null;
 }

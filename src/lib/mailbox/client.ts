@@ -6,6 +6,7 @@
  */
 import { toBase64 } from '../base/bytes';
 import { JmapMethodError, MailboxError } from './errors';
+import { readEventSource, type StateChanges } from './push';
 import {
 	CORE_CAPABILITY,
 	MAIL_CAPABILITY,
@@ -129,13 +130,15 @@ export class JmapClient {
 	readonly accountId: string;
 	readonly #fetch: FetchLike;
 	readonly #auth: string;
+	readonly #sessionUrl: string;
 	#callCounter = 0;
 
-	private constructor(session: JmapSession, accountId: string, fetchFn: FetchLike, auth: string) {
+	private constructor(session: JmapSession, accountId: string, fetchFn: FetchLike, auth: string, sessionUrl: string) {
 		this.session = session;
 		this.accountId = accountId;
 		this.#fetch = fetchFn;
 		this.#auth = auth;
+		this.#sessionUrl = sessionUrl;
 	}
 
 	/**
@@ -154,7 +157,18 @@ export class JmapClient {
 		if (!(MAIL_CAPABILITY in session.capabilities) || accountId === undefined || !(accountId in session.accounts)) {
 			throw new MailboxError('no-mail', `The session at ${url} has no ${MAIL_CAPABILITY} account`);
 		}
-		return new JmapClient(session, accountId, options.fetch, auth);
+		return new JmapClient(session, accountId, options.fetch, auth, finalUrl);
+	}
+
+	/**
+	 * Reads the session's event source (RFC 8620 §7.3) until it ends or `signal` aborts, calling
+	 * `onChange` with each StateChange. Resolves at once, with false, when the session offers none.
+	 * @throws MailboxError when the event source fails to open, fails while open, or breaks the limits
+	 */
+	async events(options: { types: string[]; signal: AbortSignal; onOpen?: () => void; onChange: (changed: StateChanges) => void }): Promise<boolean> {
+		if (this.session.eventSourceUrl === null) return false;
+		await readEventSource({ ...options, url: this.session.eventSourceUrl, sessionUrl: this.#sessionUrl, authorization: this.#auth, fetch: this.#fetch });
+		return true;
 	}
 
 	/** Whether the session offers EmailSubmission (sending). */

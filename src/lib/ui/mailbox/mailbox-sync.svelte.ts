@@ -8,7 +8,10 @@
 import type { SyncProgress } from '$lib/desk/mailbox-sync';
 import { desk, onMailboxProgress } from '$lib/ui/desk-client';
 
-/** How often the mailbox is polled (Debian's Cyrus has no push). */
+/**
+ * How often the mailbox is polled. Always, even while push works: the poll also (re)starts push
+ * after an unlock or a new account, sends the outbox, and catches a stream that went silent.
+ */
 const POLL_MS = 30_000;
 
 /** The mailbox sync state the shell shows. */
@@ -23,6 +26,8 @@ export class MailboxSync {
 	async syncNow(): Promise<void> {
 		if (this.running) return;
 		if ((await desk.listMailAccounts()).length === 0) return;
+		// Push where the server offers it (the desk's event-source reader syncs on each change).
+		await desk.watchMailbox().catch(() => undefined);
 		this.running = true;
 		try {
 			await desk.syncMailbox();
