@@ -65,12 +65,13 @@ function cyrusIds() {
 	}
 }
 
-/** Reads SMTP/LMTP replies (multi-line aware) from a socket. */
-function replyReader(socket) {
+/**
+ * Calls `onLine` with each CRLF-ended line a socket receives (latin1, without the CRLF).
+ * @param {import('node:net').Socket} socket
+ * @param {(line: string) => void} onLine
+ */
+function onLines(socket, onLine) {
 	let buffer = '';
-	const waiting = [];
-	const replies = [];
-	let current = [];
 	socket.setEncoding('latin1');
 	socket.on('data', (chunk) => {
 		buffer += chunk;
@@ -78,12 +79,22 @@ function replyReader(socket) {
 		while ((index = buffer.indexOf('\r\n')) >= 0) {
 			const line = buffer.slice(0, index);
 			buffer = buffer.slice(index + 2);
-			current.push(line);
-			if (line[3] !== '-') {
-				replies.push({ code: Number(line.slice(0, 3)), text: current.join('\n') });
-				current = [];
-				while (waiting.length > 0 && replies.length > 0) waiting.shift()(replies.shift());
-			}
+			onLine(line);
+		}
+	});
+}
+
+/** Reads SMTP/LMTP replies (multi-line aware) from a socket. */
+function replyReader(socket) {
+	const waiting = [];
+	const replies = [];
+	let current = [];
+	onLines(socket, (line) => {
+		current.push(line);
+		if (line[3] !== '-') {
+			replies.push({ code: Number(line.slice(0, 3)), text: current.join('\n') });
+			current = [];
+			while (waiting.length > 0 && replies.length > 0) waiting.shift()(replies.shift());
 		}
 	});
 	socket.on('error', () => {
@@ -150,8 +161,6 @@ function dotStuff(data) {
  */
 function startSmtpSink(onMessage) {
 	const server = createServer((socket) => {
-		socket.setEncoding('latin1');
-		let buffer = '';
 		let inData = false;
 		let from = '';
 		let to = [];
@@ -160,56 +169,50 @@ function startSmtpSink(onMessage) {
 		const send = (line) => socket.write(line + '\r\n', 'latin1');
 		send(`220 ${SERVERNAME} Sealdesk test SMTP sink`);
 		socket.on('error', () => undefined);
-		socket.on('data', (chunk) => {
-			buffer += chunk;
-			let index;
-			while ((index = buffer.indexOf('\r\n')) >= 0) {
-				const line = buffer.slice(0, index);
-				buffer = buffer.slice(index + 2);
-				if (inData) {
-					if (line === '.') {
-						inData = false;
-						const data = Buffer.from(dataLines.join('\r\n') + '\r\n', 'latin1');
-						const envelope = { from, to, data };
-						dataLines = [];
-						from = '';
-						to = [];
-						// Queued, then delivered, as a real MTA does. Answering only after the LMTP delivery can
-						// deadlock: Cyrus's httpd may hold a lock the lmtpd delivery needs while it waits for us.
-						send('250 2.0.0 queued');
-						queue = queue.then(() => onMessage(envelope)).catch((error) => {
-							console.error(`Sealdesk SMTP sink: delivery failed: ${String(error?.message ?? error)}`);
-						});
-					} else dataLines.push(line.startsWith('..') ? line.slice(1) : line);
-					continue;
-				}
-				const verb = line.slice(0, 4).toUpperCase();
-				if (verb === 'EHLO') send(`250-${SERVERNAME}\r\n250-8BITMIME\r\n250 SIZE 104857600`);
-				else if (verb === 'HELO') send(`250 ${SERVERNAME}`);
-				else if (verb === 'MAIL') {
-					from = /<([^>]*)>/.exec(line)?.[1] ?? '';
-					to = [];
-					send('250 2.1.0 ok');
-				} else if (verb === 'RCPT') {
-					const address = /<([^>]*)>/.exec(line)?.[1] ?? '';
-					if (address.toLowerCase().startsWith(REFUSED_PREFIX)) send('550 5.1.1 <' + address + '>: Recipient address rejected: no such user');
-					else {
-						to.push(address);
-						send('250 2.1.5 ok');
-					}
-				} else if (verb === 'DATA') {
-					inData = true;
-					send('354 go ahead');
-				} else if (verb === 'RSET') {
+		onLines(socket, (line) => {
+			if (inData) {
+				if (line === '.') {
+					inData = false;
+					const data = Buffer.from(dataLines.join('\r\n') + '\r\n', 'latin1');
+					const envelope = { from, to, data };
+					dataLines = [];
 					from = '';
 					to = [];
-					send('250 ok');
-				} else if (verb === 'NOOP') send('250 ok');
-				else if (verb === 'QUIT') {
-					send('221 bye');
-					socket.end();
-				} else send('502 5.5.2 not implemented');
+					// Queued, then delivered, as a real MTA does. Answering only after the LMTP delivery can
+					// deadlock: Cyrus's httpd may hold a lock the lmtpd delivery needs while it waits for us.
+					send('250 2.0.0 queued');
+					queue = queue.then(() => onMessage(envelope)).catch((error) => {
+						console.error(`Sealdesk SMTP sink: delivery failed: ${String(error?.message ?? error)}`);
+					});
+				} else dataLines.push(line.startsWith('..') ? line.slice(1) : line);
+				return;
 			}
+			const verb = line.slice(0, 4).toUpperCase();
+			if (verb === 'EHLO') send(`250-${SERVERNAME}\r\n250-8BITMIME\r\n250 SIZE 104857600`);
+			else if (verb === 'HELO') send(`250 ${SERVERNAME}`);
+			else if (verb === 'MAIL') {
+				from = /<([^>]*)>/.exec(line)?.[1] ?? '';
+				to = [];
+				send('250 2.1.0 ok');
+			} else if (verb === 'RCPT') {
+				const address = /<([^>]*)>/.exec(line)?.[1] ?? '';
+				if (address.toLowerCase().startsWith(REFUSED_PREFIX)) send('550 5.1.1 <' + address + '>: Recipient address rejected: no such user');
+				else {
+					to.push(address);
+					send('250 2.1.5 ok');
+				}
+			} else if (verb === 'DATA') {
+				inData = true;
+				send('354 go ahead');
+			} else if (verb === 'RSET') {
+				from = '';
+				to = [];
+				send('250 ok');
+			} else if (verb === 'NOOP') send('250 ok');
+			else if (verb === 'QUIT') {
+				send('221 bye');
+				socket.end();
+			} else send('502 5.5.2 not implemented');
 		});
 	});
 	return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));

@@ -25,6 +25,15 @@ export function fromHex(hex: string): Uint8Array<ArrayBuffer> | null {
 	return out;
 }
 
+/** The value of one hex digit given as a byte (either case), or -1 for anything else (or none). */
+export function hexDigitValue(c: number | undefined): number {
+	if (c === undefined) return -1;
+	if (c >= 48 && c <= 57) return c - 48;
+	if (c >= 97 && c <= 102) return c - 87;
+	if (c >= 65 && c <= 70) return c - 55;
+	return -1;
+}
+
 /**
  * A "binary string" with one character per byte (code points 0–255), as node-forge and
  * `btoa` want. Works in chunks, so large inputs do not overflow the argument stack.

@@ -1,6 +1,6 @@
 /** Byte-exact MIME entity parsing: headers, Content-Type, multipart children, body decoding. */
 import { decodeBase64 } from './base64-decode';
-import { fromBinary } from '../base/bytes';
+import { fromBinary, hexDigitValue } from '../base/bytes';
 import { bytesToLatin1 } from './bytes';
 import { MimeError } from './errors';
 
@@ -343,13 +343,6 @@ export function parts(entity: MimeEntity, limit = Infinity): MimeEntity[] {
 function decodeQuotedPrintable(src: Uint8Array): Uint8Array {
 	const out = new Uint8Array(src.length);
 	let o = 0;
-	const hex = (c: number | undefined): number => {
-		if (c === undefined) return -1;
-		if (c >= 48 && c <= 57) return c - 48;
-		if (c >= 65 && c <= 70) return c - 55;
-		if (c >= 97 && c <= 102) return c - 87;
-		return -1;
-	};
 	for (let i = 0; i < src.length; i++) {
 		const c = src[i] ?? 0;
 		if (c === 61) {
@@ -365,8 +358,8 @@ function decodeQuotedPrintable(src: Uint8Array): Uint8Array {
 				continue;
 			}
 			if (j >= src.length) break;
-			const h = hex(src[i + 1]);
-			const l = hex(src[i + 2]);
+			const h = hexDigitValue(src[i + 1]);
+			const l = hexDigitValue(src[i + 2]);
 			if (h >= 0 && l >= 0) {
 				out[o++] = (h << 4) | l;
 				i += 2;

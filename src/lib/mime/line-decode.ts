@@ -5,6 +5,7 @@
  * so {@link ./display} gives it a placeholder instead of a large body and puts back what these
  * functions give, which is byte for byte what postal-mime's own decoders give for the body.
  */
+import { hexDigitValue } from '../base/bytes';
 
 /**
  * Decodes a 7bit/8bit/binary (`qp` false) or quoted-printable (`qp` true) body as postal-mime
@@ -54,22 +55,14 @@ function copyLine(src: Uint8Array, start: number, end: number, out: Uint8Array, 
 	return o;
 }
 
-function hex(c: number | undefined): number {
-	if (c === undefined) return -1;
-	if (c >= 48 && c <= 57) return c - 48;
-	if (c >= 97 && c <= 102) return c - 87;
-	if (c >= 65 && c <= 70) return c - 55;
-	return -1;
-}
-
 function qpLine(src: Uint8Array, start: number, end: number, out: Uint8Array, o: number): number {
 	const soft = end > start && src[end - 1] === 61;
 	const len = soft ? end - 1 : end;
 	for (let i = start; i < len; i++) {
 		const c = src[i] ?? 0;
 		if (c === 61 && i + 2 < len) {
-			const h = hex(src[i + 1]);
-			const l = hex(src[i + 2]);
+			const h = hexDigitValue(src[i + 1]);
+			const l = hexDigitValue(src[i + 2]);
 			if (h >= 0 && l >= 0) {
 				out[o++] = (h << 4) | l;
 				i += 2;
