@@ -204,20 +204,89 @@ describe('mail destroyed on the server', { timeout: 120_000 }, () => {
 		expect((await desk.logs()).find((l) => l.operation === 'sync' && l.detail.includes('gone'))?.detail).toBe(`Sync of ${account.id}: 0 new, 0 already stored, 1 gone from the server.`);
 	});
 
+	// Cyrus orders mails received in the same second by an order of its own (not arrival): which
+	// mails the first page holds is read from the sync record, never assumed from Message-IDs.
+	const shift = (i: number): string => `shift-${String(i).padStart(2, '0')}@sealdesk.test`;
+	const everyShift = (count: number, ...more: number[]): string[] => [...Array.from({ length: count }, (_x, i) => i), ...more].map((i) => `<${shift(i)}>`);
+	async function deliverShifts(user: string, count: number): Promise<void> {
+		for (let i = 0; i < count; i++) await deliver(user, plainMail({ from: 'alice@sealdesk.test', to: 'bob@sealdesk.test', subject: `shift ${String(i)}`, messageId: shift(i) }));
+	}
+	/** The Email ids of the initial query the desk has handled so far, oldest first. */
+	async function handledIds(desk: Awaited<ReturnType<typeof bobsDesk>>['desk'], accountId: string): Promise<string[]> {
+		return (await desk.context.db.get('mailSync', accountId))?.handled ?? [];
+	}
+	async function destroyIds(user: string, ids: string[]): Promise<void> {
+		const result = await (await connectAs(user)).call('Email/set', { destroy: ids });
+		expect(result.destroyed).toHaveLength(ids.length);
+	}
+
 	it('a mail destroyed during the initial sync does not make the query skip the mail after it', async () => {
 		// More than one query page (50): destroying a stored mail moves every later one up a position.
 		const count = 53;
-		for (let i = 0; i < count; i++) await deliver('agent9', plainMail({ from: 'alice@sealdesk.test', to: 'bob@sealdesk.test', subject: `shift ${String(i)}`, messageId: `shift-${String(i).padStart(2, '0')}@sealdesk.test` }));
+		await deliverShifts('agent9', count);
 		let downloads = 0;
 		const racing: FetchLike = async (url, init) => {
-			if (url.includes('/download/') && ++downloads === 10) await destroy('agent9', 'shift-00@sealdesk.test');
+			if (url.includes('/download/') && ++downloads === 10) {
+				const handled = await handledIds(desk, account.id);
+				expect(handled.length).toBeGreaterThan(0);
+				await destroyIds('agent9', [handled[0] ?? '']);
+			}
 			return fetch(url, init);
 		};
 		const { desk } = await bobsDesk({ fetch: racing });
 		const account = await desk.connectMailbox(credentials('agent9'));
 		const [result] = await desk.syncMailbox(account.id);
-		expect(result?.stored).toBe(count);
-		const ids = (await articlesOf(desk)).map((a) => a.messageId);
-		expect(ids).toEqual(Array.from({ length: count }, (_x, i) => `<shift-${String(i).padStart(2, '0')}@sealdesk.test>`));
+		expect(result).toMatchObject({ stored: count, gone: 0 });
+		expect((await articlesOf(desk)).map((a) => a.messageId)).toEqual(everyShift(count));
+	});
+
+	describe('the next query page starts after the last mail handled, not at a position', () => {
+		/** Runs `between` once, before the first query page asked for after the first one. */
+		function betweenPages(between: () => Promise<void>): FetchLike {
+			let done = false;
+			return async (url, init) => {
+				const body = typeof init?.body === 'string' ? init.body : '';
+				if (!done && body.includes('"Email/query"') && body.includes('"anchor"')) {
+					done = true;
+					await between();
+				}
+				return fetch(url, init);
+			};
+		}
+
+		it('the last mail handled is destroyed while as many arrive: the page starts after the newest handled mail left', async () => {
+			const count = 53;
+			await deliverShifts('agent13', count);
+			// The mailbox's total stays 53: counting cannot tell that mail before the position went.
+			const racing = betweenPages(async () => {
+				const handled = await handledIds(desk, account.id);
+				expect(handled).toHaveLength(50);
+				await destroyIds('agent13', [handled[49] ?? '', handled[0] ?? '']);
+				for (const i of [60, 61]) await deliver('agent13', plainMail({ from: 'alice@sealdesk.test', to: 'bob@sealdesk.test', subject: `new ${String(i)}`, messageId: shift(i) }));
+			});
+			const { desk } = await bobsDesk({ fetch: racing });
+			const account = await desk.connectMailbox(credentials('agent13'));
+			const [first] = await desk.syncMailbox(account.id);
+			// Every mail there when the sync began, and the arrivals the query ordered after the anchor.
+			expect(first?.stored).toBeGreaterThanOrEqual(count);
+			expect(first?.gone).toBe(0);
+			// Arrivals are in the changes since the sync began: the rest are stored there, none twice.
+			const [second] = await desk.syncMailbox(account.id);
+			expect((first?.stored ?? 0) + (second?.stored ?? 0)).toBe(count + 2);
+			expect((second?.stored ?? 0) + (second?.skipped ?? 0)).toBe(2);
+			expect((await articlesOf(desk)).map((a) => a.messageId)).toEqual(everyShift(count, 60, 61));
+		});
+
+		it('every mail of the first page is destroyed: found by position again, stepped back by as many', async () => {
+			const count = 53;
+			await deliverShifts('agent14', count);
+			const racing = betweenPages(async () => destroyIds('agent14', await handledIds(desk, account.id)));
+			const { desk } = await bobsDesk({ fetch: racing });
+			const account = await desk.connectMailbox(credentials('agent14'));
+			const [result] = await desk.syncMailbox(account.id);
+			expect(result).toMatchObject({ stored: count, gone: 0 });
+			expect((await articlesOf(desk)).map((a) => a.messageId)).toEqual(everyShift(count));
+			expect((await desk.syncMailbox(account.id))[0]).toMatchObject({ stored: 0, skipped: 0 });
+		});
 	});
 });

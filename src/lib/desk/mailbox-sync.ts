@@ -8,6 +8,7 @@
  */
 import { JmapMethodError, MailboxError } from '../mailbox/errors';
 import type { JmapClient } from '../mailbox/client';
+import type { QueryResult } from '../mailbox/types';
 import type { MailAccountRecord, MailSyncRecord } from '../store/records';
 import { mailAccountStore, mailSyncStore } from '../store/repositories';
 import { withWriteTransaction } from '../store/transaction';
@@ -53,7 +54,7 @@ function markKey(accountId: string, emailId: string): string {
 }
 
 async function syncState(ctx: DeskContext, accountId: string): Promise<MailSyncRecord> {
-	return (await mailSyncStore.ofAccount(ctx.db, accountId)) ?? { accountId, emailState: null, startState: null, position: 0, total: null };
+	return (await mailSyncStore.ofAccount(ctx.db, accountId)) ?? { accountId, emailState: null, startState: null, position: 0, total: null, handled: [] };
 }
 
 /**
@@ -104,23 +105,37 @@ function count(result: SyncResult, outcome: 'stored' | 'skipped' | 'gone'): void
 	result[outcome]++;
 }
 
-/** The first sync: the mailbox's query, page by page, resuming at the stored position. */
+/**
+ * The next page of the initial query. It starts right after the newest handled mail still in the
+ * mailbox (an anchor, RFC 8620 §5.5): mail destroyed on the server before it, or arriving after
+ * it, moves nothing. Only when none of them is left (or on the first page) is it found by
+ * position, stepped back by as many mails as the mailbox lost; what is seen again is skipped.
+ */
+async function nextPage(client: JmapClient, account: MailAccountRecord, state: MailSyncRecord): Promise<QueryResult> {
+	const filter = { inMailbox: account.mailboxId };
+	for (const anchor of [...(state.handled ?? [])].reverse()) {
+		try {
+			return await client.queryEmails({ filter, anchor, anchorOffset: 1, limit: PAGE });
+		} catch (error) {
+			if (!(error instanceof JmapMethodError && error.type === 'anchorNotFound')) throw error;
+		}
+	}
+	const page = await client.queryEmails({ filter, position: state.position, limit: PAGE });
+	if (state.total === null || page.total === null || page.total >= state.total || state.position === 0) return page;
+	return client.queryEmails({ filter, position: Math.max(0, state.position - (state.total - page.total)), limit: PAGE });
+}
+
+/** The first sync: the mailbox's query, page by page, resuming after the last mail it handled. */
 async function initialSync(ctx: DeskContext, client: JmapClient, account: MailAccountRecord, result: SyncResult): Promise<void> {
 	let state = await syncState(ctx, account.id);
 	if (state.startState === null) {
 		// /changes later resumes from here: whatever arrives during the query is caught then.
-		state = { ...state, startState: await client.emailState(), position: 0 };
+		state = { ...state, startState: await client.emailState(), position: 0, handled: [] };
 		await mailSyncStore.save(ctx.db, state);
 	}
 	for (;;) {
-		let page = await client.queryEmails({ filter: { inMailbox: account.mailboxId }, position: state.position, limit: PAGE });
-		// Fewer mails than at the last page: some were destroyed on the server, and those before the
-		// position moved the rest up. Step back as many (what is stored again is only skipped).
-		if (state.total !== null && page.total !== null && page.total < state.total && state.position > 0) {
-			state = { ...state, position: Math.max(0, state.position - (state.total - page.total)) };
-			page = await client.queryEmails({ filter: { inMailbox: account.mailboxId }, position: state.position, limit: PAGE });
-		}
-		state = { ...state, total: page.total };
+		const page = await nextPage(client, account, state);
+		state = { ...state, position: page.position, total: page.total };
 		setProgress(ctx, account.id, { done: state.position, total: page.total });
 		if (page.ids.length === 0) break;
 		const { list } = await client.getEmails(page.ids);
@@ -143,8 +158,8 @@ async function initialSync(ctx: DeskContext, client: JmapClient, account: MailAc
 			const email = byId.get(id);
 			const downloading = next;
 			next = prefetch(index + 1);
-			state = { ...state, position: state.position + 1 };
-			// Gone between query and get: nothing to store, but the position moves on.
+			state = { ...state, position: state.position + 1, handled: [...(state.handled ?? []), id].slice(-PAGE) };
+			// Gone between query and get: nothing to store, but the query moves on.
 			if (email) count(result, await storeEmail(ctx, client, account, email, state, downloading));
 			else {
 				await mailSyncStore.save(ctx.db, state);
@@ -155,7 +170,7 @@ async function initialSync(ctx: DeskContext, client: JmapClient, account: MailAc
 		if (page.total !== null && state.position >= page.total) break;
 	}
 	// The query is done: from now on, /changes from the state it began at.
-	await mailSyncStore.save(ctx.db, { ...state, emailState: state.startState });
+	await mailSyncStore.save(ctx.db, { ...state, emailState: state.startState, handled: [] });
 }
 
 /** Later syncs: Email/changes from the stored state, storing new mail in the synced mailbox. */
@@ -195,7 +210,7 @@ async function runSync(ctx: DeskContext, accountId: string): Promise<SyncResult>
 				if (!(error instanceof JmapMethodError && error.type === 'cannotCalculateChanges')) throw error;
 				// Too old a state: query the whole mailbox again; stored mail is recognised by its ids.
 				result.resynced = true;
-				await mailSyncStore.save(ctx.db, { accountId, emailState: null, startState: null, position: 0, total: null });
+				await mailSyncStore.save(ctx.db, { accountId, emailState: null, startState: null, position: 0, total: null, handled: [] });
 				await initialSync(ctx, client, account, result);
 			}
 		}

@@ -222,14 +222,16 @@ export class JmapClient {
 	}
 
 	/**
-	 * Email/query: ids in a mailbox (or matching a filter), oldest first by default.
-	 * @throws JmapMethodError, MailboxError
+	 * Email/query: ids in a mailbox (or matching a filter), oldest first by default. With an
+	 * anchor, the page starts `anchorOffset` ids after that Email (RFC 8620 §5.5), wherever
+	 * destroyed mail has moved it; the answer's position says where that is.
+	 * @throws JmapMethodError (type 'anchorNotFound' when the anchor is no longer in the results), MailboxError
 	 */
-	async queryEmails(options: { filter?: Record<string, unknown>; position?: number; limit?: number; newestFirst?: boolean }): Promise<QueryResult> {
+	async queryEmails(options: { filter?: Record<string, unknown>; position?: number; anchor?: string; anchorOffset?: number; limit?: number; newestFirst?: boolean }): Promise<QueryResult> {
 		const args = {
 			filter: options.filter ?? null,
 			sort: [{ property: 'receivedAt', isAscending: options.newestFirst !== true }],
-			position: options.position ?? 0,
+			...(options.anchor !== undefined ? { anchor: options.anchor, anchorOffset: options.anchorOffset ?? 0 } : { position: options.position ?? 0 }),
 			...(options.limit !== undefined ? { limit: options.limit } : {}),
 			calculateTotal: true
 		};

@@ -328,6 +328,12 @@ export interface MailSyncRecord {
 	startState: string | null;
 	/** How many mails of the initial query are stored (the query is oldest first). */
 	position: number;
+	/**
+	 * The ids of the last mails of the initial query handled (at most a page, the newest last):
+	 * the next page starts after the newest of them still in the mailbox, so that mail destroyed
+	 * on the server before it moves nothing. Absent in records written before it existed.
+	 */
+	handled?: string[];
 	/** The query's total, when known. */
 	total: number | null;
 	/** ISO time of the last sync that ended, and how. */
