@@ -21,6 +21,8 @@ function fakeEventSource(): {
 	opened: () => number;
 	cancelled: () => number;
 	apiCalls: string[];
+	/** The Last-Event-ID header of each eventsource request ('' when none was sent). */
+	lastEventIds: string[];
 	/** While set, Email/changes requests wait for it. */
 	gate: { promise: Promise<void> | null };
 } {
@@ -29,10 +31,12 @@ function fakeEventSource(): {
 	let opened = 0;
 	let cancelled = 0;
 	const apiCalls: string[] = [];
+	const lastEventIds: string[] = [];
 	const gate: { promise: Promise<void> | null } = { promise: null };
 	const fetchFn: FetchLike = async (url, init) => {
 		if (url.includes('/eventsource')) {
 			opened++;
+			lastEventIds.push(new Headers(init?.headers).get('last-event-id') ?? '');
 			const body = new ReadableStream<Uint8Array>({
 				start(controller) {
 					current = controller;
@@ -57,6 +61,7 @@ function fakeEventSource(): {
 		opened: () => opened,
 		cancelled: () => cancelled,
 		apiCalls,
+		lastEventIds,
 		gate
 	};
 }
@@ -143,9 +148,20 @@ describe('mailbox push', () => {
 		await new Promise((r) => setTimeout(r, 500));
 		expect(events.apiCalls.filter((m) => m === 'Email/changes')).toHaveLength(2);
 
-		// The stream ends: push is down, and opens again after the retry delay.
+		// The admin page's account list says so.
+		expect((await desk.listMailAccounts()).find((a) => a.id === account.id)?.push).toEqual({ state: 'open', reason: '' });
+
+		// The stream ends: push is down, and opens again after the retry delay, sending the last
+		// event id back. A mail that came while no StateChange was told (none is pushed for it
+		// here) is synced once the stream is open again.
+		events.push(`id: state-7\r\n${stateChange('someone-else', 'g')}`);
+		await deliver('agent10', plainMail({ from: 'customer10@sealdesk.test', to: 'agent10@localhost', subject: 'Unannounced', messageId: 'push-3@sealdesk.test' }));
+		await new Promise((r) => setTimeout(r, 300));
+		expect(await messageIds(desk)).not.toContain('<push-3@sealdesk.test>');
 		events.end();
 		await eventually(async () => (events.opened() === 2 && (await desk.mailboxPushState())[account.id] === 'open' ? true : undefined), 5000);
+		expect(events.lastEventIds).toEqual(['', 'state-7']);
+		await eventually(async () => ((await messageIds(desk)).includes('<push-3@sealdesk.test>') ? true : undefined), 10_000);
 
 		// Locking the vault closes the stream; watching again (the page's next poll) after unlocking reopens it.
 		await desk.lockVault();
@@ -188,6 +204,10 @@ describe('mailbox push', () => {
 		expect(new Set(answers)).toEqual(new Set(['204 no type']));
 		expect((await desk.mailboxPushState())[account.id]).toMatch(/^(down|connecting)$/);
 		expect(timers.delays.filter((ms) => ms >= PUSH_RETRY_MIN_MS).slice(0, 3)).toEqual([5000, 10_000, 20_000]);
+		// The admin page's account list says why.
+		const push = (await desk.listMailAccounts())[0]?.push;
+		expect(push?.state).toMatch(/^(down|connecting)$/);
+		expect(push?.reason).toBe('The mail server refused the request. HTTP 204 without content type from the event source');
 		// The poll still brings the mail.
 		await deliver('agent10', plainMail({ from: 'customer10@sealdesk.test', to: 'agent10@localhost', subject: 'Polled', messageId: 'poll-1@sealdesk.test' }));
 		const [result] = await desk.syncMailbox(account.id);

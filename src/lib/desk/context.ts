@@ -39,6 +39,10 @@ export interface MailboxPush {
 	debounce: unknown;
 	/** The watch loop is running (it stops for good on a locked vault or an unknown account). */
 	running: boolean;
+	/** The id of the last event the stream gave, sent back as Last-Event-ID when it reopens. */
+	lastEventId: string;
+	/** Why the stream is down, as the admin page shows it (empty otherwise). */
+	reason: string;
 }
 
 /** Shared state of one open desk. */

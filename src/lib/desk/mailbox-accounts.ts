@@ -8,7 +8,7 @@ import type { Mailbox } from '../mailbox/types';
 import type { MailAccountRecord, MailSyncRecord } from '../store/records';
 import { mailAccountStore, mailSyncStore } from '../store/repositories';
 import { readTransaction, withWriteTransaction } from '../store/transaction';
-import { announce, type DeskContext } from './context';
+import { announce, type DeskContext, type MailboxPush } from './context';
 import { appendLog } from './log';
 import { seal, sealingKey, unseal } from './vault';
 
@@ -47,6 +47,12 @@ export interface MailAccountInfo {
 		total: number | null;
 		lastSync?: { at: string; status: 'success' | 'failed'; detail: string };
 	};
+	/**
+	 * Push in this desk: 'open' while the server's event source streams changes, 'none' when the
+	 * session offers none, 'down' (with why) while it is retried; null while not watched. The
+	 * 30 s poll runs either way.
+	 */
+	push: { state: MailboxPush['state']; reason: string } | null;
 }
 
 /** The session URL used when none is given: the app's own origin. */
@@ -108,10 +114,11 @@ export async function connectMailbox(ctx: DeskContext, credentials: MailboxCrede
 		{ notStored: 'The mailbox account was not stored.', otherwise: 'The mailbox account could not be stored.' }
 	);
 	announce(ctx, ['mailAccounts', 'logs']);
-	return info(record, undefined);
+	return info(ctx, record, undefined);
 }
 
-function info(record: MailAccountRecord, sync: MailSyncRecord | undefined): MailAccountInfo {
+function info(ctx: DeskContext, record: MailAccountRecord, sync: MailSyncRecord | undefined): MailAccountInfo {
+	const push = ctx.mailbox.push.get(record.id);
 	return {
 		id: record.id,
 		sessionUrl: record.sessionUrl,
@@ -124,7 +131,8 @@ function info(record: MailAccountRecord, sync: MailSyncRecord | undefined): Mail
 			stored: sync?.position ?? 0,
 			total: sync?.total ?? null,
 			...(sync?.lastSync ? { lastSync: sync.lastSync } : {})
-		}
+		},
+		push: push ? { state: push.state, reason: push.reason } : null
 	};
 }
 
@@ -133,7 +141,7 @@ export async function listMailAccounts(ctx: DeskContext): Promise<MailAccountInf
 	const tx = readTransaction(ctx.db, ['mailAccounts', 'mailSync']);
 	const accounts = await mailAccountStore.all(tx);
 	const out: MailAccountInfo[] = [];
-	for (const account of accounts) out.push(info(account, await mailSyncStore.ofAccount(tx, account.id)));
+	for (const account of accounts) out.push(info(ctx, account, await mailSyncStore.ofAccount(tx, account.id)));
 	return out;
 }
 

@@ -3,14 +3,17 @@
  * (RFC 8620 §7.3), a StateChange for its Email or Mailbox state starts a sync at once instead of
  * at the next poll. One push-started sync at a time per account; a change during it runs one more
  * after it. When the event source fails to open, fails or ends, the desk retries it later with a
- * growing delay (5 s doubling to 5 min); the page's 30 s poll keeps running all the time, so mail
- * arrives either way (Debian's Cyrus 3.6 offers an event-source URL but answers it with an error).
- * The stream stops on disconnect, on close and when the vault locks.
+ * growing delay (5 s doubling to 5 min), sending the last event id back as Last-Event-ID, and
+ * syncs once it is open again, for what changed while it was down. The page's 30 s poll keeps
+ * running all the time, so mail arrives either way (Debian's Cyrus 3.6 offers an event-source URL
+ * but answers it with an error). The stream stops on disconnect, on close and when the vault
+ * locks. Each change of an account's push state is announced as a change of the accounts, so
+ * the admin page shows it.
  */
 import { MailboxError } from '../mailbox/errors';
 import type { StateChanges } from '../mailbox/push';
 import { mailAccountStore } from '../store/repositories';
-import type { DeskContext, MailboxPush } from './context';
+import { announce, type DeskContext, type MailboxPush } from './context';
 import { clientFor } from './mailbox-accounts';
 import { syncMailbox } from './mailbox-sync';
 
@@ -22,7 +25,7 @@ export const PUSH_RETRY_MIN_MS = 5_000;
 export const PUSH_RETRY_MAX_MS = 300_000;
 
 /** What the desk knows of an account's push: 'open' while the event source streams. */
-export type PushState = 'connecting' | 'open' | 'down' | 'none';
+export type PushState = MailboxPush['state'];
 
 function wait(ctx: DeskContext, ms: number, signal: AbortSignal): Promise<void> {
 	return new Promise((resolve) => {
@@ -34,6 +37,14 @@ function wait(ctx: DeskContext, ms: number, signal: AbortSignal): Promise<void> 
 		const handle = ctx.timers.set(done, ms);
 		signal.addEventListener('abort', done);
 	});
+}
+
+/** Sets an account's push state (and why it is down), telling the pages when it changed. */
+function setState(ctx: DeskContext, push: MailboxPush, state: PushState, reason = ''): void {
+	if (push.state === state && push.reason === reason) return;
+	push.state = state;
+	push.reason = reason;
+	announce(ctx, ['mailAccounts']);
 }
 
 /** Whether a change came during the sync that just ended (read after awaits, so not narrowed). */
@@ -79,16 +90,23 @@ function changed(ctx: DeskContext, accountId: string, jmapAccountId: string, pus
 async function watch(ctx: DeskContext, accountId: string, push: MailboxPush): Promise<void> {
 	const { signal } = push.controller;
 	let delay = PUSH_RETRY_MIN_MS;
+	let reopening = false;
 	while (!signal.aborted) {
-		push.state = 'connecting';
+		setState(ctx, push, 'connecting', push.reason);
 		try {
 			const { client } = await clientFor(ctx, accountId);
 			const offered = await client.events({
 				types: ['Email', 'Mailbox'],
 				signal,
+				lastEventId: push.lastEventId,
 				onOpen: () => {
-					push.state = 'open';
+					setState(ctx, push, 'open');
 					delay = PUSH_RETRY_MIN_MS;
+					// Changes made while the stream was down were told to no one: sync for them.
+					if (reopening) void pushSync(ctx, accountId, push);
+				},
+				onEventId: (id) => {
+					push.lastEventId = id;
 				},
 				onChange: (changes) => {
 					changed(ctx, accountId, client.accountId, push, changes);
@@ -96,18 +114,21 @@ async function watch(ctx: DeskContext, accountId: string, push: MailboxPush): Pr
 			});
 			if (!offered) {
 				// The session offers no push: polling alone, until the desk is asked to watch again.
-				push.state = 'none';
+				setState(ctx, push, 'none');
 				return;
 			}
+			if (stopped(signal)) return;
+			setState(ctx, push, 'down', 'The event source closed the stream.');
 		} catch (error) {
 			// A locked vault or a vanished account: stop; watchMailbox starts again after unlocking.
 			if (!(error instanceof MailboxError)) {
-				push.state = 'down';
+				setState(ctx, push, 'down', error instanceof Error ? error.message : String(error));
 				return;
 			}
+			if (stopped(signal)) return;
+			setState(ctx, push, 'down', `${error.message} ${error.detail}`.trim());
 		}
-		if (stopped(signal)) return;
-		push.state = 'down';
+		reopening = true;
 		await wait(ctx, delay, signal);
 		delay = Math.min(delay * 2, PUSH_RETRY_MAX_MS);
 	}
@@ -122,7 +143,7 @@ export async function watchMailbox(ctx: DeskContext): Promise<void> {
 		const known = ctx.mailbox.push.get(id);
 		// Watching, or the session offers no push: nothing to start.
 		if (known && (known.running || known.state === 'none')) continue;
-		const push: MailboxPush = { controller: new AbortController(), state: 'connecting', syncing: false, again: false, debounce: null, running: true };
+		const push: MailboxPush = { controller: new AbortController(), state: 'connecting', syncing: false, again: false, debounce: null, running: true, lastEventId: '', reason: '' };
 		ctx.mailbox.push.set(id, push);
 		void watch(ctx, id, push).finally(() => {
 			push.running = false;

@@ -165,7 +165,7 @@ export class JmapClient {
 	 * `onChange` with each StateChange. Resolves at once, with false, when the session offers none.
 	 * @throws MailboxError when the event source fails to open, fails while open, or breaks the limits
 	 */
-	async events(options: { types: string[]; signal: AbortSignal; onOpen?: () => void; onChange: (changed: StateChanges) => void }): Promise<boolean> {
+	async events(options: { types: string[]; signal: AbortSignal; onOpen?: () => void; onChange: (changed: StateChanges) => void; lastEventId?: string; onEventId?: (id: string) => void }): Promise<boolean> {
 		if (this.session.eventSourceUrl === null) return false;
 		await readEventSource({ ...options, url: this.session.eventSourceUrl, sessionUrl: this.#sessionUrl, authorization: this.#auth, fetch: this.#fetch });
 		return true;

@@ -150,6 +150,10 @@ export interface EventSourceOptions {
 	onOpen?: () => void;
 	/** Called with each StateChange. */
 	onChange: (changed: StateChanges) => void;
+	/** The last event id of an earlier stream, sent as Last-Event-ID (HTML standard, reconnection). */
+	lastEventId?: string;
+	/** Called with the stream's last event id (kept from event to event, '' once reset) at each event. */
+	onEventId?: (id: string) => void;
 	limits?: SseLimits;
 }
 
@@ -172,7 +176,7 @@ export async function readEventSource(options: EventSourceOptions): Promise<void
 	let response: Response;
 	try {
 		response = await options.fetch(url, {
-			headers: { authorization: options.authorization, accept: 'text/event-stream' },
+			headers: { authorization: options.authorization, accept: 'text/event-stream', ...(options.lastEventId ? { 'last-event-id': options.lastEventId } : {}) },
 			credentials: 'omit',
 			cache: 'no-store',
 			signal: options.signal
@@ -203,6 +207,7 @@ export async function readEventSource(options: EventSourceOptions): Promise<void
 			}
 			if (chunk.done || options.signal.aborted) return;
 			for (const event of parser.feed(decoder.decode(chunk.value, { stream: true }))) {
+				options.onEventId?.(event.id);
 				if (event.type !== 'state') continue;
 				const changed = parseStateChange(event.data);
 				if (changed) options.onChange(changed);
