@@ -1,12 +1,5 @@
 /** MIME byte helpers: linear scans, no whole-body strings. The general ones are in `base/bytes`. */
 
-const latin1 = new TextDecoder('latin1');
-
-/** Decodes bytes as Latin-1 (one char per byte). Use only on header-sized slices. */
-export function bytesToLatin1(b: Uint8Array): string {
-	return latin1.decode(b);
-}
-
 /**
  * Finds `needle` in `hay` from `from`; returns -1 when absent. Linear for typical input. The
  * next candidate (its first byte) is looked for in JS over a short stretch, natively beyond:

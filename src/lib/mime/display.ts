@@ -2,8 +2,8 @@
 import PostalMime from 'postal-mime';
 import { borrow, isOwned, type MaybeOwned, type OwnedBytes } from '../base/memory';
 import { decodeBase64, decodeCheckedBase64InPlace, decodeCleanBase64, decodePostalBase64, isCleanBase64 } from './base64-decode';
-import { concatBytes, fromBinary, toHex } from '../base/bytes';
-import { bytesToLatin1, indexOfBytes } from './bytes';
+import { concatBytes, fromBinary, toBinary, toHex } from '../base/bytes';
+import { indexOfBytes } from './bytes';
 import { parseEntity, parts, type MimeEntity } from './entity';
 import { decodeLines, stripTags, substitute, textAsHtml } from './line-decode';
 import { afterLines, calendarBytes, isCalendar, postalContentType, postalTransferEncoding, unread } from './postal-reading';
@@ -319,7 +319,7 @@ async function withPlaceholders(raw: Uint8Array, taken: Taken): Promise<DisplayC
 	// An attachment's content is the placeholder's decoded body: the token, plus the line break a
 	// line-read body has; a calendar's always ends in one line break, whatever its encoding.
 	const tokenIn = (a: DisplayContent['attachments'][number], tokenIndex: Map<string, number>, lineBreak: (k: number) => boolean): number | undefined => {
-		const small = a.content.length < 100 ? bytesToLatin1(a.content) : '';
+		const small = a.content.length < 100 ? toBinary(a.content) : '';
 		const token = small.endsWith('\n') ? small.slice(0, -1) : small;
 		const k = tokenIndex.get(token);
 		if (k === undefined) return undefined;

@@ -1,7 +1,6 @@
 /** Byte-exact MIME entity parsing: headers, Content-Type, multipart children, body decoding. */
 import { decodeBase64 } from './base64-decode';
-import { fromBinary, hexDigitValue } from '../base/bytes';
-import { bytesToLatin1 } from './bytes';
+import { fromBinary, hexDigitValue, toBinary } from '../base/bytes';
 import { MimeError } from './errors';
 
 /** One header field: raw name and raw (unfolded, not RFC 2047-decoded) value. */
@@ -135,15 +134,19 @@ function unquote(v: string): string {
 	return t;
 }
 
-function decodePercentUtf8(charset: string, s: string): string {
-	const bytes: number[] = [];
+/** The bytes of an RFC 2231 value segment: %XX escapes decoded, other characters as the header's bytes. */
+function percentBytes(s: string, bytes: number[], decode: boolean): void {
 	for (let i = 0; i < s.length; i++) {
 		const ch = s[i] ?? '';
-		if (ch === '%' && /^[0-9a-fA-F]{2}$/.test(s.slice(i + 1, i + 3))) {
+		if (decode && ch === '%' && /^[0-9a-fA-F]{2}$/.test(s.slice(i + 1, i + 3))) {
 			bytes.push(parseInt(s.slice(i + 1, i + 3), 16));
 			i += 2;
 		} else bytes.push(ch.charCodeAt(0) & 0xff);
 	}
+}
+
+/** Decodes bytes in a charset a TextDecoder knows, else as UTF-8. */
+function decodeCharset(charset: string, bytes: number[]): string {
 	try {
 		return new TextDecoder(charset || 'utf-8').decode(new Uint8Array(bytes));
 	} catch {
@@ -176,7 +179,9 @@ export function parseParams(value: string): { value: string; params: Record<stri
 	for (const [name, segs] of Object.entries(cont)) {
 		segs.sort((a, b) => a.idx - b.idx);
 		let charset = '';
-		let joined = '';
+		// One byte string for every segment, decoded once: an escaped character may be split
+		// between two segments (RFC 2231 §4.1 allows any split).
+		const bytes: number[] = [];
 		segs.forEach((s, i) => {
 			let v = s.v;
 			if (i === 0 && s.ext) {
@@ -187,9 +192,9 @@ export function parseParams(value: string): { value: string; params: Record<stri
 					v = v.slice(q2 + 1);
 				}
 			}
-			joined += s.ext ? decodePercentUtf8(charset, v) : v;
+			percentBytes(v, bytes, s.ext);
 		});
-		params[name] = joined;
+		params[name] = segs.some((s) => s.ext) ? decodeCharset(charset, bytes) : segs.map((s) => s.v).join('');
 	}
 	return { value: head, params };
 }
@@ -208,7 +213,7 @@ export function parseContentType(value: string | undefined): ContentType {
  */
 export function parseEntity(raw: Uint8Array, depth = 0, budget: SplitBudget = splitBudget(raw.length)): MimeEntity {
 	const [hEnd, bodyStart] = findHeaderEnd(raw);
-	const headers = parseHeaderBlock(bytesToLatin1(raw.subarray(0, Math.min(hEnd, MAX_HEADER_BYTES))));
+	const headers = parseHeaderBlock(toBinary(raw.subarray(0, Math.min(hEnd, MAX_HEADER_BYTES))));
 	const header = (name: string): string | undefined => {
 		const n = name.toLowerCase();
 		return headers.find((h) => h.name.toLowerCase() === n)?.value;
