@@ -51,7 +51,7 @@ test('mutated mails: the splitter throws only MimeError, stays bounded and fast'
 			} catch (error) {
 				expect(error, String(error)).toBeInstanceOf(MimeError);
 			}
-			const display = await toDisplay(raw);
+			const display = await toDisplay(raw, crypto);
 			expect(typeof display.text).toBe('string');
 			const shown = display.text.length + (display.html?.length ?? 0) + display.attachments.reduce((n, a) => n + a.content.length, 0);
 			expect(shown).toBeLessThanOrEqual(raw.length * 4 + 1024);
@@ -89,7 +89,7 @@ test('built mails are 7-bit and split back to the same text and attachments', as
 			const top = parseEntity(built);
 			const split = splitSigned(top);
 			expect(Buffer.from(split.signature)).toEqual(Buffer.from(signature));
-			const display = await toDisplay(split.content.raw);
+			const display = await toDisplay(split.content.raw, crypto);
 			const normalise = (s: string): string => s.replace(/\r\n/g, '\n').replace(/\s+$/, '');
 			expect(normalise(display.text)).toBe(normalise(text.replace(/\r(?!\n)/g, '\n')));
 			expect(display.attachments.map((a) => Buffer.from(a.content))).toEqual(attachments.map((a) => Buffer.from(a.data)));

@@ -42,7 +42,7 @@ describe('builders', () => {
 		for (const l of body.split('\r\n')) expect(l.length).toBeLessThanOrEqual(76);
 		expect(body).not.toMatch(/^From /m);
 		expect(body).not.toMatch(/^\./m);
-		const d = await toDisplay(e);
+		const d = await toDisplay(e, crypto);
 		// The exact text entity ends in a soft line break: the text comes back as typed.
 		expect(d.text).toBe(text);
 	});
@@ -89,7 +89,7 @@ describe('builders', () => {
 		checkWire(e);
 		const kids = parts(parseEntity(e));
 		expect(kids).toHaveLength(4);
-		const d = await toDisplay(e);
+		const d = await toDisplay(e, crypto);
 		expect(d.text.trim()).toBe('see attached');
 		expect(d.attachments.map((a) => a.filename)).toEqual(names);
 		d.attachments.forEach((a, i) => {

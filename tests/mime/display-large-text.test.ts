@@ -14,7 +14,7 @@ import { own } from '../../src/lib/base/memory';
 const bytes = (s: string): Uint8Array => Uint8Array.from(s, (c) => c.charCodeAt(0));
 const utf8 = (s: string): string => Buffer.from(s, 'utf8').toString('latin1');
 
-const reference = (raw: Uint8Array): Promise<DisplayContent> => toDisplay(raw, Number.POSITIVE_INFINITY);
+const reference = (raw: Uint8Array): Promise<DisplayContent> => toDisplay(raw, crypto, Number.POSITIVE_INFINITY);
 
 function comparable(d: DisplayContent): unknown {
 	return { ...d, attachments: d.attachments.map((a) => ({ ...a, content: Buffer.from(a.content).toString('hex') })) };
@@ -26,7 +26,7 @@ const LARGE = 64;
 /** toDisplay with the lowered threshold, and the sizes of postal-mime's inputs. */
 async function display(raw: Uint8Array): Promise<{ got: DisplayContent; inputs: number[] }> {
 	const spy = vi.spyOn(PostalMime, 'parse');
-	const got = await toDisplay(raw, LARGE);
+	const got = await toDisplay(raw, crypto, LARGE);
 	const inputs = spy.mock.calls.map((c) => (c[0] as Uint8Array).length);
 	spy.mockRestore();
 	return { got, inputs };
@@ -110,7 +110,7 @@ describe('single text leaves', () => {
 		expect(got.attachments).toHaveLength(1);
 		expect(Buffer.from(got.attachments[0]?.content ?? new Uint8Array(0)).subarray(0, 150)).toEqual(data.subarray(0, 150));
 		// Owned input: decoded over the message itself, the same result.
-		const owned = await toDisplay(own(raw.slice()), LARGE);
+		const owned = await toDisplay(own(raw.slice()), crypto, LARGE);
 		expect(comparable(owned)).toEqual(comparable(await reference(raw)));
 	});
 
@@ -119,7 +119,7 @@ describe('single text leaves', () => {
 		const raw = bytes(`Content-Type: multipart/mixed; boundary="m"\r\n\r\n${Array.from({ length: 6 }, (_, i) => part(i)).join('')}--m--\r\n`);
 		// Budget 100: the first two bodies (46 bytes each) are read by postal-mime, the other four are taken.
 		const spy = vi.spyOn(PostalMime, 'parse');
-		const got = await toDisplay(raw, 100);
+		const got = await toDisplay(raw, crypto, 100);
 		const skeleton = Buffer.from(spy.mock.calls[0]?.[0] as Uint8Array).toString('latin1');
 		expect(skeleton).toContain('!0\r\n');
 		expect(skeleton).toContain('!1\r\n');
@@ -134,7 +134,7 @@ describe('single text leaves', () => {
 		const raw = bytes(`Content-Type: multipart/mixed; boundary="m"\r\n\r\n${Array.from({ length: 6 }, (_, i) => part(i)).join('')}--m\r\nContent-Type: text/plain\r\n\r\nsmall text\r\n--m--\r\n`);
 		// Budget 100: the first two bodies (47 bytes each) are read by postal-mime, the other four are taken; the text is not.
 		const spy = vi.spyOn(PostalMime, 'parse');
-		const got = await toDisplay(raw, 100);
+		const got = await toDisplay(raw, crypto, 100);
 		const skeleton = Buffer.from(spy.mock.calls[0]?.[0] as Uint8Array).toString('latin1');
 		expect(skeleton).toContain('QQ0=\r\n');
 		expect(skeleton).toContain('QQ1=\r\n');
@@ -275,7 +275,7 @@ describe('documented differences and fallbacks', () => {
 	test('small mail stays with postal-mime: under the threshold nothing is taken', async () => {
 		const raw = bytes(`Content-Type: text/plain\r\n\r\n${textBody}`);
 		const spy = vi.spyOn(PostalMime, 'parse');
-		await toDisplay(raw);
+		await toDisplay(raw, crypto);
 		expect(spy.mock.calls.map((c) => (c[0] as Uint8Array).length)).toEqual([raw.length]);
 	});
 
@@ -284,7 +284,7 @@ describe('documented differences and fallbacks', () => {
 		const raw = bytes(`Content-Type: multipart/mixed; boundary="m"\r\n\r\n${Array.from({ length: 6 }, (_, i) => part(i)).join('')}--m--\r\n`);
 		// Budget 100: the first two bodies (43 bytes each) are read by postal-mime, the other four are taken.
 		const spy = vi.spyOn(PostalMime, 'parse');
-		const got = await toDisplay(raw, 100);
+		const got = await toDisplay(raw, crypto, 100);
 		const skeleton = Buffer.from(spy.mock.calls[0]?.[0] as Uint8Array).toString('latin1');
 		expect(skeleton).toContain('a 0\r\n');
 		expect(skeleton).toContain('a 1\r\n');

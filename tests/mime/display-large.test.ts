@@ -13,7 +13,7 @@ import { own } from '../../src/lib/base/memory';
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
 
 /** What postal-mime alone gives: the large-part threshold above any message size. */
-const reference = (raw: Uint8Array): Promise<DisplayContent> => toDisplay(raw, Number.POSITIVE_INFINITY);
+const reference = (raw: Uint8Array): Promise<DisplayContent> => toDisplay(raw, crypto, Number.POSITIVE_INFINITY);
 
 /** The display with attachment contents as hex, for exact comparison of large bytes. */
 function comparable(d: DisplayContent): unknown {
@@ -150,7 +150,7 @@ describe('toDisplay with large parts decoded outside postal-mime', () => {
 		await fc.assert(
 			fc.asyncProperty(messageWithTree, async ({ node, raw }) => {
 				spy.mockClear();
-				const got = await toDisplay(raw, 1);
+				const got = await toDisplay(raw, crypto, 1);
 				const skeleton = spy.mock.calls[0]?.[0] as Uint8Array | undefined;
 				const tookFast = skeleton !== undefined && skeleton.length !== raw.length && spy.mock.calls.length === 1;
 				if (tookFast) fast++;
@@ -176,7 +176,7 @@ describe('toDisplay with large parts decoded outside postal-mime', () => {
 				'\r\n--b--\r\n'
 		);
 		const spy = vi.spyOn(PostalMime, 'parse');
-		const got = await toDisplay(raw);
+		const got = await toDisplay(raw, crypto);
 		expect((spy.mock.calls[0]?.[0] as Uint8Array).length).toBeLessThan(1000);
 		expect(spy).toHaveBeenCalledTimes(1);
 		spy.mockRestore();
@@ -192,8 +192,8 @@ describe('toDisplay with large parts decoded outside postal-mime', () => {
 	});
 
 	test('a placeholder that comes back twice, or in the text, sends the whole message to postal-mime', async () => {
-		// A predictable nonce, so that the message can carry the placeholder itself.
-		vi.spyOn(globalThis.crypto, 'getRandomValues').mockImplementation(<T extends ArrayBufferView | null>(array: T): T => array);
+		// A predictable nonce from the crypto given (not the global one), so that the message can carry the placeholder itself.
+		const predictable = { getRandomValues: <T extends ArrayBufferView | null>(array: T): T => array } as unknown as Crypto;
 		const token = `sealdesk-large-part-${'00'.repeat(12)}-0.`;
 		const data = new Uint8Array(3000).map((_, i) => i % 256);
 		const large = `Content-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n\r\n${base64Body(data, 76, '\r\n')}`;
@@ -202,20 +202,20 @@ describe('toDisplay with large parts decoded outside postal-mime', () => {
 		const inText = enc(`Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\n${token}\r\n--b\r\n${large}\r\n--b--\r\n`);
 		for (const raw of [twice, inText]) {
 			const spy = vi.spyOn(PostalMime, 'parse');
-			const got = await toDisplay(raw, 1000);
+			const got = await toDisplay(raw, predictable, 1000);
 			expect(spy).toHaveBeenCalledTimes(2);
 			expect((spy.mock.calls[1]?.[0] as Uint8Array).length).toBe(raw.length);
 			spy.mockRestore();
 			expect(comparable(got)).toEqual(comparable(await reference(raw)));
 		}
-		expect(Buffer.from((await toDisplay(twice, 1000)).attachments[0]?.content ?? []).toString()).toBe(token);
+		expect(Buffer.from((await toDisplay(twice, predictable, 1000)).attachments[0]?.content ?? []).toString()).toBe(token);
 	});
 
 	test('a message nested deeper than the splitter allows goes to postal-mime as a whole', async () => {
 		let raw = 'Content-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n\r\nQUJD';
 		for (let i = 0; i < 40; i++) raw = `Content-Type: multipart/mixed; boundary=d${String(i)}\r\n\r\n--d${String(i)}\r\n${raw}\r\n--d${String(i)}--\r\n`;
 		const bytes = enc(raw);
-		expect(comparable(await toDisplay(bytes, 1))).toEqual(comparable(await reference(bytes)));
+		expect(comparable(await toDisplay(bytes, crypto, 1))).toEqual(comparable(await reference(bytes)));
 	});
 
 	test('owned input: the same display for any message, attachments decoded over the message itself; borrowed input is left as it was', async () => {
@@ -223,10 +223,10 @@ describe('toDisplay with large parts decoded outside postal-mime', () => {
 		await fc.assert(
 			fc.asyncProperty(message, async (raw) => {
 				const before = Buffer.from(raw);
-				const expected = comparable(await toDisplay(raw, 1));
+				const expected = comparable(await toDisplay(raw, crypto, 1));
 				expect(Buffer.from(raw).equals(before)).toBe(true);
 				const scratch = raw.slice();
-				const got = await toDisplay(own(scratch), 1);
+				const got = await toDisplay(own(scratch), crypto, 1);
 				expect(comparable(got)).toEqual(expected);
 				views += got.attachments.filter((a) => a.content.buffer === scratch.buffer).length;
 			}),
@@ -242,7 +242,7 @@ describe('toDisplay with large parts decoded outside postal-mime', () => {
 		const large = `Content-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n\r\n${base64Body(data, 76, '\r\n')}`;
 		const raw = enc(`Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\n${token}\r\n--b\r\n${large}\r\n--b--\r\n`);
 		const scratch = raw.slice();
-		const got = await toDisplay(own(scratch), 1000);
+		const got = await toDisplay(own(scratch), crypto, 1000);
 		expect(Buffer.from(scratch).equals(Buffer.from(raw))).toBe(true);
 		expect(comparable(got)).toEqual(comparable(await reference(raw)));
 		expect(Buffer.from(got.attachments[0]?.content ?? []).equals(data)).toBe(true);

@@ -37,7 +37,7 @@ describe('Zammad fixtures', () => {
 		const raw = eml('wrong_mime_type.eml');
 		const k = classifySmime(parseEntity(raw));
 		expect(k.kind).toBe('broken-signed');
-		const d = await toDisplay(raw);
+		const d = await toDisplay(raw, crypto);
 		expect(d.text.trim().length).toBeGreaterThan(0);
 	});
 });

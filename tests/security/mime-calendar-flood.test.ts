@@ -93,7 +93,7 @@ describe('honest calendars display as postal-mime alone displays them', () => {
 
 	test('the calendar bytes are the text with LF line breaks and one LF at the end', async () => {
 		const { toDisplay } = await import('../../src/lib/mime/display');
-		const got = await toDisplay(mixed(`Content-Type: text/calendar; charset=utf-8\r\n\r\n${invite}\r\n`), 1);
+		const got = await toDisplay(mixed(`Content-Type: text/calendar; charset=utf-8\r\n\r\n${invite}\r\n`), crypto, 1);
 		expect(got.attachments.map((a) => [a.mimeType, new TextDecoder().decode(a.content)])).toEqual([['text/calendar', invite.replace(/\r\n/g, '\n')]]);
 		expect(enc(invite.replace(/\r\n/g, '\n')).length).toBe(got.attachments[0]?.content.length);
 	});

@@ -67,7 +67,7 @@ describe('a 50 MB leaf with an oddly spelled encoding', () => {
 		[['(c) quoted-printable'], 'qp']
 	] as const)('%j through toDisplay (8 MB): read as %s, postal-mime given placeholders only', async (ctes, kind) => {
 		const { raw, count } = flood(leafHead([...ctes]), 'QQ=\r\n', '', 8 * 1024 * 1024);
-		const { display, largestParse, linesParsed } = await counted(async () => ({ display: await toDisplay(raw) }));
+		const { display, largestParse, linesParsed } = await counted(async () => ({ display: await toDisplay(raw, crypto) }));
 		expect(largestParse).toBeLessThan(SMALL);
 		expect(linesParsed).toBeLessThan(1000);
 		// base64: "QQ=" is a unit of one byte, "A"; quoted-printable: a soft line break after "QQ"; as it is: the line.
@@ -107,7 +107,7 @@ describe('small leaves with these spellings display as postal-mime alone display
 		});
 		await fc.assert(
 			fc.asyncProperty(message, async (raw) => {
-				expect(comparable(await toDisplay(raw, 1))).toEqual(comparable(await postalOnly(raw)));
+				expect(comparable(await toDisplay(raw, crypto, 1))).toEqual(comparable(await postalOnly(raw)));
 			}),
 			params(300)
 		);

@@ -74,7 +74,7 @@ export const BOUND_MS = 15_000;
 
 /** What postal-mime alone gives for `raw`: the large-part threshold above any message size. */
 export function postalOnly(raw: Uint8Array): Promise<DisplayContent> {
-	return toDisplay(raw, Number.POSITIVE_INFINITY);
+	return toDisplay(raw, crypto, Number.POSITIVE_INFINITY);
 }
 
 /** The display with attachment contents as hex, for exact comparison. */
@@ -88,7 +88,7 @@ export function comparable(d: DisplayContent): unknown {
  */
 export async function expectSameAsPostal(raw: Uint8Array): Promise<void> {
 	const spy = vi.spyOn(PostalMime, 'parse');
-	const got = await toDisplay(raw, 1);
+	const got = await toDisplay(raw, crypto, 1);
 	const inputs = spy.mock.calls.map((c) => c[0] as Uint8Array);
 	spy.mockRestore();
 	expect(inputs).toHaveLength(1);

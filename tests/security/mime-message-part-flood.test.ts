@@ -54,7 +54,7 @@ describe('desk.receive of a 50 MB message/* part of short lines', () => {
 		'%s of 8 MB of empty lines through toDisplay: postal-mime reads placeholders only',
 		async (type) => {
 			const { raw, count } = flood(report(`Content-Type: ${type}\r\nContent-Transfer-Encoding: 7bit\r\n\r\n`), '\r\n', '--b--\r\n', 8 * 1024 * 1024);
-			const { display, largestParse, linesParsed } = await counted(async () => ({ display: await toDisplay(raw) }));
+			const { display, largestParse, linesParsed } = await counted(async () => ({ display: await toDisplay(raw, crypto) }));
 			expect(largestParse).toBeLessThan(SMALL);
 			expect(linesParsed).toBeLessThan(1000);
 			expect(display.attachments.map((a) => [a.mimeType, a.content.length])).toEqual([[type.split(';')[0], count]]);

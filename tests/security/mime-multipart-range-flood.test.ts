@@ -45,7 +45,7 @@ describe('desk.receive of 50 MB of lines that postal-mime reads and drops', () =
 describe('toDisplay of 8 MB of such lines', () => {
 	test('a multipart without a boundary: nothing shown, as postal-mime shows nothing of it', async () => {
 		const { raw } = flood('Content-Type: multipart/mixed\r\n\r\n', '\r\n', 'x\r\n', MB8);
-		const { display, largestParse, linesParsed } = await counted(async () => ({ display: await toDisplay(raw) }));
+		const { display, largestParse, linesParsed } = await counted(async () => ({ display: await toDisplay(raw, crypto) }));
 		expect(largestParse).toBeLessThan(SMALL);
 		expect(linesParsed).toBeLessThan(100);
 		expect(display).toEqual({ text: '', attachments: [] });
@@ -53,7 +53,7 @@ describe('toDisplay of 8 MB of such lines', () => {
 
 	test('a multipart whose boundary never occurs, nested in another', async () => {
 		const { raw } = flood('Content-Type: multipart/mixed; boundary="o"\r\n\r\n--o\r\nContent-Type: text/plain\r\n\r\nOuter.\r\n--o\r\nContent-Type: multipart/alternative; boundary="i"\r\n\r\n', 'a\r\n', '--o--\r\n', MB8);
-		const { display, largestParse, linesParsed } = await counted(async () => ({ display: await toDisplay(raw) }));
+		const { display, largestParse, linesParsed } = await counted(async () => ({ display: await toDisplay(raw, crypto) }));
 		expect(largestParse).toBeLessThan(SMALL);
 		expect(linesParsed).toBeLessThan(100);
 		expect(display.text).toBe('Outer.\n');
@@ -66,7 +66,7 @@ describe('toDisplay of 8 MB of such lines', () => {
 			'--o\r\nContent-Type: text/plain\r\n\r\nAfter.\r\n--o--\r\n',
 			MB8
 		);
-		const { display, largestParse, linesParsed } = await counted(async () => ({ display: await toDisplay(raw) }));
+		const { display, largestParse, linesParsed } = await counted(async () => ({ display: await toDisplay(raw, crypto) }));
 		expect(largestParse).toBeLessThan(SMALL);
 		expect(linesParsed).toBeLessThan(100);
 		expect(display.text).toBe('Inner.\n\nAfter.\n');
@@ -74,7 +74,7 @@ describe('toDisplay of 8 MB of such lines', () => {
 
 	test('a preamble of "--" lines is kept, and meets the line cap: the start is shown, then the sentence', async () => {
 		const { raw } = flood('Content-Type: multipart/mixed; boundary="b"\r\n\r\n', '--x\r\n', '--b\r\nContent-Type: text/plain\r\n\r\nThe text.\r\n--b--\r\n', MB8);
-		const { display, largestParse, linesParsed } = await counted(async () => ({ display: await toDisplay(raw) }));
+		const { display, largestParse, linesParsed } = await counted(async () => ({ display: await toDisplay(raw, crypto) }));
 		expect(largestParse).toBeLessThan(MAX_READ_LINES * 6);
 		expect(linesParsed).toBe(MAX_READ_LINES);
 		expect(display.text).toBe(NOT_ALL_SHOWN);
@@ -84,7 +84,7 @@ describe('toDisplay of 8 MB of such lines', () => {
 		const open = Array.from({ length: 40 }, (_, i) => `Content-Type: multipart/mixed; boundary="b${String(i)}"\r\n\r\n--b${String(i)}\r\n`).join('');
 		// 2 MB: each of the 32 levels split rescans the body (entity.ts), which is not what this test is about.
 		const { raw } = flood(`${open}Content-Type: text/plain\r\n\r\nDeep.\r\n`, '\r\n', '', 2 * 1024 * 1024);
-		const { display, largestParse, linesParsed } = await counted(async () => ({ display: await toDisplay(raw) }));
+		const { display, largestParse, linesParsed } = await counted(async () => ({ display: await toDisplay(raw, crypto) }));
 		expect(largestParse).toBeLessThan(MAX_READ_LINES * 6);
 		expect(linesParsed).toBe(MAX_READ_LINES);
 		expect(display.text.startsWith('Deep.\n\n')).toBe(true);
@@ -94,7 +94,7 @@ describe('toDisplay of 8 MB of such lines', () => {
 	test('a message that just fits the line cap is read whole, without the sentence', async () => {
 		const lines = MAX_READ_LINES - 100;
 		const raw = withHeaders(`Content-Type: multipart/mixed; boundary="b"\r\n\r\n${'--x\r\n'.repeat(lines)}--b\r\nContent-Type: text/plain\r\n\r\nThe text.\r\n--b--\r\n`);
-		const { display, linesParsed } = await counted(async () => ({ display: await toDisplay(raw) }));
+		const { display, linesParsed } = await counted(async () => ({ display: await toDisplay(raw, crypto) }));
 		expect(linesParsed).toBeLessThanOrEqual(MAX_READ_LINES);
 		expect(display.text).toBe('The text.\n');
 	});

@@ -198,7 +198,7 @@ async function processMail(ctx: DeskContext, raw: MaybeOwned): Promise<Processed
 	if (!(await isEnabled(ctx))) {
 		// Too many parts: not taken apart for display either (the raw mail is kept).
 		const tooMany = hasTooManyParts(borrow(raw));
-		const display = tooMany ? { text: '', attachments: [] } : await toDisplay(raw);
+		const display = tooMany ? { text: '', attachments: [] } : await toDisplay(raw, ctx.crypto);
 		const off = (sentence: string): string => (tooMany ? `${sentence} ${TOO_MANY_PARTS}` : sentence);
 		return {
 			security: { sign: { status: 'none', comment: off(SMIME_OFF_SIGN) }, encryption: { status: 'none', comment: off(SMIME_OFF_ENCRYPTION) }, layers: [] },
@@ -236,13 +236,13 @@ async function processMail(ctx: DeskContext, raw: MaybeOwned): Promise<Processed
 		};
 	}
 	// Sections first: their content may lie in bytes the message's own display decodes over (owned input).
-	const stored = await sectionsOf(result.nested, displayable);
+	const stored = await sectionsOf(result.nested, displayable, ctx.crypto);
 	const sections = stored.length > 0 ? { sections: stored } : {};
 	// A partly signed message's body is the rest: its signed parts are shown apart, never as part of it.
 	const signedRanges = result.nested.flatMap((n) => (n.kind === 'signed-part' ? [{ start: n.start, end: n.end }] : []));
 	const content = result.content && signedRanges.length > 0 ? withoutRanges(result.content, signedRanges) : result.content;
 	// The content lies in memory we own when the message was owned (see readIncoming), unless rebuilt without the signed parts.
-	const display = content ? await toDisplay(isOwned(raw) && content === result.content ? own(displayable(content)) : displayable(content)) : { text: '', attachments: [] };
+	const display = content ? await toDisplay(isOwned(raw) && content === result.content ? own(displayable(content)) : displayable(content), ctx.crypto) : { text: '', attachments: [] };
 	return {
 		...sections,
 		security: result.security,

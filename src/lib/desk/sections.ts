@@ -46,16 +46,16 @@ export function withoutRanges(content: Uint8Array, ranges: readonly { start: num
 }
 
 /** The sections of nested results, in document order (attached messages' own sections after them). */
-export async function sectionsOf(nested: readonly NestedResult[], displayable: (content: Uint8Array) => Uint8Array): Promise<StoredSection[]> {
+export async function sectionsOf(nested: readonly NestedResult[], displayable: (content: Uint8Array) => Uint8Array, crypto: Crypto): Promise<StoredSection[]> {
 	const out: StoredSection[] = [];
 	for (const n of nested) {
-		const display = n.content ? await toDisplay(displayable(n.content)) : { text: '', attachments: [] };
+		const display = n.content ? await toDisplay(displayable(n.content), crypto) : { text: '', attachments: [] };
 		const attachments = display.attachments.map((a) => ({ name: a.filename, type: a.mimeType, data: toStoredBytes(a.content) }));
 		const section: StoredSection = { path: n.path, kind: n.kind, security: n.security, text: display.text, attachments };
 		if (display.html !== undefined) section.html = display.html;
 		if (n.kind === 'message') section.headers = articleHeaders(readHeaders(n.raw));
 		out.push(section);
-		if (n.kind === 'message') out.push(...(await sectionsOf(n.nested, displayable)));
+		if (n.kind === 'message') out.push(...(await sectionsOf(n.nested, displayable, crypto)));
 	}
 	return out;
 }

@@ -46,14 +46,16 @@ const LARGE_PART = 64 * 1024;
  *   then large base64 bodies are decoded over themselves, once postal-mime's result is taken, so
  *   each attachment is a view of the input (no copies of attachment size); owned input is left
  *   as it was whenever the whole message goes to postal-mime
+ * @param crypto - draws the nonce of the placeholders that stand for large bodies, which the
+ *   message's author must not be able to guess
  * @param largePart - leaf bodies from this many bytes on are decoded here (tests lower it)
  */
-export async function toDisplay(input: MaybeOwned, largePart = LARGE_PART): Promise<DisplayContent> {
+export async function toDisplay(input: MaybeOwned, crypto: Crypto, largePart = LARGE_PART): Promise<DisplayContent> {
 	const raw = borrow(input);
 	const taken: Taken = raw.length >= largePart ? takenParts(raw, largePart, isOwned(input) ? input : null) : { large: [], lines: [], cut: [] };
 	const cutBytes = taken.cut.reduce((sum, c) => sum + c.end - c.start, 0);
 	if (taken.large.length > 0 || taken.lines.length > 0 || cutBytes >= largePart) {
-		const fast = await withPlaceholders(raw, taken);
+		const fast = await withPlaceholders(raw, taken, crypto);
 		if (fast) return fast;
 	}
 	const cut = afterLines(raw, MAX_READ_LINES);
@@ -253,8 +255,8 @@ function leafText(leaf: LineLeaf): string {
  * when a message has no text/plain is {@link stripTags} of it rather than postal-mime's
  * `htmlToText`, and a charset TextDecoder does not know is read as UTF-8 (as in headers).
  */
-async function withPlaceholders(raw: Uint8Array, taken: Taken): Promise<DisplayContent | null> {
-	const nonce = toHex(globalThis.crypto.getRandomValues(new Uint8Array(12)));
+async function withPlaceholders(raw: Uint8Array, taken: Taken, crypto: Crypto): Promise<DisplayContent | null> {
+	const nonce = toHex(crypto.getRandomValues(new Uint8Array(12)));
 	const marker = `sealdesk-large-part-${nonce}-`;
 	// For 7bit and quoted-printable bodies: letters, digits and a dot (no '=', no '-': neither an escape nor a boundary).
 	const textMarker = `sealdeskLargeText${nonce}n`;
