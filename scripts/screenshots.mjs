@@ -28,15 +28,18 @@ const encrypt = (who, entity) => openssl(['cms', '-encrypt', '-in', file(entity)
 const mail = (o, entity) =>
 	[`From: ${o.from ?? 'Alice Example <alice@sealdesk.test>'}`, `To: ${o.to ?? 'bob@sealdesk.test'}`, `Subject: ${o.subject}`, `Message-ID: <shot${n++}@customer.test>`, `Date: ${o.date}`].join('\r\n') + '\r\n' + entity;
 
+// openssl signs with the time now, and a signature made more than an hour away from the Date
+// header is invalid: the mails are dated within the last hour, a few minutes apart.
+const minutesAgo = (m) => new Date(Date.now() - m * 60_000).toUTCString().replace('GMT', '+0000');
 const signed = sign('alice', text('Hello, our printer on floor 3 prints only blank pages since this morning.'));
 const mails = [
-	mail({ subject: 'Printer prints blank pages', date: 'Mon, 2 Mar 2026 09:12:00 +0100' }, signed),
-	mail({ subject: 'Invoice 4711: wrong VAT rate', date: 'Mon, 2 Mar 2026 10:40:00 +0100' }, encrypt('bob', sign('alice', text('The VAT rate on invoice 4711 should be 7 %.')))),
-	mail({ subject: 'Urgent: change our bank account', from: 'Alice Example <alice@evil.test>', date: 'Mon, 2 Mar 2026 11:05:00 +0100' }, signed),
-	mail({ subject: 'Contract renewal', date: 'Mon, 2 Mar 2026 12:30:00 +0100' }, signed.replace('blank pages', 'BLANK PAGES')),
-	mail({ subject: 'Old certificate still in use', from: 'expired@sealdesk.test', date: 'Mon, 2 Mar 2026 13:15:00 +0100' }, sign('expired', text('Is this still fine?'))),
-	mail({ subject: 'For the finance team', to: 'carol@sealdesk.test', date: 'Mon, 2 Mar 2026 14:02:00 +0100' }, encrypt('carol', text('Quarterly numbers attached.'))),
-	mail({ subject: 'Login does not work', from: 'Dave <dave@customer.test>', date: 'Mon, 2 Mar 2026 15:20:00 +0100' }, text('I cannot log in since the update.'))
+	mail({ subject: 'Printer prints blank pages', date: minutesAgo(49) }, signed),
+	mail({ subject: 'Invoice 4711: wrong VAT rate', date: minutesAgo(42) }, encrypt('bob', sign('alice', text('The VAT rate on invoice 4711 should be 7 %.')))),
+	mail({ subject: 'Urgent: change our bank account', from: 'Alice Example <alice@evil.test>', date: minutesAgo(35) }, signed),
+	mail({ subject: 'Contract renewal', date: minutesAgo(28) }, signed.replace('blank pages', 'BLANK PAGES')),
+	mail({ subject: 'Old certificate still in use', from: 'expired@sealdesk.test', date: minutesAgo(21) }, sign('expired', text('Is this still fine?'))),
+	mail({ subject: 'For the finance team', to: 'carol@sealdesk.test', date: minutesAgo(14) }, encrypt('carol', text('Quarterly numbers attached.'))),
+	mail({ subject: 'Login does not work', from: 'Dave <dave@customer.test>', date: minutesAgo(7) }, text('I cannot log in since the update.'))
 ];
 const desk = {
 	chain: readFileSync(pki('chain.pem'), 'utf8'),
