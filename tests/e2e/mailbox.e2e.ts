@@ -98,6 +98,9 @@ test('bob receives plain, signed and encrypted mail as tickets and replies signe
 	await page.getByLabel('Password or token').fill(server.users.bob ?? '');
 	await page.getByRole('button', { name: 'Test connection' }).click();
 	await expect(page.getByTestId('mailbox-list')).toContainText('Inbox (inbox): 3 mails');
+	// The tested account's mailboxes can be chosen from; the Inbox is.
+	await expect(page.getByLabel('Mailbox to sync into tickets').locator('option:checked')).toHaveText('Inbox (inbox)');
+	await expect(page.getByLabel('Mailbox to sync into tickets').locator('option')).toHaveText(['Inbox (inbox)', 'Drafts (drafts)', 'Sent (sent)', 'Trash (trash)']);
 	// The initial sync's "n of N" as the page shows it: pushed by the worker for each stored mail (issue 17).
 	await page.evaluate(() => {
 		const seen: string[] = [];

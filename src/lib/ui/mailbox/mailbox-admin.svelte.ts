@@ -1,6 +1,7 @@
 /**
- * The admin page's Mailbox section: test a JMAP connection, connect it (the password is sealed
- * under the vault key by the desk), list the accounts and disconnect them.
+ * The admin page's Mailbox section: test a JMAP connection, choose which of its mailboxes syncs
+ * into tickets (the Inbox unless another is chosen), connect it (the password is sealed under
+ * the vault key by the desk), list the accounts and disconnect them.
  */
 import type { MailAccountInfo } from '$lib/desk/mailbox-accounts';
 import type { Mailbox } from '$lib/mailbox/types';
@@ -18,6 +19,24 @@ export class MailboxAdmin {
 	error = $state<string | null>(null);
 	/** The mailboxes of the last successful test. */
 	mailboxes = $state.raw<Mailbox[]>([]);
+	/** The mailbox chosen among them to sync into tickets (the Inbox after a test). */
+	mailboxId = $state('');
+	/** The session URL and user name the mailboxes were listed for: a choice holds only for them. */
+	#testedFor = $state<string | null>(null);
+
+	#account(): string {
+		return `${this.sessionUrl.trim()}\n${this.username.trim()}`;
+	}
+
+	/** The mailboxes to choose from: the Inbox first, then by name. */
+	get choices(): Mailbox[] {
+		return [...this.mailboxes].sort((a, b) => Number(b.role === 'inbox') - Number(a.role === 'inbox') || a.name.localeCompare(b.name));
+	}
+
+	/** The mailbox choice applies: the listed mailboxes are this session's and user's. */
+	get choosing(): boolean {
+		return this.mailboxes.length > 0 && this.#testedFor === this.#account();
+	}
 	accounts = $state.raw<MailAccountInfo[]>([]);
 
 	#credentials(): { sessionUrl: string; username: string; password: string } {
@@ -42,6 +61,8 @@ export class MailboxAdmin {
 	test(): Promise<void> {
 		return this.#run(async () => {
 			const { mailboxes } = await desk.testMailbox(this.#credentials());
+			this.#testedFor = this.#account();
+			this.mailboxId = (mailboxes.find((m) => m.role === 'inbox') ?? mailboxes[0])?.id ?? '';
 			this.mailboxes = mailboxes;
 			return `Connected. The account has ${String(mailboxes.length)} mailboxes.`;
 		});
@@ -50,7 +71,8 @@ export class MailboxAdmin {
 	/** Connects the account, forgets the typed password, and starts the first sync. */
 	connect(): Promise<void> {
 		return this.#run(async () => {
-			const account = await desk.connectMailbox(this.#credentials());
+			const chosen = this.choosing && this.mailboxId !== '' ? { mailboxId: this.mailboxId } : {};
+			const account = await desk.connectMailbox({ ...this.#credentials(), ...chosen });
 			this.password = '';
 			await this.load();
 			void mailboxSync.syncNow();
