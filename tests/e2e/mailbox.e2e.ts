@@ -6,6 +6,7 @@
  * where `openssl cms` decrypts and verifies it; offline, a reply is queued and sent once when
  * the browser is back online.
  */
+import AxeBuilder from '@axe-core/playwright';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -114,6 +115,9 @@ test('bob receives plain, signed and encrypted mail as tickets and replies signe
 	await expect(page.getByTestId('mailbox-account')).toContainText('up to date');
 	// Debian's Cyrus answers its event source with 204: the page says push is down and why, and that the poll carries the mail.
 	await expect(page.getByTestId('mailbox-push')).toContainText(/^Push is down, re.*HTTP 204 without content type from the event source\)\. New mail still arrives by the poll every 30 seconds\.$/);
+	// With the mailbox choice and an account listed, axe finds nothing on the page.
+	const { violations } = await new AxeBuilder({ page }).analyze();
+	expect(violations.map((v) => `${v.id} ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
 	const progress = await page.evaluate(() => (window as unknown as { syncSeen: string[] }).syncSeen);
 	expect(progress.at(-1)).toBe('Syncing the mailbox: 3 of 3');
 	await expect(page.getByTestId('sync-progress')).toHaveCount(0);
