@@ -3,7 +3,7 @@
  * IndexedDB; the desk owns sync state and the outbox.
  */
 export { JmapClient, type ConnectOptions } from './client';
-export { SseParser, parseStateChange, readEventSource, eventSourceUrl, MAX_SSE_LINE, MAX_SSE_EVENT, type SseEvent, type SseLimits, type StateChanges, type EventSourceOptions } from './push';
+export { SseParser, parseStateChange, readEventSource, eventSourceUrl, MAX_SSE_LINE, MAX_SSE_EVENT, MAX_LAST_EVENT_ID, sendableEventId, type SseEvent, type SseLimits, type StateChanges, type EventSourceOptions } from './push';
 export { MailboxError, JmapMethodError, MAILBOX_MESSAGES, type MailboxErrorCode } from './errors';
 export {
 	MAIL_CAPABILITY,

@@ -9,6 +9,18 @@
 import { MailboxError } from './errors';
 import type { FetchLike } from './types';
 
+/**
+ * The longest event id sent back as Last-Event-ID. An id the server gave that is longer, or has a
+ * character outside printable ASCII (which fetch refuses in a header, or a proxy may), is not
+ * sent: a hostile server could otherwise keep push from ever reopening.
+ */
+export const MAX_LAST_EVENT_ID = 256;
+
+/** Whether an event id can be sent back as the Last-Event-ID header. */
+export function sendableEventId(id: string): boolean {
+	return id.length > 0 && id.length <= MAX_LAST_EVENT_ID && /^[\x20-\x7e]+$/.test(id);
+}
+
 /** Longest line and largest event (data plus fields) the parser accepts, in characters. */
 export const MAX_SSE_LINE = 65_536;
 /** @see MAX_SSE_LINE */
@@ -150,7 +162,7 @@ export interface EventSourceOptions {
 	onOpen?: () => void;
 	/** Called with each StateChange. */
 	onChange: (changed: StateChanges) => void;
-	/** The last event id of an earlier stream, sent as Last-Event-ID (HTML standard, reconnection). */
+	/** The last event id of an earlier stream, sent as Last-Event-ID (HTML standard, reconnection) when {@link sendableEventId}. */
 	lastEventId?: string;
 	/** Called with the stream's last event id (kept from event to event, '' once reset) at each event. */
 	onEventId?: (id: string) => void;
@@ -176,7 +188,7 @@ export async function readEventSource(options: EventSourceOptions): Promise<void
 	let response: Response;
 	try {
 		response = await options.fetch(url, {
-			headers: { authorization: options.authorization, accept: 'text/event-stream', ...(options.lastEventId ? { 'last-event-id': options.lastEventId } : {}) },
+			headers: { authorization: options.authorization, accept: 'text/event-stream', ...(options.lastEventId !== undefined && sendableEventId(options.lastEventId) ? { 'last-event-id': options.lastEventId } : {}) },
 			credentials: 'omit',
 			cache: 'no-store',
 			signal: options.signal
