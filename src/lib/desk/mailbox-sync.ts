@@ -5,10 +5,16 @@
  * receive() unchanged, with its JMAP ids written in the same transaction, so that no mail is
  * stored twice (across reloads, tabs, desks, or a sync cut off mid-way). The sync state is
  * written in the transaction that stores the last mail it covers, never before.
+ *
+ * A mail larger than the desk reads (its message size limit, 50 MB by default) is not
+ * downloaded: the size Email/get gives is checked first, and no download reads past the limit
+ * whatever size the server told. It is logged and passed over, and stays on the mail server, as
+ * Zammad leaves mail over its maximum email size; one huge mail must not stop every later one.
  */
 import { JmapMethodError, MailboxError } from '../mailbox/errors';
 import type { JmapClient } from '../mailbox/client';
-import type { QueryResult } from '../mailbox/types';
+import type { EmailSummary, QueryResult } from '../mailbox/types';
+import { DEFAULT_MAX_SIZE } from '../smime/incoming';
 import type { MailAccountRecord, MailSyncRecord } from '../store/records';
 import { mailAccountStore, mailSyncStore } from '../store/repositories';
 import { withWriteTransaction } from '../store/transaction';
@@ -29,6 +35,8 @@ export interface SyncResult {
 	skipped: number;
 	/** Mails destroyed on the server between being listed and being downloaded: nothing to store. */
 	gone: number;
+	/** Mails larger than the desk reads: not downloaded, logged; they stay on the server. */
+	tooLarge: number;
 	/** The initial sync was stopped before it ended (it resumes at the next sync). */
 	stopped: boolean;
 	/** The server could not give the changes since the stored state, and the mailbox was queried again. */
@@ -57,14 +65,26 @@ async function syncState(ctx: DeskContext, accountId: string): Promise<MailSyncR
 	return (await mailSyncStore.ofAccount(ctx.db, accountId)) ?? { accountId, emailState: null, startState: null, position: 0, total: null, handled: [] };
 }
 
+/** The largest raw message the desk reads (receive's limit too). */
+function sizeLimit(ctx: DeskContext): number {
+	return ctx.maxMessageSize ?? DEFAULT_MAX_SIZE;
+}
+
+/** A size in MB, as Recent Logs say it. */
+function megabytes(bytes: number): string {
+	return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
 /**
- * The raw message of an Email, or null when the Email was destroyed on the server after it was
- * listed (its blob is gone, and Email/get no longer knows it). Any other failure throws.
+ * The raw message of an Email; null when the Email was destroyed on the server after it was
+ * listed (its blob is gone, and Email/get no longer knows it); 'too-large' when it is longer
+ * than the desk reads (not read past that). Any other failure throws.
  */
-async function downloadOrGone(client: JmapClient, email: { id: string; blobId: string }, downloading?: Promise<Uint8Array>): Promise<Uint8Array | null> {
+async function downloadOrGone(ctx: DeskContext, client: JmapClient, email: { id: string; blobId: string }, downloading?: Promise<Uint8Array>): Promise<Uint8Array | null | 'too-large'> {
 	try {
-		return await (downloading ?? client.download(email.blobId));
+		return await (downloading ?? client.download(email.blobId, { maxBytes: sizeLimit(ctx) }));
 	} catch (error) {
+		if (error instanceof MailboxError && error.code === 'too-large') return 'too-large';
 		if (!(error instanceof MailboxError && error.code === 'request')) throw error;
 		const { notFound } = await client.getEmails([email.id]);
 		if (notFound.includes(email.id)) return null;
@@ -73,23 +93,30 @@ async function downloadOrGone(client: JmapClient, email: { id: string; blobId: s
 }
 
 /**
- * Downloads and stores one Email unless it is already stored (or destroyed meanwhile).
- * @returns 'stored' when stored now, 'skipped' when already stored, 'gone' when destroyed on the server
+ * Downloads and stores one Email unless it is already stored (or destroyed meanwhile, or larger
+ * than the desk reads).
+ * @returns 'stored' when stored now, 'skipped' when already stored, 'gone' when destroyed on the
+ *   server, 'tooLarge' when passed over for its size
  */
 async function storeEmail(
 	ctx: DeskContext,
 	client: JmapClient,
 	account: MailAccountRecord,
-	email: { id: string; blobId: string },
+	email: Pick<EmailSummary, 'id' | 'blobId' | 'size' | 'messageId'>,
 	sync?: MailSyncRecord,
 	downloading?: Promise<Uint8Array>
-): Promise<'stored' | 'skipped' | 'gone'> {
+): Promise<Outcome> {
 	const key = markKey(account.id, email.id);
 	if (await markedArticle(ctx, key)) {
 		if (sync) await mailSyncStore.save(ctx.db, sync);
 		return 'skipped';
 	}
-	const raw = await downloadOrGone(client, email, downloading);
+	// Over the limit by the size the server gives: not downloaded at all.
+	const raw = email.size > sizeLimit(ctx) ? 'too-large' : await downloadOrGone(ctx, client, email, downloading);
+	if (raw === 'too-large') {
+		await passOverTooLarge(ctx, account, email, sync);
+		return 'tooLarge';
+	}
 	if (raw === null) {
 		// Nothing to store, but the sync moves past it.
 		if (sync) await mailSyncStore.save(ctx.db, sync);
@@ -101,8 +128,23 @@ async function storeEmail(
 	return mark.outcome === 'stored' ? 'stored' : 'skipped';
 }
 
-function count(result: SyncResult, outcome: 'stored' | 'skipped' | 'gone'): void {
+/** What happened to one Email of a sync. */
+type Outcome = 'stored' | 'skipped' | 'gone' | 'tooLarge';
+
+function count(result: SyncResult, outcome: Outcome): void {
 	result[outcome]++;
+}
+
+/** Logs a mail too large to read, with the sync state it completes, in one transaction. */
+async function passOverTooLarge(ctx: DeskContext, account: MailAccountRecord, email: Pick<EmailSummary, 'id' | 'size' | 'messageId'>, sync: MailSyncRecord | undefined): Promise<void> {
+	const messageId = email.messageId?.[0] ? `<${email.messageId[0]}>` : null;
+	const size = email.size > sizeLimit(ctx) ? `is ${megabytes(email.size)}` : 'is larger than the server said';
+	const detail = `Mail ${messageId ?? `${email.id} of ${account.id}`} ${size}, over the ${megabytes(sizeLimit(ctx))} Sealdesk reads: not downloaded; it stays on the mail server.`;
+	await withWriteTransaction(ctx.db, ['mailSync', 'logs'], async (tx) => {
+		if (sync) await mailSyncStore.save(tx, sync);
+		await appendLog(tx, { direction: 'in', operation: 'sync', status: 'failed', detail, messageId }, ctx.now());
+	});
+	announce(ctx, ['mailSync', 'logs']);
 }
 
 /**
@@ -144,8 +186,8 @@ async function initialSync(ctx: DeskContext, client: JmapClient, account: MailAc
 		let next: Promise<Uint8Array> | undefined;
 		const prefetch = (index: number): Promise<Uint8Array> | undefined => {
 			const email = byId.get(page.ids[index] ?? '');
-			if (!email) return undefined;
-			const download = client.download(email.blobId);
+			if (!email || email.size > sizeLimit(ctx)) return undefined;
+			const download = client.download(email.blobId, { maxBytes: sizeLimit(ctx) });
 			download.catch(() => undefined);
 			return download;
 		};
@@ -196,7 +238,7 @@ async function changesSync(ctx: DeskContext, client: JmapClient, account: MailAc
 }
 
 async function runSync(ctx: DeskContext, accountId: string): Promise<SyncResult> {
-	const result: SyncResult = { accountId, stored: 0, skipped: 0, gone: 0, stopped: false, resynced: false };
+	const result: SyncResult = { accountId, stored: 0, skipped: 0, gone: 0, tooLarge: 0, stopped: false, resynced: false };
 	let account: MailAccountRecord | undefined;
 	try {
 		const connected = await clientFor(ctx, accountId);
@@ -214,7 +256,7 @@ async function runSync(ctx: DeskContext, accountId: string): Promise<SyncResult>
 				await initialSync(ctx, client, account, result);
 			}
 		}
-		await finish(ctx, accountId, result, 'success', `Sync of ${accountId}: ${String(result.stored)} new, ${String(result.skipped)} already stored${result.gone > 0 ? `, ${String(result.gone)} gone from the server` : ''}${result.stopped ? ', stopped' : ''}${result.resynced ? ', mailbox queried again' : ''}.`);
+		await finish(ctx, accountId, result, 'success', `Sync of ${accountId}: ${String(result.stored)} new, ${String(result.skipped)} already stored${result.gone > 0 ? `, ${String(result.gone)} gone from the server` : ''}${result.tooLarge > 0 ? `, ${String(result.tooLarge)} too large to download` : ''}${result.stopped ? ', stopped' : ''}${result.resynced ? ', mailbox queried again' : ''}.`);
 		return result;
 	} catch (error) {
 		const detail = error instanceof MailboxError ? `${error.message} ${error.detail}`.trim() : error instanceof Error ? error.message : String(error);
@@ -228,7 +270,7 @@ async function finish(ctx: DeskContext, accountId: string, result: SyncResult, s
 		const state = await mailSyncStore.ofAccount(tx, accountId);
 		if (state) await mailSyncStore.save(tx, { ...state, lastSync: { at: ctx.now().toISOString(), status, detail } });
 		// Quiet syncs that found nothing are not logged, or the log would fill with polling.
-		if (status === 'failed' || result.stored > 0 || result.gone > 0 || result.resynced || result.stopped) {
+		if (status === 'failed' || result.stored > 0 || result.gone > 0 || result.tooLarge > 0 || result.resynced || result.stopped) {
 			await appendLog(tx, { direction: 'in', operation: 'sync', status, detail, messageId: null }, ctx.now());
 		}
 	});

@@ -132,6 +132,7 @@ const DESK_ERROR_CODES: Record<DeskErrorCode, true> = {
 	'no-mail': true,
 	request: true,
 	protocol: true,
+	'too-large': true,
 	'unknown-operation': true,
 	'refused-operation': true
 };

@@ -4,7 +4,7 @@
  * `crypto`, so it runs unchanged in a page, a Worker and Node tests. No DOM, no IndexedDB,
  * no state beyond the session: the desk owns sync state and the outbox.
  */
-import { toBase64 } from '../base/bytes';
+import { concatBytes, toBase64 } from '../base/bytes';
 import { JmapMethodError, MailboxError } from './errors';
 import { readEventSource, type StateChanges } from './push';
 import {
@@ -77,11 +77,59 @@ async function send(fetchFn: FetchLike, url: string, init: RequestInit): Promise
 	return response;
 }
 
+/**
+ * The largest JSON answer read. A page of 50 Email summaries is a few KB, a session a few; a
+ * hostile or broken server that streams without end must not grow the desk's memory.
+ */
+export const MAX_JSON_BYTES = 16 * 1024 * 1024;
+
+/**
+ * A response body of at most `max` bytes, or null when it is longer: reading stops there and the
+ * rest is cancelled (a declared Content-Length over `max` is refused before reading).
+ * @throws MailboxError 'unreachable' when the connection fails while reading
+ */
+async function readCapped(response: Response, max: number): Promise<Uint8Array<ArrayBuffer> | null> {
+	const declared = Number(response.headers.get('content-length') ?? NaN);
+	if (declared > max) {
+		await response.body?.cancel().catch(() => undefined);
+		return null;
+	}
+	if (!response.body) return new Uint8Array(0);
+	const reader = response.body.getReader();
+	// The length told: one buffer of it, filled as chunks come; else (or past it) the chunks are joined.
+	let exact = Number.isInteger(declared) && declared >= 0 ? new Uint8Array(declared) : null;
+	const chunks: Uint8Array[] = [];
+	let size = 0;
+	try {
+		for (;;) {
+			const { done, value } = await reader.read();
+			if (done) break;
+			if (size + value.length > max) {
+				await reader.cancel().catch(() => undefined);
+				return null;
+			}
+			if (exact && size + value.length <= exact.length) exact.set(value, size);
+			else {
+				if (exact) chunks.push(exact.subarray(0, size));
+				exact = null;
+				chunks.push(value);
+			}
+			size += value.length;
+		}
+	} catch (cause) {
+		throw new MailboxError('unreachable', cause instanceof Error ? cause.message : String(cause), { cause });
+	}
+	if (exact) return size === exact.length ? exact : exact.slice(0, size);
+	return concatBytes(chunks);
+}
+
 async function readJson(response: Response, url: string, code: 'not-jmap' | 'protocol'): Promise<unknown> {
 	const type = response.headers.get('content-type') ?? '';
 	if (!type.includes('json')) throw new MailboxError(code, `HTTP ${response.status} ${type || 'without content type'} from ${url}`);
+	const body = await readCapped(response, MAX_JSON_BYTES);
+	if (body === null) throw new MailboxError(code, `An answer over ${String(MAX_JSON_BYTES / 1024 / 1024)} MB from ${url}`);
 	try {
-		return await response.json();
+		return JSON.parse(new TextDecoder().decode(body)) as unknown;
 	} catch (cause) {
 		throw new MailboxError(code, `Invalid JSON from ${url}`, { cause });
 	}
@@ -286,13 +334,21 @@ export class JmapClient {
 
 	/**
 	 * Downloads a blob (a raw message by its Email's blobId) as bytes, unchanged.
-	 * @throws MailboxError 'request' when the server has no such blob
+	 * @param maxBytes - the most read: a longer blob is not read past it (whatever size the server
+	 *   told for it)
+	 * @throws MailboxError 'request' when the server has no such blob, 'too-large' past maxBytes
 	 */
-	async download(blobId: string, type = 'message/rfc822', name = 'message.eml'): Promise<Uint8Array> {
-		const url = expand(this.session.downloadUrl, { accountId: this.accountId, blobId, type, name });
+	async download(blobId: string, options: { maxBytes?: number } = {}): Promise<Uint8Array> {
+		const url = expand(this.session.downloadUrl, { accountId: this.accountId, blobId, type: 'message/rfc822', name: 'message.eml' });
 		const response = await send(this.#fetch, url, { headers: { authorization: this.#auth } });
-		if (!response.ok) throw new MailboxError('request', `HTTP ${response.status} downloading blob ${blobId}`);
-		return new Uint8Array(await response.arrayBuffer());
+		if (!response.ok) {
+			await response.body?.cancel().catch(() => undefined);
+			throw new MailboxError('request', `HTTP ${response.status} downloading blob ${blobId}`);
+		}
+		const max = options.maxBytes ?? Number.MAX_SAFE_INTEGER;
+		const bytes = await readCapped(response, max);
+		if (bytes === null) throw new MailboxError('too-large', `Blob ${blobId} is over ${String(max)} bytes`);
+		return bytes;
 	}
 
 	/** Uploads bytes (RFC 8620 §6.1). @throws MailboxError */

@@ -17,7 +17,9 @@ export type MailboxErrorCode =
 	/** The server refused the whole request (RFC 8620 §3.6.1 problem details, or an HTTP error). */
 	| 'request'
 	/** An answer that breaks the protocol (missing method response, wrong shape). */
-	| 'protocol';
+	| 'protocol'
+	/** A blob longer than the most the caller reads (the rest is not read). */
+	| 'too-large';
 
 /** The user-facing sentences, one per code. */
 export const MAILBOX_MESSAGES: Record<MailboxErrorCode, string> = {
@@ -26,7 +28,8 @@ export const MAILBOX_MESSAGES: Record<MailboxErrorCode, string> = {
 	'not-jmap': 'This address does not answer as a JMAP server.',
 	'no-mail': 'This JMAP account offers no mail.',
 	request: 'The mail server refused the request.',
-	protocol: 'The mail server sent an answer Sealdesk does not understand.'
+	protocol: 'The mail server sent an answer Sealdesk does not understand.',
+	'too-large': 'The message on the mail server is larger than Sealdesk reads.'
 };
 
 /** A transport, session or request failure. `message` is the sentence for the user; `detail` is for the log. */
