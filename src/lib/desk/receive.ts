@@ -10,9 +10,10 @@ import { toHex } from '../base/bytes';
 import { borrow, isOwned, own, type MaybeOwned } from '../base/memory';
 import type { DecryptCandidate } from '../cms/recipients-decrypt';
 import { readHeaders, toDisplay } from '../mime/display';
-import { readIncoming } from '../smime/incoming';
+import { DEFAULT_MAX_SIZE, readIncoming } from '../smime/incoming';
+import { MAX_HEADER_BYTES } from '../mime/entity';
 import type { SecurityResult, TrustedSigner } from '../smime/incoming-types';
-import { PROCESSING_ERROR, SMIME_OFF_ENCRYPTION, SMIME_OFF_SIGN, TOO_MANY_PARTS } from '../smime/comments';
+import { PROCESSING_ERROR, SMIME_OFF_ENCRYPTION, SMIME_OFF_SIGN, TOO_LARGE, TOO_MANY_PARTS } from '../smime/comments';
 import { hasTooManyParts } from '../mime/part-count';
 import type { ArticleRecord, MailIdRecord, MailSyncRecord, StoredAttachment, StoredSection } from '../store/records';
 import { articleStore, certificateStore, keyStore, mailIdStore, mailSyncStore, ticketStore, type StoredArticle } from '../store/repositories';
@@ -85,7 +86,17 @@ export async function receive(ctx: DeskContext, raw: Uint8Array | string | Blob,
 	}
 	let bytes: Uint8Array;
 	let stored: Blob;
-	if (raw instanceof Blob) {
+	// A file over the size limit is not read whole (a dropped 2 GB file would exhaust the worker):
+	// only its header block, for the ticket; it is stored as it is, and processed no further.
+	const tooLarge = raw instanceof Blob && blobTooLarge(ctx, raw);
+	if (raw instanceof Blob && tooLarge) {
+		stored = raw.slice(0, raw.size, raw.type);
+		try {
+			bytes = new Uint8Array(await raw.slice(0, MAX_HEADER_BYTES).arrayBuffer());
+		} catch (cause) {
+			throw new Error('The mail file could not be read.', { cause });
+		}
+	} else if (raw instanceof Blob) {
 		// A dropped .eml file: stored as it is (no copy) and read once here, not in the page.
 		stored = raw.slice(0, raw.size, raw.type);
 		try {
@@ -100,7 +111,7 @@ export async function receive(ctx: DeskContext, raw: Uint8Array | string | Blob,
 	}
 	const headers = articleHeaders(readHeaders(bytes));
 	// Bytes read from a Blob or encoded from a string are ours alone: processing may overwrite them.
-	const result = await processMail(ctx, typeof raw === 'string' || raw instanceof Blob ? own(bytes) : bytes);
+	const result = tooLarge ? tooLargeResult() : await processMail(ctx, typeof raw === 'string' || raw instanceof Blob ? own(bytes) : bytes);
 	const now = ctx.now().toISOString();
 	const record: Omit<ArticleRecord, 'id' | 'ticketId'> = {
 		direction: 'in',
@@ -157,9 +168,12 @@ export async function receive(ctx: DeskContext, raw: Uint8Array | string | Blob,
 export async function retry(ctx: DeskContext, articleId: number): Promise<Article> {
 	const existing = await articleStore.byId(ctx.db, articleId);
 	if (!existing) throw new Error('No article has this id.');
-	// A stored Blob is read into new bytes, which are ours; a stored array is the record's own (written back below).
-	const bytes = await storedBytes(existing.raw);
-	const result = await processMail(ctx, existing.raw instanceof Blob ? own(bytes) : bytes);
+	// A stored Blob is read into new bytes, which are ours; a stored array is the record's own
+	// (written back below). One over the size limit is not read at all.
+	const result =
+		existing.raw instanceof Blob && blobTooLarge(ctx, existing.raw)
+			? tooLargeResult()
+			: await storedBytes(existing.raw).then((bytes) => processMail(ctx, existing.raw instanceof Blob ? own(bytes) : bytes));
 	const now = ctx.now().toISOString();
 	const updated: StoredArticle = {
 		...existing,
@@ -191,6 +205,22 @@ export async function retry(ctx: DeskContext, articleId: number): Promise<Articl
 	announce(ctx, ['tickets', 'articles', 'logs']);
 	await learnCapabilities(ctx, result, existing.headers.messageId);
 	return toArticle(updated);
+}
+
+/** Whether a stored or dropped file is over the size limit, and so is not read whole. */
+function blobTooLarge(ctx: DeskContext, blob: Blob): boolean {
+	return blob.size > (ctx.maxMessageSize ?? DEFAULT_MAX_SIZE);
+}
+
+/** What reading gives a message over the size limit (as readIncoming says it), without reading it. */
+function tooLargeResult(): Processed {
+	return {
+		security: { sign: { status: 'none', comment: TOO_LARGE }, encryption: { status: 'none', comment: TOO_LARGE }, layers: [] },
+		text: '',
+		attachments: [],
+		trustedSigners: [],
+		processed: true
+	};
 }
 
 /** @param raw - owned when nothing reads it afterwards: it is then decoded and decrypted within its own bytes */
