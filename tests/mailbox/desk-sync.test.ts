@@ -3,7 +3,7 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import type { FetchLike } from '../../src/lib/mailbox';
-import { connectAs, deliver, mailserver, plainMail } from './helpers';
+import { connectAs, deliver, eventually, mailserver, plainMail } from './helpers';
 import { aliceToBob, bobsDesk } from './mails';
 
 const server = mailserver();
@@ -157,6 +157,49 @@ describe('mailbox sync', () => {
 		const [result] = await desk.syncMailbox(account.id);
 		expect(result).toMatchObject({ resynced: true, stored: 1, skipped: 1 });
 		expect((await articlesOf(desk)).map((a) => a.messageId)).toEqual(['<resync-0@sealdesk.test>', '<resync-1@sealdesk.test>']);
+	});
+});
+
+describe('connected again with another mailbox', { timeout: 60_000 }, () => {
+	it('while the first sync of the old one runs: that sync stops, what it writes counts as none, and the new mailbox is synced whole', async () => {
+		for (let i = 0; i < 4; i++) await deliver('agent17', plainMail({ from: 'alice@sealdesk.test', to: 'bob@sealdesk.test', subject: `inbox ${String(i)}`, messageId: `inbox-${String(i)}@sealdesk.test` }));
+		for (let i = 0; i < 2; i++) await deliver('agent17', plainMail({ from: 'alice@sealdesk.test', to: 'bob@sealdesk.test', subject: `support ${String(i)}`, messageId: `support-${String(i)}@sealdesk.test` }));
+		// A second mailbox, "Support", holding the two support mails.
+		const admin = await connectAs('agent17');
+		const created = await admin.call('Mailbox/set', { create: { s: { name: 'Support' } } });
+		const supportId = (created.created as Record<string, { id: string }>).s?.id ?? '';
+		const moved = await Promise.all([0, 1].map(async (i) => (await admin.findByMessageId(`support-${String(i)}@sealdesk.test`))[0] ?? ''));
+		await admin.call('Email/set', { update: Object.fromEntries(moved.map((id) => [id, { mailboxIds: { [supportId]: true } }])) });
+		// Downloads wait at a gate, so that the Inbox's first sync is still running at the reconnect.
+		let open: () => void = () => undefined;
+		const gate = new Promise<void>((r) => (open = r));
+		let waiting = 0;
+		const gated: FetchLike = async (url, init) => {
+			if (url.includes('/download/')) {
+				waiting++;
+				await gate;
+			}
+			return fetch(url, init);
+		};
+		const { desk } = await bobsDesk({ fetch: gated });
+		const account = await desk.connectMailbox(credentials('agent17'));
+		expect(account.mailboxName).toBe('Inbox');
+		const inboxSync = desk.syncMailbox(account.id);
+		await eventually(() => Promise.resolve(waiting > 0 ? true : undefined), 5000);
+		const again = await desk.connectMailbox({ ...credentials('agent17'), mailboxId: supportId });
+		expect(again).toMatchObject({ id: account.id, mailboxName: 'Support', sync: { initialDone: false, stored: 0 } });
+		open();
+		expect((await inboxSync)[0]).toMatchObject({ stopped: true });
+		// The old sync's writes do not count: the account still has its first sync of Support to do.
+		expect((await desk.listMailAccounts())[0]?.sync).toMatchObject({ initialDone: false, stored: 0 });
+		const [support] = await desk.syncMailbox(account.id);
+		expect(support).toMatchObject({ stored: 2, stopped: false });
+		expect((await articlesOf(desk)).map((a) => a.messageId).filter((m) => m?.startsWith('<support'))).toEqual(['<support-0@sealdesk.test>', '<support-1@sealdesk.test>']);
+		expect((await desk.listMailAccounts())[0]?.sync).toMatchObject({ initialDone: true, stored: 2 });
+		// Later mail in Support comes through its changes; Inbox mail does not.
+		await deliver('agent17', plainMail({ from: 'alice@sealdesk.test', to: 'bob@sealdesk.test', subject: 'inbox late', messageId: 'inbox-late@sealdesk.test' }));
+		expect((await desk.syncMailbox(account.id))[0]).toMatchObject({ stored: 0 });
+		await desk.close();
 	});
 });
 

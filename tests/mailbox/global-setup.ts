@@ -22,7 +22,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
 	// carol: a To recipient beside a Bcc (her certificate is in the test PKI).
 	const users: Record<string, string> = { alice: 'alice-password', bob: 'bob-password', carol: 'carol-password' };
 	// Each test file that needs a fresh mailbox uses its own pair of users.
-	for (let i = 1; i <= 16; i++) {
+	for (let i = 1; i <= 17; i++) {
 		users[`agent${String(i)}`] = `agent${String(i)}-password`;
 		users[`customer${String(i)}`] = `customer${String(i)}-password`;
 	}

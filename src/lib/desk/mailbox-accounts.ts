@@ -101,24 +101,41 @@ export async function connectMailbox(ctx: DeskContext, credentials: MailboxCrede
 		mailboxName: mailbox.name,
 		connectedAt: ctx.now().toISOString()
 	};
+	const change = { otherMailbox: false };
 	await withWriteTransaction(
 		ctx.db,
 		['mailAccounts', 'mailSync', 'logs'],
 		async (tx) => {
 			const previous = await mailAccountStore.byId(tx, record.id);
 			await mailAccountStore.save(tx, record);
-			// Another mailbox than before starts over with a query (stored mail is still never stored twice).
+			// Another mailbox than before starts over with a query (stored mail is still never stored
+			// twice). What a sync of the old one still writes is of its mailbox, and counts as none.
+			change.otherMailbox = previous !== undefined && previous.mailboxId !== record.mailboxId;
 			if (previous?.mailboxId !== record.mailboxId) await mailSyncStore.remove(tx, record.id);
 			await appendLog(tx, { direction: 'admin', operation: 'mailbox-connect', status: 'success', detail: `Connected ${record.id}, syncing ${mailbox.name}.`, messageId: null }, ctx.now());
 		},
 		{ notStored: 'The mailbox account was not stored.', otherwise: 'The mailbox account could not be stored.' }
 	);
+	// A sync of the old mailbox running now stops after the mail it is storing.
+	if (change.otherMailbox && ctx.mailbox.syncs.has(record.id)) ctx.mailbox.stopping.add(record.id);
 	announce(ctx, ['mailAccounts', 'logs']);
 	return info(ctx, record, undefined);
 }
 
-function info(ctx: DeskContext, record: MailAccountRecord, sync: MailSyncRecord | undefined): MailAccountInfo {
+/** A sync state of nothing synced yet, for the account's mailbox. */
+export function freshState(account: Pick<MailAccountRecord, 'id' | 'mailboxId'>): MailSyncRecord {
+	return { accountId: account.id, mailboxId: account.mailboxId, emailState: null, startState: null, position: 0, total: null, handled: [] };
+}
+
+/** The stored sync state of the account's mailbox; a fresh one when none, or when it is of another mailbox. */
+export function stateOf(account: Pick<MailAccountRecord, 'id' | 'mailboxId'>, record: MailSyncRecord | undefined): MailSyncRecord {
+	if (!record || (record.mailboxId !== undefined && record.mailboxId !== account.mailboxId)) return freshState(account);
+	return { ...record, mailboxId: account.mailboxId };
+}
+
+function info(ctx: DeskContext, record: MailAccountRecord, stored: MailSyncRecord | undefined): MailAccountInfo {
 	const push = ctx.mailbox.push.get(record.id);
+	const sync = stored ? stateOf(record, stored) : undefined;
 	return {
 		id: record.id,
 		sessionUrl: record.sessionUrl,

@@ -20,7 +20,7 @@ import { mailAccountStore, mailSyncStore } from '../store/repositories';
 import { withWriteTransaction } from '../store/transaction';
 import { announce, type DeskContext } from './context';
 import { appendLog } from './log';
-import { clientFor } from './mailbox-accounts';
+import { clientFor, freshState, stateOf } from './mailbox-accounts';
 import { markedArticle, receive, type MailMark } from './receive';
 
 /** How many Emails one query page or /changes call covers. */
@@ -61,8 +61,8 @@ function markKey(accountId: string, emailId: string): string {
 	return `${accountId}/${emailId}`;
 }
 
-async function syncState(ctx: DeskContext, accountId: string): Promise<MailSyncRecord> {
-	return (await mailSyncStore.ofAccount(ctx.db, accountId)) ?? { accountId, emailState: null, startState: null, position: 0, total: null, handled: [] };
+async function syncState(ctx: DeskContext, account: MailAccountRecord): Promise<MailSyncRecord> {
+	return stateOf(account, await mailSyncStore.ofAccount(ctx.db, account.id));
 }
 
 /** The largest raw message the desk reads (receive's limit too). */
@@ -169,7 +169,7 @@ async function nextPage(client: JmapClient, account: MailAccountRecord, state: M
 
 /** The first sync: the mailbox's query, page by page, resuming after the last mail it handled. */
 async function initialSync(ctx: DeskContext, client: JmapClient, account: MailAccountRecord, result: SyncResult): Promise<void> {
-	let state = await syncState(ctx, account.id);
+	let state = await syncState(ctx, account);
 	if (state.startState === null) {
 		// /changes later resumes from here: whatever arrives during the query is caught then.
 		state = { ...state, startState: await client.emailState(), position: 0, handled: [] };
@@ -217,7 +217,7 @@ async function initialSync(ctx: DeskContext, client: JmapClient, account: MailAc
 
 /** Later syncs: Email/changes from the stored state, storing new mail in the synced mailbox. */
 async function changesSync(ctx: DeskContext, client: JmapClient, account: MailAccountRecord, result: SyncResult): Promise<void> {
-	let state = await syncState(ctx, account.id);
+	let state = await syncState(ctx, account);
 	for (;;) {
 		if (state.emailState === null) return;
 		const changes = await client.emailChanges(state.emailState, PAGE);
@@ -244,7 +244,7 @@ async function runSync(ctx: DeskContext, accountId: string): Promise<SyncResult>
 		const connected = await clientFor(ctx, accountId);
 		account = connected.account;
 		const { client } = connected;
-		if ((await syncState(ctx, accountId)).emailState === null) await initialSync(ctx, client, account, result);
+		if ((await syncState(ctx, account)).emailState === null) await initialSync(ctx, client, account, result);
 		else {
 			try {
 				await changesSync(ctx, client, account, result);
@@ -252,7 +252,7 @@ async function runSync(ctx: DeskContext, accountId: string): Promise<SyncResult>
 				if (!(error instanceof JmapMethodError && error.type === 'cannotCalculateChanges')) throw error;
 				// Too old a state: query the whole mailbox again; stored mail is recognised by its ids.
 				result.resynced = true;
-				await mailSyncStore.save(ctx.db, { accountId, emailState: null, startState: null, position: 0, total: null, handled: [] });
+				await mailSyncStore.save(ctx.db, freshState(account));
 				await initialSync(ctx, client, account, result);
 			}
 		}

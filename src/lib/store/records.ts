@@ -322,6 +322,12 @@ export interface MailAccountRecord {
 export interface MailSyncRecord {
 	/** The account: the key. */
 	accountId: string;
+	/**
+	 * The mailbox this state is of. A record of another mailbox than the account's now (a sync
+	 * that was running when the account was connected again with another one wrote it) counts as
+	 * none. Absent in records written before it existed: taken as the account's.
+	 */
+	mailboxId?: string;
 	/** The Email state every change up to which is stored; null until the initial sync ends. */
 	emailState: string | null;
 	/** The state taken when the initial sync began: /changes resumes from it once the query is done. */
