@@ -46,6 +46,20 @@ describe('Last-Event-ID from a hostile event source', () => {
 		});
 	}
 
+	it('an id is kept through a reopened stream whose events set none (its pings), as a browser keeps it', async () => {
+		const headers: (string | null)[] = [];
+		const bodies = ['id: 42\nevent: state\ndata: {}\n\n', 'event: ping\ndata: {"interval":30}\n\n', ''];
+		const fetchFn: FetchLike = (_u, init) => {
+			headers.push(new Headers(init?.headers).get('last-event-id'));
+			return Promise.resolve(new Response(bodies[headers.length - 1] ?? '', { headers: { 'content-type': 'text/event-stream' } }));
+		};
+		let last = '';
+		for (let i = 0; i < 3; i++) {
+			await readEventSource({ url: 'https://desk.example/jmap/eventsource/', sessionUrl: 'https://desk.example/jmap', authorization: 'Basic x', fetch: fetchFn, types: ['Email'], signal: new AbortController().signal, onChange: () => undefined, lastEventId: last, onEventId: (id) => (last = id) });
+		}
+		expect(headers).toEqual([null, '42', '42']);
+	});
+
 	it('an id reset by an empty id: field is not sent either', async () => {
 		expect(await reopenedWith('id: 7\ndata: {}\n\nid\ndata: {}\n\n')).toEqual({ seen: [''], sent: null });
 	});

@@ -57,9 +57,14 @@ export class SseParser {
 	#size = 0;
 	#id = '';
 
-	constructor(limits: SseLimits = {}) {
+	/**
+	 * @param lastEventId - the last event id of the stream this one reopens: kept by events that
+	 *   set none (a browser's EventSource keeps it across reconnections), reset by an empty `id:`
+	 */
+	constructor(limits: SseLimits = {}, lastEventId = '') {
 		this.#maxLine = limits.maxLine ?? MAX_SSE_LINE;
 		this.#maxEvent = limits.maxEvent ?? MAX_SSE_EVENT;
+		this.#id = lastEventId;
 	}
 
 	/**
@@ -207,7 +212,7 @@ export async function readEventSource(options: EventSourceOptions): Promise<void
 	const abort = (): void => void reader.cancel().catch(() => undefined);
 	options.signal.addEventListener('abort', abort);
 	const decoder = new TextDecoder();
-	const parser = new SseParser(options.limits);
+	const parser = new SseParser(options.limits, options.lastEventId ?? '');
 	try {
 		for (;;) {
 			let chunk: ReadableStreamReadResult<Uint8Array>;
