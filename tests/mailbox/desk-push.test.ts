@@ -6,7 +6,7 @@ import { IDBFactory } from 'fake-indexeddb';
 import { describe, expect, it } from 'vitest';
 import { openDesk, type Desk } from '../../src/lib/desk';
 import type { FetchLike } from '../../src/lib/mailbox';
-import { PUSH_RETRY_MIN_MS } from '../../src/lib/desk/mailbox-push';
+import { PUSH_RETRY_MIN_MS, PUSH_STABLE_MS } from '../../src/lib/desk/mailbox-push';
 import type { DeskTimers } from '../../src/lib/desk/context';
 import { connectAs, deliver, eventually, mailserver, plainMail } from './helpers';
 
@@ -82,8 +82,8 @@ function recordingTimers(shorten: number | null): DeskTimers & { delays: number[
 	};
 }
 
-async function deskWith(name: string, fetchFn: FetchLike, timers: DeskTimers): Promise<Desk> {
-	const desk = await openDesk({ indexedDB: new IDBFactory(), name, fetch: fetchFn, timers });
+async function deskWith(name: string, fetchFn: FetchLike, timers: DeskTimers, now?: () => Date): Promise<Desk> {
+	const desk = await openDesk({ indexedDB: new IDBFactory(), name, fetch: fetchFn, timers, ...(now ? { now } : {}) });
 	await desk.setEnabled(true);
 	return desk;
 }
@@ -183,6 +183,31 @@ describe('mailbox push', () => {
 		await eventually(async () => ((await desk.mailboxPushState())[again.id] === 'open' ? true : undefined), 5000);
 		await desk.close();
 		expect(events.cancelled()).toBe(3);
+	});
+
+	it('a stream that ends as soon as it opens keeps backing off; one that stayed open a minute starts again at 5 s', async () => {
+		const events = fakeEventSource();
+		const timers = recordingTimers(20);
+		let clock = Date.parse('2026-12-01T10:00:00Z');
+		const desk = await deskWith('push-flap', events.fetch, timers, () => new Date(clock));
+		const account = await desk.connectMailbox(credentials('agent10'));
+		await desk.syncMailbox(account.id);
+		const retries = (): number[] => timers.delays.filter((ms) => ms >= PUSH_RETRY_MIN_MS);
+		await desk.watchMailbox();
+		// Each stream ends at once (a proxy's idle timeout): 5 s, 10 s, 20 s, not 5 s each time.
+		for (let i = 1; i <= 3; i++) {
+			await eventually(async () => (events.opened() === i && (await desk.mailboxPushState())[account.id] === 'open' ? true : undefined), 5000);
+			events.end();
+			await eventually(() => Promise.resolve(retries().length === i ? true : undefined), 5000);
+		}
+		expect(retries()).toEqual([5000, 10_000, 20_000]);
+		// The fourth stays open a minute before it ends: the delay starts again at 5 s.
+		await eventually(async () => (events.opened() === 4 && (await desk.mailboxPushState())[account.id] === 'open' ? true : undefined), 5000);
+		clock += PUSH_STABLE_MS;
+		events.end();
+		await eventually(() => Promise.resolve(retries().length === 4 ? true : undefined), 5000);
+		expect(retries()).toEqual([5000, 10_000, 20_000, 5000]);
+		await desk.close();
 	});
 
 	it("falls back to polling when Cyrus's event source fails, and retries it later with a growing delay", async () => {

@@ -6,6 +6,7 @@
 import { expect, test, vi } from 'vitest';
 
 const connected: Record<string, unknown>[] = [];
+let answer: Promise<void> = Promise.resolve();
 const mailboxes = [
 	{ id: 'M-sent', name: 'Sent', parentId: null, role: 'sent', totalEmails: 2, unreadEmails: 0 },
 	{ id: 'M-inbox', name: 'Inbox', parentId: null, role: 'inbox', totalEmails: 5, unreadEmails: 1 },
@@ -14,7 +15,10 @@ const mailboxes = [
 
 vi.mock('$lib/ui/desk-client', () => ({
 	desk: {
-		testMailbox: () => Promise.resolve({ mailboxes }),
+		testMailbox: async () => {
+			await answer;
+			return { mailboxes };
+		},
 		connectMailbox: (credentials: Record<string, unknown>) => {
 			connected.push(credentials);
 			return Promise.resolve({ id: `${String(credentials.username)} at /jmap`, mailboxName: mailboxes.find((m) => m.id === credentials.mailboxId)?.name ?? 'Inbox' });
@@ -68,5 +72,22 @@ test('another user name or session URL than the one tested drops the choice', as
 	// Spaces around the user name do not count (the desk trims them too).
 	admin.sessionUrl = '/jmap';
 	admin.username = ' bob ';
+	expect(admin.choosing).toBe(true);
+});
+
+test('the mailboxes belong to the account tested, even when the fields are edited while the test runs', async () => {
+	const admin = new MailboxAdmin();
+	admin.username = 'bob';
+	admin.password = 'pw';
+	let release: () => void = () => undefined;
+	answer = new Promise((r) => (release = r));
+	const testing = admin.test();
+	admin.username = 'alice';
+	release();
+	await testing;
+	answer = Promise.resolve();
+	expect(admin.mailboxes).toHaveLength(3);
+	expect(admin.choosing).toBe(false);
+	admin.username = 'bob';
 	expect(admin.choosing).toBe(true);
 });

@@ -3,8 +3,9 @@
  * (RFC 8620 §7.3), a StateChange for its Email or Mailbox state starts a sync at once instead of
  * at the next poll. One push-started sync at a time per account; a change during it runs one more
  * after it. When the event source fails to open, fails or ends, the desk retries it later with a
- * growing delay (5 s doubling to 5 min), sending the last event id back as Last-Event-ID, and
- * syncs once it is open again, for what changed while it was down. The page's 30 s poll keeps
+ * growing delay (5 s doubling to 5 min, back to 5 s once a stream stayed open a minute), sending
+ * the last event id back as Last-Event-ID, and syncs once it is open again, for what changed
+ * while it was down. The page's 30 s poll keeps
  * running all the time, so mail arrives either way (Debian's Cyrus 3.6 offers an event-source URL
  * but answers it with an error). The stream stops on disconnect, on close and when the vault
  * locks. Each change of an account's push state is announced as a change of the accounts, so
@@ -23,6 +24,12 @@ export const PUSH_DEBOUNCE_MS = 200;
 export const PUSH_RETRY_MIN_MS = 5_000;
 /** @see PUSH_RETRY_MIN_MS */
 export const PUSH_RETRY_MAX_MS = 300_000;
+/**
+ * How long a stream must have stayed open for the retry delay to start again at its least: a
+ * stream that opens and ends at once (a proxy's idle timeout) keeps backing off, instead of
+ * costing a reconnect and a sync every 5 seconds.
+ */
+export const PUSH_STABLE_MS = 60_000;
 
 /** What the desk knows of an account's push: 'open' while the event source streams. */
 export type PushState = MailboxPush['state'];
@@ -93,6 +100,7 @@ async function watch(ctx: DeskContext, accountId: string, push: MailboxPush): Pr
 	let reopening = false;
 	while (!signal.aborted) {
 		setState(ctx, push, 'connecting', push.reason);
+		const opened: { at: number | null } = { at: null };
 		try {
 			const { client } = await clientFor(ctx, accountId);
 			const offered = await client.events({
@@ -101,7 +109,7 @@ async function watch(ctx: DeskContext, accountId: string, push: MailboxPush): Pr
 				lastEventId: push.lastEventId,
 				onOpen: () => {
 					setState(ctx, push, 'open');
-					delay = PUSH_RETRY_MIN_MS;
+					opened.at = ctx.now().getTime();
 					// Changes made while the stream was down were told to no one: sync for them.
 					if (reopening) void pushSync(ctx, accountId, push);
 				},
@@ -129,6 +137,7 @@ async function watch(ctx: DeskContext, accountId: string, push: MailboxPush): Pr
 			setState(ctx, push, 'down', `${error.message} ${error.detail}`.trim());
 		}
 		reopening = true;
+		if (opened.at !== null && ctx.now().getTime() - opened.at >= PUSH_STABLE_MS) delay = PUSH_RETRY_MIN_MS;
 		await wait(ctx, delay, signal);
 		delay = Math.min(delay * 2, PUSH_RETRY_MAX_MS);
 	}

@@ -60,8 +60,10 @@ export class MailboxAdmin {
 	/** Test connection: connects and lists the mailboxes, storing nothing. */
 	test(): Promise<void> {
 		return this.#run(async () => {
+			// The account the test is of: the fields may be edited while it runs.
+			const tested = this.#account();
 			const { mailboxes } = await desk.testMailbox(this.#credentials());
-			this.#testedFor = this.#account();
+			this.#testedFor = tested;
 			this.mailboxId = (mailboxes.find((m) => m.role === 'inbox') ?? mailboxes[0])?.id ?? '';
 			this.mailboxes = mailboxes;
 			return `Connected. The account has ${String(mailboxes.length)} mailboxes.`;
