@@ -59,8 +59,11 @@ export class VirtualRows {
 	measure(): void {
 		if (!this.#element) return;
 		const top = this.#element.getBoundingClientRect().top;
-		const from = Math.max(0, Math.floor(-top / this.height) - OVERSCAN);
-		const to = Math.min(Math.max(0, this.#options.count() - 1), Math.ceil((window.innerHeight - top) / this.height) + OVERSCAN);
+		const lastRow = Math.max(0, this.#options.count() - 1);
+		// Never past the last row: with the table scrolled out of view above, an uncapped first row
+		// grew the spacer above it, which moved the table further up, and the page grew for ever.
+		const from = Math.min(lastRow, Math.max(0, Math.floor(-top / this.height) - OVERSCAN));
+		const to = Math.min(lastRow, Math.ceil((window.innerHeight - top) / this.height) + OVERSCAN);
 		this.first = from;
 		this.last = Math.max(from, to);
 		this.#options.onView?.(this.first, this.last);
