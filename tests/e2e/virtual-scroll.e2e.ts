@@ -40,7 +40,9 @@ for (const width of [1280, 390]) {
 		expect(reached).toBe(true);
 		expect(Math.max(...heights)).toBeLessThanOrEqual(start + 50);
 		// Back at the top, every certificate row is there.
-		await page.evaluate(() => window.scrollTo(0, 0));
+		await page.evaluate(() => {
+			window.scrollTo(0, 0);
+		});
 		await expect(page.getByTestId('certificate-row')).toHaveCount(4);
 	});
 }
