@@ -56,6 +56,11 @@ test('no page or dialog scrolls sideways at 390 px, and the tables stack', async
 	const cells = await page.getByTestId('ticket-row').first().locator('td').evaluateAll((tds) => tds.map((td) => td.getBoundingClientRect().top));
 	expect(cells.length).toBe(6);
 	for (let i = 1; i < cells.length; i++) expect(cells[i]).toBeGreaterThan(cells[i - 1] ?? 0);
+	// Each stacked line has the row's width: no state, date or verdict is cut to "…".
+	const cut = await page.getByTestId('ticket-row').evaluateAll((rows) =>
+		rows.flatMap((row) => [...row.querySelectorAll('td')].filter((td) => td.scrollWidth > td.clientWidth + 1).map((td) => `${td.className}: ${td.textContent ?? ''}`))
+	);
+	expect(cut).toEqual([]);
 	await page.getByRole('button', { name: 'New ticket' }).click();
 	await expect(page.getByRole('heading', { name: 'New ticket' })).toBeVisible();
 	await expectNoSideways(page, 'the new ticket composer');
