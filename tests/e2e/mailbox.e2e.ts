@@ -146,6 +146,10 @@ test('bob receives plain, signed and encrypted mail as tickets and replies signe
 	await replyOn(page, 'signed mail', 'Thanks Alice, we are on it.');
 	await expect(page.getByTestId('delivery')).toHaveAttribute('data-state', 'sent');
 	await expect(page.getByTestId('delivery')).toHaveText('Delivered to the mail server and moved to Sent.');
+	// The composer says it went out through the mailbox, not that the .eml must be handed on.
+	const sentOutcome = page.getByTestId('composer-outcome');
+	await expect(sentOutcome).toContainText(/^\s*Sent\.\s+The message was signed and encrypted with AES-\S+\.\s+Delivered to the mail server and moved to Sent\. It is stored on\s+ticket #\d+, where its delivery state is kept up to date\.\s*$/);
+	await expect(sentOutcome).not.toContainText('hand the .eml');
 	// The log line of the submission follows the delivery state.
 	let sentId = '';
 	await expect
@@ -187,7 +191,8 @@ test('offline, a reply waits in the outbox and is sent once when the browser is 
 	await reply.getByRole('button', { name: 'Send' }).click();
 	const queued = page.getByTestId('delivery');
 	await expect(queued).toHaveAttribute('data-state', 'queued');
-	await expect(queued).toContainText('Queued in the outbox');
+	await expect(queued).toContainText('Queued in the outbox: it is sent when the mail server can be reached. Last try: ');
+	await expect(reply.getByTestId('composer-outcome')).toContainText(/^\s*Queued\.\s+The message was signed and encrypted/);
 	await context.setOffline(false);
 	await expect(queued).toHaveAttribute('data-state', 'sent', { timeout: 20_000 });
 	let ids: string[] = [];

@@ -58,7 +58,7 @@ test('no page or dialog scrolls sideways at 390 px, and the tables stack', async
 	for (let i = 1; i < cells.length; i++) expect(cells[i]).toBeGreaterThan(cells[i - 1] ?? 0);
 	// Each stacked line has the row's width: no state, date or verdict is cut to "…".
 	const cut = await page.getByTestId('ticket-row').evaluateAll((rows) =>
-		rows.flatMap((row) => [...row.querySelectorAll('td')].filter((td) => td.scrollWidth > td.clientWidth + 1).map((td) => `${td.className}: ${td.textContent ?? ''}`))
+		rows.flatMap((row) => [...row.querySelectorAll('td')].filter((td) => td.scrollWidth > td.clientWidth + 1).map((td) => `${td.className}: ${td.textContent}`))
 	);
 	expect(cut).toEqual([]);
 	await page.getByRole('button', { name: 'New ticket' }).click();

@@ -9,7 +9,7 @@ describe('deliverySentence', () => {
 		);
 		expect(deliverySentence({ articleId: 1, state: 'queued', step: 'queued', attempts: 0 })).toBe('Queued in the outbox.');
 		expect(deliverySentence({ articleId: 1, state: 'queued', step: 'uploaded', attempts: 1, reason: 'The mail server could not be reached.' })).toBe(
-			'Queued in the outbox; it is sent when the mail server can be reached (The mail server could not be reached.)'
+			'Queued in the outbox: it is sent when the mail server can be reached. Last try: The mail server could not be reached.'
 		);
 	});
 });

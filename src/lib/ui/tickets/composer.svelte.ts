@@ -27,6 +27,8 @@ export interface SentMessage {
 	filename: string;
 	/** One sentence: what was done to it. */
 	summary: string;
+	/** With a mailbox connected: what became of it ('sent', 'queued', 'failed') and the sentence; null without one. */
+	delivery: { state: 'sent' | 'queued' | 'failed'; sentence: string } | null;
 	ticketId: number;
 	articleId: number;
 }
@@ -218,17 +220,21 @@ export class Composer {
 			});
 			// With a mailbox connected, the message goes out through the outbox (queued while offline).
 			// The message is built and stored whatever happens here: a sending problem is said, not thrown.
-			let delivery: string | null = null;
+			let delivery: SentMessage['delivery'] = null;
 			try {
 				const accounts = await desk.listMailAccounts();
-				if (accounts.length > 0) delivery = deliverySentence(await desk.sendArticle(result.articleId));
+				if (accounts.length > 0) {
+					const outcome = await desk.sendArticle(result.articleId);
+					delivery = { state: outcome.state, sentence: deliverySentence(outcome) };
+				}
 			} catch (error) {
-				delivery = `Not sent: ${error instanceof Error ? error.message : 'the outbox could not be used.'}`;
+				delivery = { state: 'failed', sentence: `Not sent: ${error instanceof Error ? error.message : 'the outbox could not be used.'}` };
 			}
 			const sent: SentMessage = {
 				raw: result.raw,
 				filename: emlName(this.subject),
-				summary: `${describe(result)}${delivery ? ` ${delivery}` : ''}`,
+				summary: describe(result),
+				delivery,
 				ticketId: result.ticketId,
 				articleId: result.articleId
 			};

@@ -5,11 +5,14 @@
 import type { Article, TicketDetail } from '$lib/desk/tickets';
 import type { Delivery } from '$lib/desk/mailbox-outbox';
 import { desk, deskChanges } from '$lib/ui/desk-client';
+import { deliverySentence } from '$lib/ui/mailbox/delivery';
 
 /** The outcome of the last Retry of an article, read out by a live region. */
 export interface RetryNote {
 	articleId: number;
 	message: string;
+	/** For a delivery retry: the state it told, so that the note goes once the delivery moves on. */
+	delivery?: Delivery['state'];
 }
 
 /** The ticket view's state. */
@@ -46,6 +49,9 @@ export class TicketView {
 			this.ticket = ticket;
 			this.smimeEnabled = enabled;
 			this.deliveries = deliveries;
+			// A delivery retry's note is dropped once that delivery has moved on (queued, then sent).
+			const note = this.note;
+			if (note?.delivery !== undefined && deliveries.find((d) => d.articleId === note.articleId)?.state !== note.delivery) this.note = null;
 		} catch (error) {
 			if (generation === this.#generation) this.error = error instanceof Error ? error.message : 'The ticket could not be read.';
 		}
@@ -80,7 +86,7 @@ export class TicketView {
 	async retryDelivery(articleId: number): Promise<void> {
 		try {
 			const delivery = await desk.retryDelivery(articleId);
-			this.note = { articleId, message: delivery.state === 'sent' ? 'Sent.' : delivery.state === 'failed' ? `Not sent: ${delivery.reason ?? ''}` : 'Still queued.' };
+			this.note = { articleId, message: `Retried: ${deliverySentence(delivery)}`, delivery: delivery.state };
 			await this.load();
 		} catch (error) {
 			this.note = { articleId, message: `Retry failed: ${error instanceof Error ? error.message : 'unknown error.'}` };
