@@ -139,6 +139,8 @@ describe('log and capabilities', () => {
 		expect(first).toMatchObject({ direction: 'in', operation: 'verify+decrypt', status: 'success', messageId: a.messageId });
 		expect(first?.detail).toContain('Sign: valid.');
 		expect(first?.detail).toContain('Encryption: decrypted.');
+		// The signer's subject, a comment without a full stop, is a sentence of its own in the line.
+		expect(first?.detail).toMatch(/^Sign: valid\. \S.*[^.]\. Encryption: decrypted\. /);
 		await desk.retry(a.id);
 		const [second] = await receiveLogs();
 		expect(second).toMatchObject({ direction: 'in', operation: 'verify+decrypt', status: 'success', messageId: a.messageId });

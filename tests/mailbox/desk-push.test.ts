@@ -210,6 +210,19 @@ describe('mailbox push', () => {
 		await desk.close();
 	});
 
+	it('offline, push is down because the mail server cannot be reached, not with the browser\'s own words', async () => {
+		const fetchFn: FetchLike = (url, init) => (url.includes('/eventsource') ? Promise.reject(new TypeError('Failed to fetch')) : fetch(url, init));
+		const desk = await deskWith('push-offline', fetchFn, recordingTimers(20));
+		const account = await desk.connectMailbox(credentials('agent10'));
+		await desk.watchMailbox();
+		const push = await eventually(async () => {
+			const info = (await desk.listMailAccounts()).find((a) => a.id === account.id)?.push;
+			return info?.reason ? info : undefined;
+		}, 5000);
+		expect(push.reason).toBe('the mail server cannot be reached');
+		await desk.close();
+	});
+
 	it("falls back to polling when Cyrus's event source fails, and retries it later with a growing delay", async () => {
 		const answers: string[] = [];
 		const fetchFn: FetchLike = async (url, init) => {
@@ -232,7 +245,7 @@ describe('mailbox push', () => {
 		// The admin page's account list says why.
 		const push = (await desk.listMailAccounts())[0]?.push;
 		expect(push?.state).toMatch(/^(down|connecting)$/);
-		expect(push?.reason).toBe('The mail server refused the request. HTTP 204 without content type from the event source');
+		expect(push?.reason).toBe("the server's event source sends no events: HTTP 204 without content type");
 		// The poll still brings the mail.
 		await deliver('agent10', plainMail({ from: 'customer10@sealdesk.test', to: 'agent10@localhost', subject: 'Polled', messageId: 'poll-1@sealdesk.test' }));
 		const [result] = await desk.syncMailbox(account.id);

@@ -46,6 +46,21 @@ function wait(ctx: DeskContext, ms: number, signal: AbortSignal): Promise<void> 
 	});
 }
 
+/** Why push is down, as the admin page says it (inside brackets, after "Push is down"). */
+function downReason(error: MailboxError): string {
+	switch (error.code) {
+		case 'unreachable':
+			return 'the mail server cannot be reached';
+		case 'request':
+			// e.g. Debian's Cyrus 3.6: "HTTP 204 without content type from the event source".
+			return `the server's event source sends no events: ${error.detail.replace(/ from the event source$/, '')}`;
+		case 'protocol':
+			return `the event stream broke off: ${error.detail}`;
+		default:
+			return error.message;
+	}
+}
+
 /** Sets an account's push state (and why it is down), telling the pages when it changed. */
 function setState(ctx: DeskContext, push: MailboxPush, state: PushState, reason = ''): void {
 	if (push.state === state && push.reason === reason) return;
@@ -126,7 +141,7 @@ async function watch(ctx: DeskContext, accountId: string, push: MailboxPush): Pr
 				return;
 			}
 			if (stopped(signal)) return;
-			setState(ctx, push, 'down', 'The event source closed the stream.');
+			setState(ctx, push, 'down', 'the event source closed the stream');
 		} catch (error) {
 			// A locked vault or a vanished account: stop; watchMailbox starts again after unlocking.
 			if (!(error instanceof MailboxError)) {
@@ -134,7 +149,7 @@ async function watch(ctx: DeskContext, accountId: string, push: MailboxPush): Pr
 				return;
 			}
 			if (stopped(signal)) return;
-			setState(ctx, push, 'down', `${error.message} ${error.detail}`.trim());
+			setState(ctx, push, 'down', downReason(error));
 		}
 		reopening = true;
 		if (opened.at !== null && ctx.now().getTime() - opened.at >= PUSH_STABLE_MS) delay = PUSH_RETRY_MIN_MS;

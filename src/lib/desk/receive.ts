@@ -315,6 +315,12 @@ function displayFields(d: { text: string; html?: string; attachments: { filename
 	};
 }
 
+/** A comment as a sentence of the log line: a full stop after it unless it has one (a valid signature's comment is its signer's subject). */
+function sentence(comment: string): string {
+	const text = comment.trim();
+	return text === '' || /[.!?]$/.test(text) ? text : `${text}.`;
+}
+
 function logEntry(p: Processed, messageId: string | undefined, isRetry: boolean): Parameters<typeof appendLog>[1] {
 	const { sign, encryption, layers } = p.security;
 	const signed = layers.some((l) => l.kind === 'signed');
@@ -322,7 +328,7 @@ function logEntry(p: Processed, messageId: string | undefined, isRetry: boolean)
 	const operation = signed && encrypted ? 'verify+decrypt' : signed ? 'verify' : encrypted ? 'decrypt' : 'receive';
 	const failed = p.problem !== undefined || !['none', 'valid'].includes(sign.status) || !['none', 'decrypted'].includes(encryption.status);
 	const problem = p.problem === undefined ? '' : ` Error: ${p.problem}`;
-	const detail = `${isRetry ? 'Retry. ' : ''}Sign: ${sign.status}. ${sign.comment} Encryption: ${encryption.status}. ${encryption.comment}${problem}`;
+	const detail = `${isRetry ? 'Retry. ' : ''}Sign: ${sign.status}. ${sentence(sign.comment)} Encryption: ${encryption.status}. ${sentence(encryption.comment)}${problem}`;
 	return { direction: 'in', operation, status: failed ? 'failed' : 'success', detail, messageId: messageId ?? null };
 }
 

@@ -6,11 +6,11 @@ describe('pushSentence', () => {
 		expect(pushSentence(null)).toBeNull();
 		expect(pushSentence({ state: 'open', reason: '' })).toBe('Push is on: new mail is synced as soon as the server announces it.');
 		expect(pushSentence({ state: 'connecting', reason: '' })).toBe('Push is connecting.');
-		expect(pushSentence({ state: 'connecting', reason: 'The event source closed the stream.' })).toBe(
-			'Push is down, reconnecting (The event source closed the stream.). New mail still arrives by the poll every 30 seconds.'
+		expect(pushSentence({ state: 'connecting', reason: 'the event source closed the stream' })).toBe(
+			'Push is down, reconnecting (the event source closed the stream). New mail still arrives by the poll every 30 seconds.'
 		);
-		expect(pushSentence({ state: 'down', reason: 'The mail server refused the request. HTTP 204 without content type from the event source' })).toBe(
-			'Push is down, retried with a growing delay (The mail server refused the request. HTTP 204 without content type from the event source). New mail still arrives by the poll every 30 seconds.'
+		expect(pushSentence({ state: 'down', reason: "the server's event source sends no events: HTTP 204 without content type" })).toBe(
+			"Push is down, retried with a growing delay (the server's event source sends no events: HTTP 204 without content type). New mail still arrives by the poll every 30 seconds."
 		);
 		expect(pushSentence({ state: 'none', reason: '' })).toBe('The server offers no push. New mail still arrives by the poll every 30 seconds.');
 	});
