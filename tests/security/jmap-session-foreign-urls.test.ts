@@ -45,4 +45,23 @@ describe('a session that sends the credentials elsewhere', () => {
 		await client.download('../../admin?x=1#');
 		expect(requested[1]).toBe('https://desk.example/jmap/download/bob/..%2F..%2Fadmin%3Fx%3D1%23/message.eml?accept=message%2Frfc822');
 	});
+
+	it('a session URL on another origin than the app is refused before any request, with what to enter instead', async () => {
+		const requested: string[] = [];
+		const fetchFn: FetchLike = (url) => {
+			requested.push(url);
+			return Promise.resolve(new Response(JSON.stringify(BASE), { headers: { 'content-type': 'application/json' } }));
+		};
+		for (const sessionUrl of ['https://mail.example.com/jmap', '//mail.example.com/jmap', 'http://desk.example/jmap']) {
+			await expect(JmapClient.connect({ sessionUrl, base: 'https://desk.example/admin/mailbox', username: 'bob', password: 'secret', fetch: fetchFn })).rejects.toMatchObject({
+				code: 'other-origin',
+				message: "Sealdesk reaches the mail server only through this app's own address: enter a path such as /jmap, which the app's web server forwards to the mail server."
+			});
+		}
+		expect(requested).toEqual([]);
+		// The app's own origin, by path or in full, is asked.
+		await JmapClient.connect({ sessionUrl: '/jmap', base: 'https://desk.example/admin/mailbox', username: 'bob', password: 'secret', fetch: fetchFn });
+		await JmapClient.connect({ sessionUrl: 'https://desk.example/jmap', base: 'https://desk.example/admin/mailbox', username: 'bob', password: 'secret', fetch: fetchFn });
+		expect(requested).toEqual(['https://desk.example/jmap', 'https://desk.example/jmap']);
+	});
 });

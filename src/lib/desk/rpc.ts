@@ -133,6 +133,7 @@ const DESK_ERROR_CODES: Record<DeskErrorCode, true> = {
 	request: true,
 	protocol: true,
 	'too-large': true,
+	'other-origin': true,
 	'unknown-operation': true,
 	'refused-operation': true
 };

@@ -195,6 +195,11 @@ export class JmapClient {
 	 */
 	static async connect(options: ConnectOptions): Promise<JmapClient> {
 		const url = resolve(options.sessionUrl, options.base);
+		// In the page, only the app's own origin can be reached (connect-src 'self'): say so, rather
+		// than let the request fail as "could not be reached".
+		if (options.base !== undefined && new URL(url).origin !== new URL(options.base).origin) {
+			throw new MailboxError('other-origin', `${url} is not on ${new URL(options.base).origin}`);
+		}
 		const auth = authorization(options.username, options.password);
 		const response = await send(options.fetch, url, { headers: { authorization: auth, accept: 'application/json' } });
 		if (!response.ok) throw new MailboxError('not-jmap', `HTTP ${response.status} from ${url}`);

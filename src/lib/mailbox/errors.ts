@@ -19,7 +19,9 @@ export type MailboxErrorCode =
 	/** An answer that breaks the protocol (missing method response, wrong shape). */
 	| 'protocol'
 	/** A blob longer than the most the caller reads (the rest is not read). */
-	| 'too-large';
+	| 'too-large'
+	/** A session URL on another origin than the app's: the page's CSP (connect-src 'self') would refuse it. */
+	| 'other-origin';
 
 /** The user-facing sentences, one per code. */
 export const MAILBOX_MESSAGES: Record<MailboxErrorCode, string> = {
@@ -29,7 +31,8 @@ export const MAILBOX_MESSAGES: Record<MailboxErrorCode, string> = {
 	'no-mail': 'This JMAP account offers no mail.',
 	request: 'The mail server refused the request.',
 	protocol: 'The mail server sent an answer Sealdesk does not understand.',
-	'too-large': 'The message on the mail server is larger than Sealdesk reads.'
+	'too-large': 'The message on the mail server is larger than Sealdesk reads.',
+	'other-origin': "Sealdesk reaches the mail server only through this app's own address: enter a path such as /jmap, which the app's web server forwards to the mail server."
 };
 
 /** A transport, session or request failure. `message` is the sentence for the user; `detail` is for the log. */
