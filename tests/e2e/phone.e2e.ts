@@ -92,6 +92,10 @@ test('no page or dialog scrolls sideways at 390 px, and the tables stack', async
 	const details = page.getByRole('dialog').filter({ hasText: 'alice@sealdesk.test' });
 	await expect(details).toBeVisible();
 	await expectDialogFits(page, (await details.getAttribute('aria-label')) ?? (await details.locator('h2').first().textContent()) ?? '');
+	// Each value has the dialog's width, not what a column of labels leaves of it.
+	const narrowest = await details.locator('dd').evaluateAll((dds) => Math.min(...dds.map((dd) => dd.getBoundingClientRect().width)));
+	const dialogWidth = (await details.boundingBox())?.width ?? 0;
+	expect(narrowest).toBeGreaterThan(dialogWidth * 0.7);
 	await page.keyboard.press('Escape');
 	await page.getByRole('button', { name: /^Delete certificate of alice@sealdesk.test/ }).click();
 	const confirm = page.getByRole('dialog').filter({ hasText: 'Delete the certificate' });
