@@ -19,7 +19,8 @@ export const HARDENING_HEADERS = Object.freeze({
 	'X-Frame-Options': 'DENY',
 	'Cross-Origin-Opener-Policy': 'same-origin',
 	'Cross-Origin-Resource-Policy': 'same-origin',
-	'Permissions-Policy': 'camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), hid=(), bluetooth=()'
+	// Only features Chromium knows: an unknown one is a console error on every page load.
+	'Permissions-Policy': 'camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), hid=()'
 });
 
 /** Directives only a header can carry (a meta policy ignores them). */

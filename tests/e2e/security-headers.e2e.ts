@@ -86,6 +86,18 @@ test('npm start sends the CSP and the hardening headers on every response, and n
 	expect(preflight.headers.get('access-control-allow-origin')).toBeNull();
 });
 
+test('the browser takes the headers without a complaint: no console message about them on any page', async ({ page }) => {
+	const complaints: string[] = [];
+	page.on('console', (message) => {
+		if (/Permissions-Policy|Content-Security-Policy|Cross-Origin/i.test(message.text())) complaints.push(`${message.type()}: ${message.text()}`);
+	});
+	for (const path of PATHS) {
+		await page.goto(path);
+		await page.waitForLoadState('networkidle');
+	}
+	expect(complaints).toEqual([]);
+});
+
 test('the desk worker and the service worker cannot fetch another origin', async ({ page }) => {
 	const other = await sink();
 	try {
