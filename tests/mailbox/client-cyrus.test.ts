@@ -19,7 +19,8 @@ describe('JMAP client against Cyrus', () => {
 		const ids: string[] = [];
 		for (const user of Object.keys(mailserver().users)) {
 			const mailboxes = await (await connectAs(user)).mailboxes();
-			expect(mailboxes).toHaveLength(4);
+			// The four every user starts with (a test may have added one of its own for its user).
+			expect(mailboxes.map((m) => m.role).filter((role) => role !== null).sort()).toEqual(['drafts', 'inbox', 'sent', 'trash']);
 			ids.push(...mailboxes.map((m) => m.id));
 		}
 		expect(new Set(ids).size).toBe(ids.length);
