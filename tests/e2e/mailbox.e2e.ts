@@ -165,6 +165,24 @@ test('bob receives plain, signed and encrypted mail as tickets and replies signe
 	await expect.poll(async () => (await inAlicesInbox(sentId)).length, GENTLY).toBe(1);
 	const [arrived] = await inAlicesInbox(sentId);
 	expect(opensslDecryptVerify(arrived ?? new Uint8Array())).toContain('Thanks Alice, we are on it.');
+
+	// Sync now keeps the focus; Disconnect asks first, then says what it did, where the focus goes.
+	await page.goto(`${origin}/admin/mailbox`);
+	const syncNow = page.getByRole('button', { name: /^(Sync now|Syncing…)$/ });
+	await syncNow.click();
+	await expect(syncNow).toBeFocused();
+	await expect(syncNow).toHaveText('Sync now');
+	await expect(syncNow).toBeFocused();
+	await page.getByRole('button', { name: 'Disconnect bob at /jmap' }).click();
+	const confirmation = page.getByRole('dialog');
+	await expect(confirmation).toContainText('Disconnect bob at /jmap? Its password is deleted from this browser. Its mail stays in the tickets, and nothing is deleted on the mail server.');
+	await page.keyboard.press('Escape');
+	await expect(page.getByTestId('mailbox-account')).toHaveCount(1);
+	await page.getByRole('button', { name: 'Disconnect bob at /jmap' }).click();
+	await confirmation.getByRole('button', { name: 'Disconnect' }).click();
+	await expect(page.getByTestId('mailbox-status')).toHaveText('Disconnected bob at /jmap. Its credentials were deleted; its mail stays in the tickets.');
+	await expect(page.getByTestId('mailbox-status')).toBeFocused();
+	await expect(page.getByTestId('mailbox-account')).toHaveCount(0);
 });
 
 test('offline, a reply waits in the outbox and is sent once when the browser is back online', async ({ page, context, requests }) => {
