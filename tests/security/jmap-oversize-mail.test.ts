@@ -80,6 +80,14 @@ describe('a mail larger than the desk reads, in the synced mailbox', { timeout: 
 		await deliver('agent15', mail('after-later'));
 		expect((await desk.syncMailbox(account.id))[0]).toMatchObject({ stored: 1, tooLarge: 1 });
 		expect(read.has(await blobIdOf('agent15', 'huge-later@sealdesk.test'))).toBe(false);
+		// Flagged on the server (another client read it): offered again by Email/changes, passed
+		// over again without another log line.
+		const client = await connectAs('agent15');
+		const [flagged] = await client.findByMessageId('huge-later@sealdesk.test');
+		await client.call('Email/set', { update: { [flagged ?? '']: { 'keywords/$seen': true } } });
+		const logsBefore = (await desk.logs()).length;
+		expect((await desk.syncMailbox(account.id))[0]).toMatchObject({ stored: 0, skipped: 0, tooLarge: 0 });
+		expect((await desk.logs()).length).toBe(logsBefore);
 		await desk.close();
 	});
 

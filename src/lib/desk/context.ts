@@ -19,6 +19,11 @@ export interface MailboxRuntime {
 	onProgress?: () => void;
 	/** Accounts whose running sync should stop after the mail it is storing. */
 	stopping: Set<string>;
+	/**
+	 * Emails passed over as too large in this desk (`account/emailId`): a change to one on the
+	 * server (a flag) offers it again, and it is then passed over without another log line.
+	 */
+	passedOver: Set<string>;
 	/** The outbox run in progress, which later calls join. */
 	sending: Promise<unknown> | null;
 	/** Each watched account's push (see mailbox-push.ts). */

@@ -476,6 +476,7 @@ export async function openDesk(options: OpenDeskOptions = {}): Promise<Desk> {
 			syncs: new Map(),
 			progress: new Map(),
 			stopping: new Set(),
+			passedOver: new Set(),
 			sending: null,
 			push: new Map(),
 			...(onMailboxProgress

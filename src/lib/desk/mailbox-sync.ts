@@ -96,7 +96,7 @@ async function downloadOrGone(ctx: DeskContext, client: JmapClient, email: { id:
  * Downloads and stores one Email unless it is already stored (or destroyed meanwhile, or larger
  * than the desk reads).
  * @returns 'stored' when stored now, 'skipped' when already stored, 'gone' when destroyed on the
- *   server, 'tooLarge' when passed over for its size
+ *   server, 'tooLarge' when passed over for its size ('passedOverAgain' when this desk did so before)
  */
 async function storeEmail(
 	ctx: DeskContext,
@@ -114,7 +114,13 @@ async function storeEmail(
 	// Over the limit by the size the server gives: not downloaded at all.
 	const raw = email.size > sizeLimit(ctx) ? 'too-large' : await downloadOrGone(ctx, client, email, downloading);
 	if (raw === 'too-large') {
+		// Offered again (changed on the server): passed over as before, without a new log line.
+		if (ctx.mailbox.passedOver.has(key)) {
+			if (sync) await mailSyncStore.save(ctx.db, sync);
+			return 'passedOverAgain';
+		}
 		await passOverTooLarge(ctx, account, email, sync);
+		ctx.mailbox.passedOver.add(key);
 		return 'tooLarge';
 	}
 	if (raw === null) {
@@ -128,11 +134,11 @@ async function storeEmail(
 	return mark.outcome === 'stored' ? 'stored' : 'skipped';
 }
 
-/** What happened to one Email of a sync. */
-type Outcome = 'stored' | 'skipped' | 'gone' | 'tooLarge';
+/** What happened to one Email of a sync ('passedOverAgain': too large, and told already; not counted). */
+type Outcome = 'stored' | 'skipped' | 'gone' | 'tooLarge' | 'passedOverAgain';
 
 function count(result: SyncResult, outcome: Outcome): void {
-	result[outcome]++;
+	if (outcome !== 'passedOverAgain') result[outcome]++;
 }
 
 /** Logs a mail too large to read, with the sync state it completes, in one transaction. */
