@@ -65,6 +65,7 @@ describe('good drafts', () => {
 		const [log] = await outLogs(desk);
 		expect(log).toMatchObject({ direction: 'out', operation: 'sign+encrypt', status: 'success', messageId: sent.messageId });
 		expect(log?.detail).toContain('signed by /CN=alice');
+		expect(log?.detail).toMatch(/\(RSA PKCS#1 v1\.5, SHA-256, (no CA certificate|1 CA certificate|[2-9] CA certificates) included\)/);
 		expect(log?.detail).toContain('encrypted with AES-256-CBC for bob@sealdesk.test (RSA PKCS#1 v1.5)');
 	});
 

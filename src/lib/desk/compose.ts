@@ -320,7 +320,7 @@ async function build(
 		signer = { certificate, chain, keys, scheme };
 		signerFingerprint = info.fingerprint;
 		const alg = keys.algorithm === 'RSA' ? (scheme === 'pss' ? 'RSA-PSS' : 'RSA PKCS#1 v1.5') : keys.algorithm === 'EC' ? 'ECDSA' : keys.algorithm;
-		notes.push(`signed by ${info.subject} (${alg}, SHA-256, ${String(chain.length)} CA certificate(s) included)`);
+		notes.push(`signed by ${info.subject} (${alg}, SHA-256, ${chain.length === 0 ? 'no CA certificate' : chain.length === 1 ? '1 CA certificate' : `${String(chain.length)} CA certificates`} included)`);
 	}
 	let encryption: OutgoingEncryption | undefined;
 	const encryptedFor: string[] = [];
