@@ -2,18 +2,7 @@
 // code and sentence, and method errors keep their JMAP type.
 import { describe, expect, it } from 'vitest';
 import { JmapClient, JmapMethodError, MailboxError, type FetchLike } from '../../src/lib/mailbox';
-
-const SESSION = {
-	username: 'bob',
-	apiUrl: '/jmap/',
-	downloadUrl: '/jmap/download/{accountId}/{blobId}/{name}?accept={type}',
-	uploadUrl: '/jmap/upload/{accountId}/',
-	eventSourceUrl: null,
-	state: '0',
-	capabilities: { 'urn:ietf:params:jmap:core': {}, 'urn:ietf:params:jmap:mail': {}, 'urn:ietf:params:jmap:submission': {} },
-	accounts: { bob: { name: 'bob', isPersonal: true, isReadOnly: false } },
-	primaryAccounts: { 'urn:ietf:params:jmap:mail': 'bob', 'urn:ietf:params:jmap:submission': 'bob' }
-};
+import { SESSION } from './fake-session';
 
 function json(body: unknown, status = 200): Response {
 	return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });

@@ -6,18 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { JmapClient, MAX_JSON_BYTES, type FetchLike } from '../../src/lib/mailbox';
-
-const SESSION = {
-	username: 'bob',
-	apiUrl: '/jmap/',
-	downloadUrl: '/jmap/download/{accountId}/{blobId}/{name}?accept={type}',
-	uploadUrl: '/jmap/upload/{accountId}/',
-	eventSourceUrl: null,
-	state: '0',
-	capabilities: { 'urn:ietf:params:jmap:core': {}, 'urn:ietf:params:jmap:mail': {}, 'urn:ietf:params:jmap:submission': {} },
-	accounts: { bob: { name: 'bob', isPersonal: true, isReadOnly: false } },
-	primaryAccounts: { 'urn:ietf:params:jmap:mail': 'bob', 'urn:ietf:params:jmap:submission': 'bob' }
-};
+import { SESSION } from '../mailbox/fake-session';
 
 /** A body that gives 64 KB chunks without end; counts what was pulled and whether it was cancelled. */
 function endless(fill: number): { body: ReadableStream<Uint8Array>; pulled: () => number; cancelled: () => boolean } {
