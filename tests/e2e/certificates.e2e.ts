@@ -79,4 +79,14 @@ test('a sortable table that fills the page, with expiry badges, a summary line a
 		expect(box?.y ?? -1).toBeGreaterThanOrEqual(0);
 		expect((box?.y ?? 0) + (box?.height ?? 0)).toBeLessThanOrEqual(800);
 	}
+
+	// Copy puts the SHA-1 fingerprint on the clipboard, and says so where it can be seen.
+	await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+	await row(page, 'alice@sealdesk.test').getByRole('button', { name: /^Copy SHA-1 fingerprint of/ }).click();
+	const status = page.getByTestId('copy-status');
+	await expect(status).toBeVisible();
+	await expect(status).toHaveText(/^Copied the SHA-1 fingerprint of .*alice/);
+	const copied = await page.evaluate(() => navigator.clipboard.readText());
+	expect(copied).toMatch(/^[0-9a-f]{40}$/);
+	await expect(row(page, 'alice@sealdesk.test')).toContainText(copied);
 });

@@ -42,15 +42,26 @@ export const test = base.extend<{ requests: RequestLog }>({
 
 export { expect };
 
-/** Waits until a service worker controls the page, so that a reload works offline. */
+/**
+ * Waits until a service worker controls the page, so that a reload works offline. The worker
+ * claims the pages open when it activates; a page whose navigation began before that and ended
+ * after it is not one of them (CI once waited a minute for it), so such a page is loaded again,
+ * as a visitor's next navigation would be.
+ */
 export async function waitForServiceWorker(page: import('@playwright/test').Page): Promise<void> {
-	await page.evaluate(async () => {
+	const controlled = await page.evaluate(async () => {
 		await navigator.serviceWorker.ready;
-		if (navigator.serviceWorker.controller) return;
-		await new Promise<void>((resolve) => {
+		if (navigator.serviceWorker.controller) return true;
+		return new Promise<boolean>((resolve) => {
 			navigator.serviceWorker.addEventListener('controllerchange', () => {
-				resolve();
+				resolve(true);
 			});
+			setTimeout(() => {
+				resolve(navigator.serviceWorker.controller !== null);
+			}, 5000);
 		});
 	});
+	if (controlled) return;
+	await page.reload();
+	await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
 }
