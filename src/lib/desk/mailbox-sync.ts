@@ -14,14 +14,13 @@
 import { JmapMethodError, MailboxError } from '../mailbox/errors';
 import type { JmapClient } from '../mailbox/client';
 import type { EmailSummary, QueryResult } from '../mailbox/types';
-import { DEFAULT_MAX_SIZE } from '../smime/incoming';
 import type { MailAccountRecord, MailSyncRecord } from '../store/records';
 import { mailAccountStore, mailSyncStore } from '../store/repositories';
 import { withWriteTransaction } from '../store/transaction';
 import { announce, type DeskContext } from './context';
 import { appendLog } from './log';
 import { clientFor, freshState, stateOf } from './mailbox-accounts';
-import { markedArticle, receive, type MailMark } from './receive';
+import { markedArticle, messageSizeLimit, receive, type MailMark } from './receive';
 
 /** How many Emails one query page or /changes call covers. */
 const PAGE = 50;
@@ -65,11 +64,6 @@ async function syncState(ctx: DeskContext, account: MailAccountRecord): Promise<
 	return stateOf(account, await mailSyncStore.ofAccount(ctx.db, account.id));
 }
 
-/** The largest raw message the desk reads (receive's limit too). */
-function sizeLimit(ctx: DeskContext): number {
-	return ctx.maxMessageSize ?? DEFAULT_MAX_SIZE;
-}
-
 /** A size in MB, as Recent Logs say it. */
 function megabytes(bytes: number): string {
 	return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
@@ -82,7 +76,7 @@ function megabytes(bytes: number): string {
  */
 async function downloadOrGone(ctx: DeskContext, client: JmapClient, email: { id: string; blobId: string }, downloading?: Promise<Uint8Array>): Promise<Uint8Array | null | 'too-large'> {
 	try {
-		return await (downloading ?? client.download(email.blobId, { maxBytes: sizeLimit(ctx) }));
+		return await (downloading ?? client.download(email.blobId, { maxBytes: messageSizeLimit(ctx) }));
 	} catch (error) {
 		if (error instanceof MailboxError && error.code === 'too-large') return 'too-large';
 		if (!(error instanceof MailboxError && error.code === 'request')) throw error;
@@ -112,7 +106,7 @@ async function storeEmail(
 		return 'skipped';
 	}
 	// Over the limit by the size the server gives: not downloaded at all.
-	const raw = email.size > sizeLimit(ctx) ? 'too-large' : await downloadOrGone(ctx, client, email, downloading);
+	const raw = email.size > messageSizeLimit(ctx) ? 'too-large' : await downloadOrGone(ctx, client, email, downloading);
 	if (raw === 'too-large') {
 		// Offered again (changed on the server): passed over as before, without a new log line.
 		if (ctx.mailbox.passedOver.has(key)) {
@@ -144,8 +138,8 @@ function count(result: SyncResult, outcome: Outcome): void {
 /** Logs a mail too large to read, with the sync state it completes, in one transaction. */
 async function passOverTooLarge(ctx: DeskContext, account: MailAccountRecord, email: Pick<EmailSummary, 'id' | 'size' | 'messageId'>, sync: MailSyncRecord | undefined): Promise<void> {
 	const messageId = email.messageId?.[0] ? `<${email.messageId[0]}>` : null;
-	const size = email.size > sizeLimit(ctx) ? `is ${megabytes(email.size)}` : 'is larger than the server said';
-	const detail = `Mail ${messageId ?? `${email.id} of ${account.id}`} ${size}, over the ${megabytes(sizeLimit(ctx))} Sealdesk reads: not downloaded; it stays on the mail server.`;
+	const size = email.size > messageSizeLimit(ctx) ? `is ${megabytes(email.size)}` : 'is larger than the server said';
+	const detail = `Mail ${messageId ?? `${email.id} of ${account.id}`} ${size}, over the ${megabytes(messageSizeLimit(ctx))} Sealdesk reads: not downloaded; it stays on the mail server.`;
 	await withWriteTransaction(ctx.db, ['mailSync', 'logs'], async (tx) => {
 		if (sync) await mailSyncStore.save(tx, sync);
 		await appendLog(tx, { direction: 'in', operation: 'sync', status: 'failed', detail, messageId }, ctx.now());
@@ -192,8 +186,8 @@ async function initialSync(ctx: DeskContext, client: JmapClient, account: MailAc
 		let next: Promise<Uint8Array> | undefined;
 		const prefetch = (index: number): Promise<Uint8Array> | undefined => {
 			const email = byId.get(page.ids[index] ?? '');
-			if (!email || email.size > sizeLimit(ctx)) return undefined;
-			const download = client.download(email.blobId, { maxBytes: sizeLimit(ctx) });
+			if (!email || email.size > messageSizeLimit(ctx)) return undefined;
+			const download = client.download(email.blobId, { maxBytes: messageSizeLimit(ctx) });
 			download.catch(() => undefined);
 			return download;
 		};

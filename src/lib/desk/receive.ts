@@ -89,18 +89,11 @@ export async function receive(ctx: DeskContext, raw: Uint8Array | string | Blob,
 	// A file over the size limit is not read whole (a dropped 2 GB file would exhaust the worker):
 	// only its header block, for the ticket; it is stored as it is, and processed no further.
 	const tooLarge = raw instanceof Blob && blobTooLarge(ctx, raw);
-	if (raw instanceof Blob && tooLarge) {
-		stored = raw.slice(0, raw.size, raw.type);
-		try {
-			bytes = new Uint8Array(await raw.slice(0, MAX_HEADER_BYTES).arrayBuffer());
-		} catch (cause) {
-			throw new Error('The mail file could not be read.', { cause });
-		}
-	} else if (raw instanceof Blob) {
+	if (raw instanceof Blob) {
 		// A dropped .eml file: stored as it is (no copy) and read once here, not in the page.
 		stored = raw.slice(0, raw.size, raw.type);
 		try {
-			bytes = new Uint8Array(await raw.arrayBuffer());
+			bytes = new Uint8Array(await (tooLarge ? raw.slice(0, MAX_HEADER_BYTES) : raw).arrayBuffer());
 		} catch (cause) {
 			throw new Error('The mail file could not be read.', { cause });
 		}
@@ -207,9 +200,14 @@ export async function retry(ctx: DeskContext, articleId: number): Promise<Articl
 	return toArticle(updated);
 }
 
+/** The largest raw message the desk reads (the openDesk option, 50 MB by default): receiving and the mailbox sync. */
+export function messageSizeLimit(ctx: DeskContext): number {
+	return ctx.maxMessageSize ?? DEFAULT_MAX_SIZE;
+}
+
 /** Whether a stored or dropped file is over the size limit, and so is not read whole. */
 function blobTooLarge(ctx: DeskContext, blob: Blob): boolean {
-	return blob.size > (ctx.maxMessageSize ?? DEFAULT_MAX_SIZE);
+	return blob.size > messageSizeLimit(ctx);
 }
 
 /** What reading gives a message over the size limit (as readIncoming says it), without reading it. */
@@ -249,7 +247,7 @@ async function processMail(ctx: DeskContext, raw: MaybeOwned): Promise<Processed
 			...(learned.length > 0 ? { learned } : {}),
 			candidates,
 			...(legacyUnavailable ? { legacyUnavailable } : {}),
-			...(ctx.maxMessageSize !== undefined ? { maxSize: ctx.maxMessageSize } : {}),
+			maxSize: messageSizeLimit(ctx),
 			acceptSha1: await acceptSha1Signatures(ctx),
 			now: ctx.now(),
 			crypto: ctx.crypto
